@@ -1,0 +1,32 @@
+# Agora: `make test` runs every test; `make devnet` starts a local chain (see README.md).
+
+# Builds are cached outside the checkout so fresh clones (and CI) reuse them.
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/agora/target
+
+CARGO ?= cargo
+
+.PHONY: deps build test bench devnet fmt lint clean
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	$(CARGO) build --locked --workspace --bins
+
+test: deps
+	$(CARGO) test --locked --workspace --all-targets
+
+bench: deps
+	$(CARGO) bench --locked -p agora-app -p agora-store -p agora-pol
+
+devnet: deps
+	@bash scripts/devnet.sh
+
+fmt:
+	$(CARGO) fmt --all
+
+lint:
+	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
+
+clean:
+	$(CARGO) clean
