@@ -1,0 +1,30 @@
+//! agora-core: what every Agora module is built from.
+//!
+//! - [`Context`]: block info, execution mode, gas meter and events of the running tx.
+//! - [`store`]: the layered, prefixed, gas-metered state over `cosmwasm_std::Storage`.
+//! - [`Coin`]/[`Coins`], [`Dec`]: amounts and 18-place decimals with checked arithmetic.
+//! - [`Address`]: bech32 addresses with the `agora` prefixes.
+//! - [`Error`]: codespace + code + message, as ABCI reports it.
+//! - [`Module`]: genesis, block hooks, Msg and Query routing.
+
+mod address;
+mod coins;
+mod context;
+mod dec;
+mod error;
+mod events;
+pub mod gas;
+mod module;
+pub mod store;
+
+pub use address::{Address, ACCOUNT_PREFIX, MAX_ADDRESS_LEN, VALCONS_PREFIX, VALOPER_PREFIX};
+pub use coins::{validate_denom, Coin, Coins};
+pub use context::{BlockInfo, Context, ExecMode};
+pub use dec::Dec;
+pub use error::{Error, Result, SdkCode, SDK_CODESPACE};
+pub use events::Event;
+pub use gas::GasMeter;
+pub use module::{decode_any, decode_request, parse_genesis, Module};
+
+/// The staking and fee denom (1 AGR = 10^6 uagr).
+pub const BOND_DENOM: &str = "uagr";

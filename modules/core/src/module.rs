@@ -1,0 +1,82 @@
+//! The Module trait: what every module gives the application to wire it in.
+
+use agora_proto::Any;
+
+use crate::{Address, Context, Error};
+
+/// A module: its genesis, its block hooks, the Msgs it handles (by type URL) and the queries it
+/// serves (by gRPC method path). The application routes to modules only through this trait.
+pub trait Module: Send + Sync {
+    /// The module's name: its store prefix, codespace and genesis key.
+    fn name(&self) -> &'static str;
+
+    /// The module's default genesis state (`app_state.<name>`).
+    fn default_genesis(&self) -> serde_json::Value;
+
+    /// Checks a genesis state without touching state; errors name the bad field.
+    fn validate_genesis(&self, genesis: &serde_json::Value) -> Result<(), Error>;
+
+    /// Writes the genesis state into the store.
+    fn init_genesis(&self, ctx: &mut Context, genesis: &serde_json::Value) -> Result<(), Error>;
+
+    /// Reads the module's whole state back as a genesis state.
+    fn export_genesis(&self, ctx: &mut Context) -> Result<serde_json::Value, Error>;
+
+    /// Runs at the start of each block.
+    fn begin_block(&self, _ctx: &mut Context) -> Result<(), Error> {
+        Ok(())
+    }
+
+    /// Runs at the end of each block.
+    fn end_block(&self, _ctx: &mut Context) -> Result<(), Error> {
+        Ok(())
+    }
+
+    /// Type URLs of the Msgs this module handles.
+    fn msg_type_urls(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// Decodes a Msg, checks it without state (the SDK's `ValidateBasic`) and returns its signers.
+    fn msg_signers(&self, _msg: &Any) -> Result<Vec<Address>, Error> {
+        Err(Error::sdk(crate::SdkCode::UnknownRequest, "module handles no messages"))
+    }
+
+    /// Executes a Msg; returns the encoded `*Response` message.
+    fn handle_msg(&self, _ctx: &mut Context, _msg: &Any) -> Result<Vec<u8>, Error> {
+        Err(Error::sdk(crate::SdkCode::UnknownRequest, "module handles no messages"))
+    }
+
+    /// gRPC method paths this module answers, e.g. `/cosmos.bank.v1beta1.Query/Balance`.
+    fn query_paths(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// Answers a query with the encoded response; `data` is the encoded request.
+    fn query(&self, _ctx: &mut Context, path: &str, _data: &[u8]) -> Result<Vec<u8>, Error> {
+        Err(Error::sdk(crate::SdkCode::UnknownRequest, format!("unknown query path {path}")))
+    }
+}
+
+/// Decodes a Msg carried in an `Any`, checking its type URL.
+pub fn decode_any<M: prost::Message + Default>(any: &Any, type_url: &str) -> Result<M, Error> {
+    if any.type_url != type_url {
+        return Err(Error::sdk(
+            crate::SdkCode::InvalidType,
+            format!("expected {type_url}, got {}", any.type_url),
+        ));
+    }
+    M::decode(any.value.as_slice())
+        .map_err(|e| Error::sdk(crate::SdkCode::TxDecode, format!("cannot decode {type_url}: {e}")))
+}
+
+/// Decodes a query request, naming the path in the error.
+pub fn decode_request<M: prost::Message + Default>(path: &str, data: &[u8]) -> Result<M, Error> {
+    M::decode(data).map_err(|e| Error::sdk(crate::SdkCode::InvalidRequest, format!("cannot decode request for {path}: {e}")))
+}
+
+/// Reads a module's genesis JSON into its typed form; errors name the module and field.
+pub fn parse_genesis<G: serde::de::DeserializeOwned>(module: &str, genesis: &serde_json::Value) -> Result<G, Error> {
+    serde_json::from_value(genesis.clone())
+        .map_err(|e| Error::sdk(crate::SdkCode::JsonUnmarshal, format!("app_state.{module}: {e}")))
+}
