@@ -1,0 +1,91 @@
+//! `/cosmos.auth.v1beta1.Query/...` handlers: protobuf request in, protobuf response out.
+
+use agora_core::{decode_request, Address, Context, Error, Result, SdkCode, ACCOUNT_PREFIX};
+use agora_proto::cosmos::auth::v1beta1 as pb;
+use agora_proto::cosmos::base::query::v1beta1::PageResponse;
+use cosmwasm_std::Order;
+use prost::Message;
+
+use crate::state::ACCOUNTS;
+use crate::{keeper, Account, MODULE};
+
+const ACCOUNTS_PATH: &str = "/cosmos.auth.v1beta1.Query/Accounts";
+const ACCOUNT_PATH: &str = "/cosmos.auth.v1beta1.Query/Account";
+const ACCOUNT_INFO_PATH: &str = "/cosmos.auth.v1beta1.Query/AccountInfo";
+const PARAMS_PATH: &str = "/cosmos.auth.v1beta1.Query/Params";
+const MODULE_ACCOUNTS_PATH: &str = "/cosmos.auth.v1beta1.Query/ModuleAccounts";
+const MODULE_ACCOUNT_BY_NAME_PATH: &str = "/cosmos.auth.v1beta1.Query/ModuleAccountByName";
+const BECH32_PREFIX_PATH: &str = "/cosmos.auth.v1beta1.Query/Bech32Prefix";
+
+/// The query paths auth serves.
+pub const PATHS: &[&str] = &[
+    ACCOUNTS_PATH,
+    ACCOUNT_PATH,
+    ACCOUNT_INFO_PATH,
+    PARAMS_PATH,
+    MODULE_ACCOUNTS_PATH,
+    MODULE_ACCOUNT_BY_NAME_PATH,
+    BECH32_PREFIX_PATH,
+];
+
+/// Answers one query.
+pub fn handle(ctx: &mut Context, path: &str, data: &[u8]) -> Result<Vec<u8>> {
+    Ok(match path {
+        ACCOUNTS_PATH => {
+            decode_request::<pb::QueryAccountsRequest>(path, data)?;
+            let accounts: Vec<_> = all_accounts(ctx)?.iter().map(Account::to_any).collect();
+            let pagination = Some(PageResponse { next_key: Vec::new(), total: accounts.len() as u64 });
+            pb::QueryAccountsResponse { accounts, pagination }.encode_to_vec()
+        }
+        ACCOUNT_PATH => {
+            let req: pb::QueryAccountRequest = decode_request(path, data)?;
+            let account = existing_account(ctx, &req.address)?;
+            pb::QueryAccountResponse { account: Some(account.to_any()) }.encode_to_vec()
+        }
+        ACCOUNT_INFO_PATH => {
+            let req: pb::QueryAccountInfoRequest = decode_request(path, data)?;
+            let account = existing_account(ctx, &req.address)?;
+            pb::QueryAccountInfoResponse { info: Some(account.to_base_proto()) }.encode_to_vec()
+        }
+        PARAMS_PATH => {
+            decode_request::<pb::QueryParamsRequest>(path, data)?;
+            pb::QueryParamsResponse { params: Some(keeper::params(ctx)?.to_proto()) }.encode_to_vec()
+        }
+        MODULE_ACCOUNTS_PATH => {
+            decode_request::<pb::QueryModuleAccountsRequest>(path, data)?;
+            let accounts = all_accounts(ctx)?.iter().filter(|a| a.module.is_some()).map(Account::to_any).collect();
+            pb::QueryModuleAccountsResponse { accounts }.encode_to_vec()
+        }
+        MODULE_ACCOUNT_BY_NAME_PATH => {
+            let req: pb::QueryModuleAccountByNameRequest = decode_request(path, data)?;
+            if req.name.is_empty() {
+                return Err(Error::sdk(SdkCode::InvalidRequest, "module name is empty"));
+            }
+            let account = keeper::account(ctx, &Address::module(&req.name))?
+                .filter(|a| a.module.is_some())
+                .ok_or_else(|| Error::sdk(SdkCode::KeyNotFound, format!("account {} not found", req.name)))?;
+            pb::QueryModuleAccountByNameResponse { account: Some(account.to_any()) }.encode_to_vec()
+        }
+        BECH32_PREFIX_PATH => {
+            decode_request::<pb::Bech32PrefixRequest>(path, data)?;
+            pb::Bech32PrefixResponse { bech32_prefix: ACCOUNT_PREFIX.to_string() }.encode_to_vec()
+        }
+        _ => return Err(Error::sdk(SdkCode::UnknownRequest, format!("unknown query path {path}"))),
+    })
+}
+
+/// The account at a bech32 address; errors with `KeyNotFound` ("account agora1... not found") if none.
+fn existing_account(ctx: &mut Context, address: &str) -> Result<Account> {
+    if address.is_empty() {
+        return Err(Error::sdk(SdkCode::InvalidAddress, "address cannot be empty"));
+    }
+    let addr = Address::from_bech32(address)?;
+    keeper::account(ctx, &addr)?.ok_or_else(|| Error::sdk(SdkCode::KeyNotFound, format!("account {addr} not found")))
+}
+
+/// Every account, in address-byte order.
+fn all_accounts(ctx: &mut Context) -> Result<Vec<Account>> {
+    let kv = ctx.kv(MODULE);
+    let accounts = ACCOUNTS.range(&kv, None, None, Order::Ascending).map(|item| item.map(|(_, a)| a));
+    Ok(accounts.collect::<Result<_, _>>()?)
+}
