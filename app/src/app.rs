@@ -1,0 +1,290 @@
+//! The application: ABCI 2.0 methods over the committed store and the module set.
+
+use agora_core::store::{CacheStore, Writes};
+use agora_core::{BlockInfo, Context, Error, ExecMode, GasMeter, Result};
+use agora_store::{Staged, Store, StoreOptions};
+use cosmwasm_std::Timestamp;
+use rayon::prelude::*;
+use tendermint_proto::v0_38::abci::{self as abci, response_process_proposal::ProposalStatus};
+
+use crate::chain::ChainParams;
+use crate::config::AppConfig;
+use crate::genesis;
+use crate::modules::ModuleSet;
+use crate::results;
+use crate::runner::{run_tx, TxEnv, TxOutcome};
+use crate::sigverify::{SignatureCheck, VerifiedSignatures};
+use crate::tx::DecodedTx;
+
+/// A block executed by FinalizeBlock and waiting for Commit.
+struct Finalized {
+    staged: Staged,
+    block: BlockInfo,
+}
+
+/// Agora's ABCI application. Single-threaded: the ABCI driver serialises calls.
+pub struct App {
+    pub(crate) store: Store,
+    pub(crate) modules: ModuleSet,
+    pub(crate) config: AppConfig,
+    pub(crate) chain: Option<ChainParams>,
+    /// Genesis state from InitChain; committed with block 1, as CometBFT expects.
+    genesis_writes: Option<Writes>,
+    /// The mempool's view: committed state plus the writes of txs accepted since the last commit.
+    pub(crate) check_writes: Writes,
+    /// The last committed block, for CheckTx's context.
+    pub(crate) last_block: BlockInfo,
+    finalized: Option<Finalized>,
+}
+
+impl App {
+    /// Opens the application's store in `dir`.
+    pub fn open(dir: &std::path::Path, config: AppConfig) -> anyhow::Result<Self> {
+        let store = Store::open(dir, StoreOptions { keep_recent: config.keep_recent })?;
+        let chain = ChainParams::load(&store.latest())?;
+        let last_block = BlockInfo {
+            height: store.height(),
+            time: Timestamp::from_nanos(0),
+            chain_id: chain.as_ref().map(|c| c.chain_id.clone()).unwrap_or_default(),
+        };
+        tracing::info!(height = store.height(), app_hash = %hex::encode_upper(store.app_hash()), "opened application state");
+        Ok(Self {
+            store,
+            modules: ModuleSet::agora(),
+            config,
+            chain,
+            genesis_writes: None,
+            check_writes: Writes::new(),
+            last_block,
+            finalized: None,
+        })
+    }
+
+    /// The committed store.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// ABCI Info: the last committed height and app hash, so the driver knows what to replay.
+    pub fn info(&self) -> abci::ResponseInfo {
+        let height = self.store.height();
+        abci::ResponseInfo {
+            data: "agora".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            app_version: 1,
+            last_block_height: height as i64,
+            last_block_app_hash: if height == 0 { Default::default() } else { self.store.app_hash().to_vec().into() },
+        }
+    }
+
+    /// ABCI InitChain: validates and loads every module's genesis; the state is committed with block 1.
+    pub fn init_chain(&mut self, req: abci::RequestInitChain) -> Result<abci::ResponseInitChain> {
+        if self.store.height() > 0 {
+            return Err(Error::internal(format!("InitChain on a chain already at height {}", self.store.height())));
+        }
+        let mut chain = ChainParams::with_defaults(req.chain_id.clone());
+        if let Some(block) = req.consensus_params.as_ref().and_then(|p| p.block.as_ref()) {
+            chain.max_bytes = block.max_bytes;
+            chain.max_gas = block.max_gas;
+        }
+        let time = req.time.map(to_timestamp).unwrap_or_default();
+        let block = BlockInfo { height: req.initial_height.max(1) as u64, time, chain_id: chain.chain_id.clone() };
+        let committed = self.store.latest();
+        let mut state = CacheStore::new(&committed);
+        genesis::init(&self.modules, &block, &mut state, &req.app_state_bytes)?;
+        chain.save(&mut state);
+        self.genesis_writes = Some(state.into_writes());
+        tracing::info!(chain_id = %chain.chain_id, validators = req.validators.len(), "initialised chain from genesis");
+        self.last_block.chain_id = chain.chain_id.clone();
+        self.chain = Some(chain);
+        Ok(abci::ResponseInitChain { consensus_params: None, validators: req.validators, app_hash: Default::default() })
+    }
+
+    fn chain(&self) -> Result<&ChainParams> {
+        self.chain.as_ref().ok_or_else(|| Error::internal("the chain has no genesis yet: InitChain must run first"))
+    }
+
+    /// ABCI CheckTx: runs the tx against the mempool's state and keeps its writes if it passes.
+    pub fn check_tx(&mut self, req: abci::RequestCheckTx) -> abci::ResponseCheckTx {
+        let mode = if req.r#type == abci::CheckTxType::Recheck as i32 { ExecMode::ReCheck } else { ExecMode::Check };
+        let outcome = self.check_or_simulate(&req.tx, mode);
+        results::check_tx(outcome)
+    }
+
+    /// Runs a tx over the mempool's state (`Check`/`ReCheck`, keeping its writes on success) or
+    /// a copy of it (`Simulate`).
+    pub(crate) fn check_or_simulate(&mut self, tx_bytes: &[u8], mode: ExecMode) -> TxOutcome {
+        let chain = match self.chain() {
+            Ok(c) => c.clone(),
+            Err(e) => return TxOutcome::rejected(e),
+        };
+        let tx = match self.decode_checked(tx_bytes, &chain) {
+            Ok(tx) => tx,
+            Err(e) => return TxOutcome::rejected(e),
+        };
+        let verified = VerifiedSignatures::default();
+        let env = TxEnv { modules: &self.modules, chain_id: &chain.chain_id, min_gas_prices: &self.config.min_gas_prices, verified: &verified };
+        let committed = self.store.latest();
+        let mut state = CacheStore::with_writes(&committed, std::mem::take(&mut self.check_writes));
+        let (outcome, writes) = run_tx(&env, &self.last_block, mode, &state, &tx);
+        if mode != ExecMode::Simulate && outcome.result.is_ok() {
+            state.apply(writes);
+        }
+        self.check_writes = state.into_writes();
+        outcome
+    }
+
+    fn decode_checked(&self, bytes: &[u8], chain: &ChainParams) -> Result<DecodedTx> {
+        if !chain.fits(bytes.len() as u64, 0) {
+            return Err(Error::sdk(
+                agora_core::SdkCode::TxTooLarge,
+                format!("tx of {} bytes exceeds the block limit of {} bytes", bytes.len(), chain.max_bytes),
+            ));
+        }
+        DecodedTx::decode(bytes)
+    }
+
+    /// ABCI PrepareProposal: keeps the txs that decode, in order, while the block stays within
+    /// `max_tx_bytes` and the consensus gas limit.
+    pub fn prepare_proposal(&self, req: abci::RequestPrepareProposal) -> abci::ResponsePrepareProposal {
+        let Ok(chain) = self.chain() else { return abci::ResponsePrepareProposal { txs: vec![] } };
+        let (mut bytes, mut gas) = (0u64, 0u64);
+        let mut txs = Vec::new();
+        for tx in req.txs {
+            let Ok(decoded) = DecodedTx::decode(&tx) else { continue };
+            let (next_bytes, next_gas) = (bytes + tx.len() as u64, gas.saturating_add(decoded.gas_limit));
+            if (req.max_tx_bytes >= 0 && next_bytes > req.max_tx_bytes as u64) || !chain.fits(next_bytes, next_gas) {
+                continue;
+            }
+            (bytes, gas) = (next_bytes, next_gas);
+            txs.push(tx);
+        }
+        abci::ResponsePrepareProposal { txs }
+    }
+
+    /// ABCI ProcessProposal: rejects blocks with undecodable txs or over the block limits.
+    pub fn process_proposal(&self, req: abci::RequestProcessProposal) -> abci::ResponseProcessProposal {
+        let accept = self.chain().is_ok_and(|chain| {
+            let mut gas = 0u64;
+            let mut bytes = 0u64;
+            req.txs.iter().all(|tx| {
+                bytes += tx.len() as u64;
+                DecodedTx::decode(tx).is_ok_and(|d| {
+                    gas = gas.saturating_add(d.gas_limit);
+                    chain.fits(bytes, gas)
+                })
+            })
+        });
+        let status = if accept { ProposalStatus::Accept } else { ProposalStatus::Reject };
+        abci::ResponseProcessProposal { status: status as i32 }
+    }
+
+    /// ABCI FinalizeBlock: begin block, every tx in order, end block; the new app hash is
+    /// computed here and made durable at Commit.
+    pub fn finalize_block(&mut self, req: abci::RequestFinalizeBlock) -> Result<abci::ResponseFinalizeBlock> {
+        let chain = self.chain()?.clone();
+        let height = req.height as u64;
+        if height != self.store.height() + 1 {
+            return Err(Error::internal(format!("FinalizeBlock at height {height}, but the last committed height is {}", self.store.height())));
+        }
+        let base = if self.store.height() == 0 {
+            self.genesis_writes.take().ok_or_else(|| Error::internal("first block without InitChain"))?
+        } else {
+            Writes::new()
+        };
+        let block = BlockInfo { height, time: req.time.map(to_timestamp).unwrap_or_default(), chain_id: chain.chain_id.clone() };
+        let committed = self.store.latest();
+        let mut state = CacheStore::with_writes(&committed, base);
+
+        let gas = GasMeter::infinite();
+        let mut block_events = Vec::new();
+        {
+            let mut ctx = Context::new(&block, ExecMode::Finalize, &mut state, &gas);
+            for module in self.modules.iter() {
+                module.begin_block(&mut ctx)?;
+            }
+            block_events.extend(ctx.take_events());
+        }
+
+        let decoded: Vec<Result<DecodedTx>> = req.txs.par_iter().map(|tx| DecodedTx::decode(tx)).collect();
+        let verified = self.precheck_signatures(&block, &decoded, &state);
+        let env = TxEnv { modules: &self.modules, chain_id: &chain.chain_id, min_gas_prices: &[], verified: &verified };
+        let mut outcomes = Vec::with_capacity(decoded.len());
+        for tx in &decoded {
+            let outcome = match tx {
+                Err(e) => TxOutcome::rejected(e.clone()),
+                Ok(tx) => {
+                    let (outcome, writes) = run_tx(&env, &block, ExecMode::Finalize, &state, tx);
+                    state.apply(writes);
+                    outcome
+                }
+            };
+            outcomes.push(outcome);
+        }
+
+        {
+            let mut ctx = Context::new(&block, ExecMode::Finalize, &mut state, &gas);
+            for module in self.modules.iter() {
+                module.end_block(&mut ctx)?;
+            }
+            block_events.extend(ctx.take_events());
+        }
+
+        let writes = state.into_writes();
+        let staged = self.store.stage(height, writes).map_err(|e| Error::internal(format!("staging height {height}: {e:#}")))?;
+        let app_hash = staged.app_hash();
+        let failed = outcomes.iter().filter(|o| o.result.is_err()).count();
+        tracing::info!(height, txs = outcomes.len(), failed, app_hash = %hex::encode_upper(app_hash), "finalized block");
+        self.finalized = Some(Finalized { staged, block });
+        Ok(abci::ResponseFinalizeBlock {
+            events: block_events.into_iter().map(results::event).collect(),
+            tx_results: outcomes.into_iter().map(results::exec_tx).collect(),
+            validator_updates: vec![],
+            consensus_param_updates: None,
+            app_hash: app_hash.to_vec().into(),
+        })
+    }
+
+    /// Verifies the block's signatures on all cores, reading each signer's account number and
+    /// key from state at the block's start (a later tx that changes them is verified again).
+    fn precheck_signatures(&self, block: &BlockInfo, decoded: &[Result<DecodedTx>], state: &CacheStore) -> VerifiedSignatures {
+        let mut view = CacheStore::new(state);
+        let gas = GasMeter::infinite();
+        let mut ctx = Context::new(block, ExecMode::Finalize, &mut view, &gas);
+        let mut checks = Vec::new();
+        for tx in decoded.iter().filter_map(|t| t.as_ref().ok()) {
+            let Ok(signers) = self.modules.signers(tx.msgs()) else { continue };
+            for ((addr, info), signature) in signers.iter().zip(&tx.signers).zip(&tx.signatures) {
+                let Ok(Some(account)) = agora_auth::keeper::account(&mut ctx, addr) else { continue };
+                let Some(pub_key) = info.pub_key.clone().or(account.pub_key) else { continue };
+                checks.push(SignatureCheck {
+                    pub_key,
+                    sign_bytes: tx.sign_bytes(&block.chain_id, account.account_number),
+                    signature: signature.clone(),
+                });
+            }
+        }
+        VerifiedSignatures::precheck(checks)
+    }
+
+    /// ABCI Commit: makes the finalized block durable and resets the mempool's state.
+    pub fn commit(&mut self) -> Result<abci::ResponseCommit> {
+        let finalized = self.finalized.take().ok_or_else(|| Error::internal("Commit without FinalizeBlock"))?;
+        self.store.apply(finalized.staged).map_err(|e| Error::internal(format!("commit failed: {e:#}")))?;
+        self.last_block = finalized.block;
+        self.check_writes.clear();
+        Ok(abci::ResponseCommit { retain_height: 0 })
+    }
+
+    /// Exports every module's state at the last committed height as genesis `app_state` JSON.
+    pub fn export_app_state(&self) -> Result<serde_json::Value> {
+        let committed = self.store.latest();
+        let mut state = CacheStore::new(&committed);
+        genesis::export(&self.modules, &self.last_block, &mut state)
+    }
+}
+
+/// A protobuf timestamp as block time.
+fn to_timestamp(t: tendermint_proto::google::protobuf::Timestamp) -> Timestamp {
+    Timestamp::from_seconds(t.seconds.max(0) as u64).plus_nanos(t.nanos.max(0) as u64)
+}

@@ -1,0 +1,23 @@
+//! agora-app: Agora's application.
+//!
+//! [`App`] implements the ABCI 2.0 methods over the RocksDB store (`agora-store`) and the
+//! module set ([`modules`]); [`abci`] serves it to CometBFT over a socket; the `agorad`
+//! binary is the command line.
+
+pub mod abci;
+mod ante;
+mod app;
+pub mod chain;
+pub mod config;
+pub mod genesis;
+pub mod modules;
+mod query;
+mod results;
+mod runner;
+pub mod sigverify;
+pub mod testing;
+pub mod tx;
+
+pub use app::App;
+pub use config::AppConfig;
+pub use query::{JMT_PROOF_OP, SIMULATE_PATH};

@@ -1,0 +1,139 @@
+//! Decoding a `cosmos.tx.v1beta1.TxRaw` into what the ante handler and the router need.
+
+use agora_core::{Coins, Error, Result, SdkCode};
+use agora_proto::cosmos::tx::signing::v1beta1::SignMode;
+use agora_proto::cosmos::tx::v1beta1::{mode_info, AuthInfo, SignDoc, TxBody, TxRaw};
+use agora_proto::Any;
+use prost::Message;
+use sha2::{Digest, Sha256};
+
+/// A decoded tx. The body and auth-info bytes are kept as received, since signatures cover
+/// those exact bytes, not a re-encoding.
+#[derive(Debug, Clone)]
+pub struct DecodedTx {
+    /// SHA-256 of the tx bytes: the tx hash CometBFT and explorers show.
+    pub hash: [u8; 32],
+    /// Length of the tx bytes (for tx-size gas and block limits).
+    pub len: usize,
+    /// The body as signed.
+    pub body_bytes: Vec<u8>,
+    /// The auth info as signed.
+    pub auth_info_bytes: Vec<u8>,
+    /// Decoded body: messages, memo, timeout height.
+    pub body: TxBody,
+    /// Fee, gas limit and one signer info per signer.
+    pub fee: Coins,
+    /// The gas limit the tx asks for.
+    pub gas_limit: u64,
+    /// An explicit fee payer, if set.
+    pub fee_payer: Option<String>,
+    /// Per signer: its public key (if sent) and the sequence it signed.
+    pub signers: Vec<SignerInfo>,
+    /// One signature per signer.
+    pub signatures: Vec<Vec<u8>>,
+}
+
+/// What one signer declares in `auth_info.signer_infos`.
+#[derive(Debug, Clone)]
+pub struct SignerInfo {
+    /// Compressed secp256k1 public key, when the tx carries one.
+    pub pub_key: Option<Vec<u8>>,
+    /// The sequence the signer signed with.
+    pub sequence: u64,
+}
+
+/// Type URL of secp256k1 public keys.
+pub const SECP256K1_PUBKEY_URL: &str = "/cosmos.crypto.secp256k1.PubKey";
+
+fn decode_err(detail: impl std::fmt::Display) -> Error {
+    Error::sdk(SdkCode::TxDecode, detail)
+}
+
+impl DecodedTx {
+    /// Decodes and checks the tx's shape: protobuf structure, SIGN_MODE_DIRECT single signers
+    /// with secp256k1 keys, valid fee coins, no unknown critical extension options.
+    pub fn decode(bytes: &[u8]) -> Result<Self> {
+        let raw = TxRaw::decode(bytes).map_err(|e| decode_err(format!("cannot decode tx: {e}")))?;
+        let body = TxBody::decode(raw.body_bytes.as_slice()).map_err(|e| decode_err(format!("cannot decode tx body: {e}")))?;
+        let auth = AuthInfo::decode(raw.auth_info_bytes.as_slice())
+            .map_err(|e| decode_err(format!("cannot decode auth info: {e}")))?;
+        if !body.extension_options.is_empty() {
+            return Err(Error::sdk(SdkCode::UnknownExtensionOptions, "no extension options are supported"));
+        }
+        if body.messages.is_empty() {
+            return Err(Error::sdk(SdkCode::InvalidRequest, "tx must contain at least one message"));
+        }
+        let fee = auth.fee.clone().unwrap_or_default();
+        if !fee.granter.is_empty() {
+            return Err(Error::sdk(SdkCode::NotSupported, "fee grants are not supported"));
+        }
+        let fee_coins = fee
+            .amount
+            .iter()
+            .map(|c| {
+                let amount = c.amount.parse().map_err(|_| {
+                    Error::sdk(SdkCode::InvalidCoins, format!("fee amount {:?} is not a non-negative integer", c.amount))
+                })?;
+                Ok(agora_core::Coin::new(amount, c.denom.clone()))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let signers = auth.signer_infos.iter().map(signer_info).collect::<Result<Vec<_>>>()?;
+        Ok(Self {
+            hash: Sha256::digest(bytes).into(),
+            len: bytes.len(),
+            fee: Coins::new(fee_coins)?,
+            gas_limit: fee.gas_limit,
+            fee_payer: (!fee.payer.is_empty()).then_some(fee.payer),
+            body,
+            signers,
+            signatures: raw.signatures,
+            body_bytes: raw.body_bytes,
+            auth_info_bytes: raw.auth_info_bytes,
+        })
+    }
+
+    /// The messages, in order.
+    pub fn msgs(&self) -> &[Any] {
+        &self.body.messages
+    }
+
+    /// The bytes signer `account_number` signs in SIGN_MODE_DIRECT.
+    pub fn sign_bytes(&self, chain_id: &str, account_number: u64) -> Vec<u8> {
+        SignDoc {
+            body_bytes: self.body_bytes.clone(),
+            auth_info_bytes: self.auth_info_bytes.clone(),
+            chain_id: chain_id.to_string(),
+            account_number,
+        }
+        .encode_to_vec()
+    }
+}
+
+fn signer_info(info: &agora_proto::cosmos::tx::v1beta1::SignerInfo) -> Result<SignerInfo> {
+    match info.mode_info.as_ref().and_then(|m| m.sum.as_ref()) {
+        Some(mode_info::Sum::Single(single)) if single.mode == SignMode::Direct as i32 => {}
+        Some(mode_info::Sum::Single(single)) => {
+            return Err(Error::sdk(
+                SdkCode::NotSupported,
+                format!("sign mode {} is not supported; sign with SIGN_MODE_DIRECT", single.mode),
+            ))
+        }
+        Some(mode_info::Sum::Multi(_)) => return Err(Error::sdk(SdkCode::NotSupported, "multisig signers are not supported")),
+        None => return Err(decode_err("signer info has no mode info")),
+    }
+    let pub_key = match &info.public_key {
+        None => None,
+        Some(any) if any.type_url == SECP256K1_PUBKEY_URL => {
+            let key = agora_proto::cosmos::crypto::secp256k1::PubKey::decode(any.value.as_slice())
+                .map_err(|e| Error::sdk(SdkCode::InvalidPubKey, format!("cannot decode public key: {e}")))?;
+            if key.key.len() != 33 {
+                return Err(Error::sdk(SdkCode::InvalidPubKey, format!("secp256k1 public key must be 33 bytes, got {}", key.key.len())));
+            }
+            Some(key.key)
+        }
+        Some(any) => {
+            return Err(Error::sdk(SdkCode::InvalidPubKey, format!("public key type {} is not supported", any.type_url)))
+        }
+    };
+    Ok(SignerInfo { pub_key, sequence: info.sequence })
+}

@@ -1,0 +1,85 @@
+//! A chain driven block by block through the ABCI methods, on a real RocksDB in a temp dir.
+#![allow(dead_code)] // each test binary uses a different part of the harness
+
+use agora_app::testing::{finalize_request, funded_app_state, init_chain_request, TestKey};
+use agora_app::{App, AppConfig};
+use agora_core::Address;
+use agora_proto::cosmos::auth::v1beta1::{BaseAccount, QueryAccountRequest, QueryAccountResponse};
+use agora_proto::cosmos::bank::v1beta1::{QueryBalanceRequest, QueryBalanceResponse};
+use prost::Message;
+use tendermint_proto::v0_38::abci::{ExecTxResult, RequestQuery, ResponseFinalizeBlock};
+
+pub const CHAIN_ID: &str = "agora-test-1";
+pub const START_BALANCE: u128 = 1_000_000_000;
+
+pub struct Chain {
+    pub app: App,
+    /// Shared so txs signed with them can outlive a `&mut Chain` borrow.
+    pub keys: std::rc::Rc<Vec<TestKey>>,
+    pub dir: tempfile::TempDir,
+}
+
+impl Chain {
+    /// A chain at height 0 whose genesis funds `n` keys (account numbers 0..n).
+    pub fn new(n: usize) -> Self {
+        Self::with_config(n, AppConfig::default())
+    }
+
+    pub fn with_config(n: usize, config: AppConfig) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = App::open(dir.path(), config).unwrap();
+        let keys: Vec<TestKey> = (0..n as u64).map(TestKey::from_seed).collect();
+        app.init_chain(init_chain_request(CHAIN_ID, &funded_app_state(&keys, START_BALANCE))).unwrap();
+        Self { app, keys: std::rc::Rc::new(keys), dir }
+    }
+
+    pub fn height(&self) -> u64 {
+        self.app.store().height()
+    }
+
+    /// Finalizes and commits the next block.
+    pub fn block(&mut self, txs: Vec<Vec<u8>>) -> ResponseFinalizeBlock {
+        let height = self.height() + 1;
+        let res = self.app.finalize_block(finalize_request(height, txs)).unwrap();
+        self.app.commit().unwrap();
+        assert_eq!(res.app_hash.as_ref(), self.app.store().app_hash());
+        res
+    }
+
+    /// Runs one tx in its own block and returns its result.
+    pub fn deliver(&mut self, tx: Vec<u8>) -> ExecTxResult {
+        self.block(vec![tx]).tx_results.remove(0)
+    }
+
+    pub fn query(&mut self, path: &str, data: Vec<u8>) -> Vec<u8> {
+        let res = self.app.query(RequestQuery { path: path.into(), data: data.into(), ..Default::default() });
+        assert_eq!(res.code, 0, "query {path} failed: {}", res.log);
+        res.value.to_vec()
+    }
+
+    pub fn balance(&mut self, addr: &Address) -> u128 {
+        let req = QueryBalanceRequest { address: addr.to_string(), denom: "uagr".into() };
+        let res = QueryBalanceResponse::decode(self.query("/cosmos.bank.v1beta1.Query/Balance", req.encode_to_vec()).as_slice()).unwrap();
+        res.balance.map_or(0, |c| c.amount.parse().unwrap())
+    }
+
+    /// (account number, sequence) of a base account.
+    pub fn account(&mut self, addr: &Address) -> (u64, u64) {
+        let req = QueryAccountRequest { address: addr.to_string() };
+        let res = QueryAccountResponse::decode(self.query("/cosmos.auth.v1beta1.Query/Account", req.encode_to_vec()).as_slice()).unwrap();
+        let any = res.account.unwrap();
+        assert_eq!(any.type_url, "/cosmos.auth.v1beta1.BaseAccount");
+        let acc = BaseAccount::decode(any.value.as_slice()).unwrap();
+        (acc.account_number, acc.sequence)
+    }
+}
+
+/// The first attribute `key` of the first event of type `kind`.
+pub fn attr<'a>(events: &'a [tendermint_proto::v0_38::abci::Event], kind: &str, key: &str) -> Option<&'a str> {
+    events
+        .iter()
+        .filter(|e| e.r#type == kind)
+        .flat_map(|e| e.attributes.iter())
+        .find(|a| a.key == key)
+        .map(|a| a.value.as_str())
+}
