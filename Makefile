@@ -13,8 +13,10 @@ deps:
 build: deps
 	$(CARGO) build --locked --workspace --bins
 
+# Runs every test; benchmarks are compiled (so they cannot rot) but only `make bench` runs them.
 test: deps
-	$(CARGO) test --locked --workspace --all-targets
+	$(CARGO) test --locked --workspace --benches --no-run
+	$(CARGO) test --locked --workspace
 
 bench: deps
 	$(CARGO) bench --locked -p agora-app -p agora-store -p agora-pol

@@ -75,8 +75,29 @@ pub fn decode_request<M: prost::Message + Default>(path: &str, data: &[u8]) -> R
     M::decode(data).map_err(|e| Error::sdk(crate::SdkCode::InvalidRequest, format!("cannot decode request for {path}: {e}")))
 }
 
-/// Reads a module's genesis JSON into its typed form; errors name the module and field.
+/// Reads a module's genesis JSON into its typed form; errors name the module and the JSON path
+/// of the bad field, e.g. `app_state.bank.balances[0].coins[0].amount: ...`.
 pub fn parse_genesis<G: serde::de::DeserializeOwned>(module: &str, genesis: &serde_json::Value) -> Result<G, Error> {
-    serde_json::from_value(genesis.clone())
-        .map_err(|e| Error::sdk(crate::SdkCode::JsonUnmarshal, format!("app_state.{module}: {e}")))
+    serde_path_to_error::deserialize(genesis).map_err(|e| {
+        let path = e.path().to_string();
+        let field = if path == "." { String::new() } else { format!(".{path}") };
+        Error::sdk(crate::SdkCode::JsonUnmarshal, format!("app_state.{module}{field}: {}", e.into_inner()))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[derive(Debug, serde::Deserialize)]
+    struct Genesis {
+        balances: Vec<crate::Coin>,
+    }
+
+    #[test]
+    fn genesis_errors_name_the_field() {
+        let bad = serde_json::json!({"balances": [{"denom": "uagr", "amount": "1"}, {"denom": "uagr", "amount": "-5"}]});
+        let good = serde_json::json!({"balances": [{"denom": "uagr", "amount": "1"}]});
+        assert_eq!(super::parse_genesis::<Genesis>("bank", &good).unwrap().balances[0].amount, 1);
+        let err = super::parse_genesis::<Genesis>("bank", &bad).unwrap_err();
+        assert!(err.msg.starts_with("app_state.bank.balances[1].amount: amount \"-5\""), "{}", err.msg);
+    }
 }

@@ -14,39 +14,15 @@ use std::time::Instant;
 
 use agora_pol::attest::{AttestationFile, Recorder, StepLeaf};
 use agora_pol::blob::FsStore;
-use agora_pol::data::{Dataset, CORPUS};
-use agora_pol::golden::{mlp_spec, transformer_spec};
+use agora_pol::data::Dataset;
+use agora_pol::golden::benchmark_jobs;
 use agora_pol::sample::{below, sample_segments};
-use agora_pol::spec::{Architecture, MlpConfig, Spec};
+use agora_pol::spec::Spec;
 use agora_pol::train::{StepOutput, Trainer};
 use agora_pol::verify::{Mode, Verdict, Verifier};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 
-fn jobs(steps: u64) -> Vec<(&'static str, Spec, Dataset)> {
-    let synthetic = Dataset::synthetic_classification(512, 16, 4, 1).unwrap();
-    let chars = Dataset::char_windows(CORPUS, 32, 4).unwrap();
-    let mut wide = mlp_spec(synthetic.root(), steps, 10);
-    wide.architecture = Architecture::Mlp(MlpConfig {
-        input_dim: 16,
-        hidden: vec![256, 256],
-        classes: 4,
-    });
-    wide.batch_size = 64;
-    vec![
-        (
-            "MLP 16-32-4, batch 16, SGD",
-            mlp_spec(synthetic.root(), steps, 10),
-            synthetic.clone(),
-        ),
-        ("MLP 16-256-256-4, batch 64, SGD", wide, synthetic),
-        (
-            "char transformer ctx 32, d 32, 2 blocks, batch 8, AdamW",
-            transformer_spec(chars.root(), steps, 10, 32),
-            chars,
-        ),
-    ]
-}
 
 /// Trains with `fake` deciding which segments the worker skips; returns attestation and seconds.
 fn work(
@@ -92,7 +68,7 @@ fn work(
 fn main() {
     println!("## ms per training step\n");
     println!("| model | 1 thread | 2 threads |\n|---|---|---|");
-    for (name, spec, data) in jobs(1_000_000) {
+    for (name, spec, data) in benchmark_jobs(1_000_000).expect("reference jobs build") {
         let mut row = format!("| {name} |");
         for threads in [1, 2] {
             std::env::set_var("RAYON_NUM_THREADS", threads.to_string());
@@ -118,7 +94,7 @@ fn main() {
 
     println!("\n## Verification time / training time, N = 1000, k = 10 (Q = 0, mean of 5 seeds; distinct re-run steps in brackets)\n");
     println!("| model | train s | s = 4 | s = 8 | s = 16 |\n|---|---|---|---|---|");
-    for (name, spec, data) in jobs(1000) {
+    for (name, spec, data) in benchmark_jobs(1000).expect("reference jobs build") {
         let dir = tempfile::tempdir().unwrap();
         let store = FsStore::new(dir.path()).unwrap();
         let (file, train_s) = work(&spec, &data, &store, &BTreeSet::new());
@@ -145,7 +121,7 @@ fn main() {
 
     println!("\n## Detection rate (MLP 16-32-4, N = 1000, k = 10, 100 segments, 10,000 seeds per cell)\n");
     println!("| f | s | measured | predicted 1-(1-f)^s |\n|---|---|---|---|");
-    let (_, spec, data) = jobs(1000).remove(0);
+    let (_, spec, data) = benchmark_jobs(1000).expect("reference jobs build").remove(0);
     let segments = spec.segments();
     for f in [0.05, 0.25, 0.5] {
         let mut rng = ChaCha20Rng::seed_from_u64((f * 100.0) as u64);

@@ -117,6 +117,21 @@ pub fn cases() -> Vec<(&'static str, Spec, Dataset, &'static str)> {
     ]
 }
 
+/// The three workloads benchmarks measure, each with `steps` total steps and k = 10: the golden
+/// MLP, a wide MLP (16-256-256-4, batch 64) and the golden char transformer.
+pub fn benchmark_jobs(steps: u64) -> Result<Vec<(&'static str, Spec, Dataset)>> {
+    let synthetic = Dataset::synthetic_classification(512, 16, 4, 1)?;
+    let chars = Dataset::char_windows(crate::data::CORPUS, 32, 4)?;
+    let mut wide = mlp_spec(synthetic.root(), steps, 10);
+    wide.architecture = Architecture::Mlp(MlpConfig { input_dim: 16, hidden: vec![256, 256], classes: 4 });
+    wide.batch_size = 64;
+    Ok(vec![
+        ("MLP 16-32-4, batch 16, SGD", mlp_spec(synthetic.root(), steps, 10), synthetic.clone()),
+        ("MLP 16-256-256-4, batch 64, SGD", wide, synthetic),
+        ("char transformer ctx 32, d 32, 2 blocks, batch 8, AdamW", transformer_spec(chars.root(), steps, 10, 32), chars),
+    ])
+}
+
 const GOLDEN_MLP: &str = "448e08ae3d1376abb0d7b9912b9375013f9c1761bc10757fc56bb34dbd8fa277";
 const GOLDEN_TRANSFORMER: &str = "698039f7547e6990ae20f25369cd8c81ffb7bbc30b7877edfa7efbeffbea6a16";
 
