@@ -10,6 +10,9 @@ use super::{in_order, is_empty_range, no_records};
 /// Net writes of a cache layer: `None` marks a deletion. Ordered, so committing them is deterministic.
 pub type Writes = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
 
+/// The overlay's entries in iteration order.
+type OverlayIter<'b> = Box<dyn Iterator<Item = (&'b Vec<u8>, &'b Option<Vec<u8>>)> + 'b>;
+
 /// Buffers writes over a read-only parent until they are taken with [`CacheStore::into_writes`]
 /// and applied to the layer below, or dropped to revert them.
 pub struct CacheStore<'a> {
@@ -66,7 +69,7 @@ impl Storage for CacheStore<'_> {
             end.map_or(std::ops::Bound::Unbounded, |e| std::ops::Bound::Excluded(e.to_vec())),
         );
         let overlay = self.writes.range::<Vec<u8>, _>(bounds);
-        let overlay: Box<dyn Iterator<Item = (&Vec<u8>, &Option<Vec<u8>>)>> = match order {
+        let overlay: OverlayIter<'_> = match order {
             Order::Ascending => Box::new(overlay),
             Order::Descending => Box::new(overlay.rev()),
         };
