@@ -12,51 +12,44 @@ pub fn event(e: Event) -> abci::Event {
         attributes: e
             .attributes
             .into_iter()
-            .map(|(key, value)| abci::EventAttribute { key, value, index: true })
+            .map(|(key, value)| abci::EventAttribute {
+                key,
+                value,
+                index: true,
+            })
             .collect(),
     }
 }
 
-struct Parts {
-    code: u32,
-    codespace: String,
-    log: String,
-    data: Vec<u8>,
-}
-
-fn parts(outcome: &mut TxOutcome) -> Parts {
-    match std::mem::replace(&mut outcome.result, Ok(Vec::new())) {
-        Ok(data) => Parts { code: 0, codespace: String::new(), log: String::new(), data },
-        Err(e) => Parts { code: e.code, codespace: e.codespace.into_owned(), log: e.msg, data: Vec::new() },
-    }
-}
-
 /// A FinalizeBlock tx result.
-pub fn exec_tx(mut outcome: TxOutcome) -> abci::ExecTxResult {
-    let p = parts(&mut outcome);
+pub fn exec_tx(outcome: TxOutcome) -> abci::ExecTxResult {
+    let (code, codespace, log, data) = match outcome.result {
+        Ok(data) => (0, String::new(), String::new(), data),
+        Err(e) => (e.code, e.codespace.into_owned(), e.msg, Vec::new()),
+    };
     abci::ExecTxResult {
-        code: p.code,
-        data: p.data.into(),
-        log: p.log,
+        code,
+        data: data.into(),
+        log,
         info: String::new(),
         gas_wanted: outcome.gas_wanted as i64,
         gas_used: outcome.gas_used as i64,
         events: outcome.events.into_iter().map(event).collect(),
-        codespace: p.codespace,
+        codespace,
     }
 }
 
-/// A CheckTx response.
-pub fn check_tx(mut outcome: TxOutcome) -> abci::ResponseCheckTx {
-    let p = parts(&mut outcome);
+/// A CheckTx response: the same fields as a FinalizeBlock result.
+pub fn check_tx(outcome: TxOutcome) -> abci::ResponseCheckTx {
+    let r = exec_tx(outcome);
     abci::ResponseCheckTx {
-        code: p.code,
-        data: p.data.into(),
-        log: p.log,
-        info: String::new(),
-        gas_wanted: outcome.gas_wanted as i64,
-        gas_used: outcome.gas_used as i64,
-        events: outcome.events.into_iter().map(event).collect(),
-        codespace: p.codespace,
+        code: r.code,
+        data: r.data,
+        log: r.log,
+        info: r.info,
+        gas_wanted: r.gas_wanted,
+        gas_used: r.gas_used,
+        events: r.events,
+        codespace: r.codespace,
     }
 }
