@@ -21,6 +21,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     files.sort();
     println!("cargo:rerun-if-changed=agora");
     let descriptors = protox::compile(&files, [&root])?;
-    prost_build::Config::new().enable_type_names().include_file("agora.rs").compile_fds(descriptors)?;
+    prost_build::Config::new()
+        .enable_type_names()
+        .include_file("agora.rs")
+        .compile_fds(descriptors)?;
     Ok(())
 }

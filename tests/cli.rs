@@ -9,7 +9,11 @@ use std::process::{Command, Output};
 use support::AGORAD;
 
 fn agorad(args: &[&str]) -> Output {
-    Command::new(AGORAD).args(args).env("RUST_LOG", "warn").output().expect("run agorad")
+    Command::new(AGORAD)
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run agorad")
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -17,7 +21,11 @@ fn text(bytes: &[u8]) -> String {
 }
 
 fn repo_file(rel: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(rel).display().to_string()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(rel)
+        .display()
+        .to_string()
 }
 
 #[test]
@@ -27,7 +35,9 @@ fn genesis_validate_accepts_the_example_and_names_the_bad_field() {
     assert!(text(&ok.stdout).contains("is a valid genesis file"));
 
     let dir = tempfile::tempdir().unwrap();
-    let mut doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(repo_file("genesis/example.json")).unwrap()).unwrap();
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(repo_file("genesis/example.json")).unwrap())
+            .unwrap();
     doc["app_state"]["bank"]["balances"][0]["coins"][0]["amount"] = "-5".into();
     let bad = dir.path().join("genesis.json");
     std::fs::write(&bad, doc.to_string()).unwrap();
@@ -44,13 +54,29 @@ fn genesis_validate_accepts_the_example_and_names_the_bad_field() {
 #[test]
 fn pol_train_then_verify_through_agorad() {
     let dir = tempfile::tempdir().unwrap();
-    let spec = agorad(&["pol", "example-spec", "--arch", "mlp", "--steps", "20", "--interval", "5"]);
+    let spec = agorad(&[
+        "pol",
+        "example-spec",
+        "--arch",
+        "mlp",
+        "--steps",
+        "20",
+        "--interval",
+        "5",
+    ]);
     assert!(spec.status.success(), "{}", text(&spec.stderr));
     let spec_path = dir.path().join("spec.json");
     std::fs::write(&spec_path, &spec.stdout).unwrap();
 
     let out_dir = dir.path().join("run");
-    let train = agorad(&["pol", "train", "--spec", spec_path.to_str().unwrap(), "--out", out_dir.to_str().unwrap()]);
+    let train = agorad(&[
+        "pol",
+        "train",
+        "--spec",
+        spec_path.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
     assert!(train.status.success(), "{}", text(&train.stderr));
     let attestation = out_dir.join("attestation.json");
     assert!(attestation.exists());
@@ -58,24 +84,59 @@ fn pol_train_then_verify_through_agorad() {
     let seed = "11".repeat(32);
     let blobs = out_dir.join("blobs");
     let verify = agorad(&[
-        "pol", "verify", "--attestation", attestation.to_str().unwrap(), "--seed", &seed,
-        "--store", blobs.to_str().unwrap(), "--samples", "4", "--output", "json",
+        "pol",
+        "verify",
+        "--attestation",
+        attestation.to_str().unwrap(),
+        "--seed",
+        &seed,
+        "--store",
+        blobs.to_str().unwrap(),
+        "--samples",
+        "4",
+        "--output",
+        "json",
     ]);
     assert!(verify.status.success(), "{}", text(&verify.stderr));
-    let verdict: serde_json::Value = serde_json::from_slice(&verify.stdout).expect("verify --output json prints JSON");
-    assert!(verdict.to_string().to_lowercase().contains("valid"), "{verdict}");
+    let verdict: serde_json::Value =
+        serde_json::from_slice(&verify.stdout).expect("verify --output json prints JSON");
+    assert!(
+        verdict.to_string().to_lowercase().contains("valid"),
+        "{verdict}"
+    );
 
-    let bad_seed = agorad(&["pol", "verify", "--attestation", attestation.to_str().unwrap(), "--seed", "xyz", "--store", blobs.to_str().unwrap()]);
+    let bad_seed = agorad(&[
+        "pol",
+        "verify",
+        "--attestation",
+        attestation.to_str().unwrap(),
+        "--seed",
+        "xyz",
+        "--store",
+        blobs.to_str().unwrap(),
+    ]);
     assert!(!bad_seed.status.success());
-    assert!(text(&bad_seed.stderr).to_lowercase().contains("seed"), "{}", text(&bad_seed.stderr));
+    assert!(
+        text(&bad_seed.stderr).to_lowercase().contains("seed"),
+        "{}",
+        text(&bad_seed.stderr)
+    );
 }
 
 #[test]
 fn bad_arguments_are_refused_with_usage() {
     let out = agorad(&["start", "--pruning-keep-recent", "lots"]);
     assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("invalid value 'lots'"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("invalid value 'lots'"),
+        "{}",
+        text(&out.stderr)
+    );
     let out = agorad(&["start", "--abci-only", "--minimum-gas-prices", "cheap"]);
     assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("gas price"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("gas price"),
+        "{}",
+        text(&out.stderr)
+    );
 }

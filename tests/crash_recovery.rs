@@ -6,7 +6,9 @@ mod support;
 
 use std::time::Duration;
 
-use agora_app::testing::{bank_send, finalize_request, funded_app_state, init_chain_request, Signer, TestKey, TxSpec};
+use agora_app::testing::{
+    bank_send, finalize_request, funded_app_state, init_chain_request, Signer, TestKey, TxSpec,
+};
 use agora_app::{App, AppConfig};
 use rand::{Rng, SeedableRng};
 use support::{free_port, Node};
@@ -25,7 +27,19 @@ fn blocks() -> Vec<Vec<Vec<u8>>> {
             (0..rng.gen_range(1..20))
                 .map(|_| {
                     let (from, to) = (rng.gen_range(0..KEYS), rng.gen_range(0..KEYS));
-                    let spec = TxSpec::new(CHAIN, vec![bank_send(&keys[from].address, &keys[to].address, rng.gen_range(1..1000))], Signer { key: &keys[from], account_number: from as u64, sequence: seq[from] });
+                    let spec = TxSpec::new(
+                        CHAIN,
+                        vec![bank_send(
+                            &keys[from].address,
+                            &keys[to].address,
+                            rng.gen_range(1..1000),
+                        )],
+                        Signer {
+                            key: &keys[from],
+                            account_number: from as u64,
+                            sequence: seq[from],
+                        },
+                    );
                     seq[from] += 1;
                     spec.sign()
                 })
@@ -43,10 +57,13 @@ fn app_state() -> serde_json::Value {
 fn reference_hashes(blocks: &[Vec<Vec<u8>>]) -> Vec<Vec<u8>> {
     let dir = tempfile::tempdir().unwrap();
     let mut app = App::open(dir.path(), AppConfig::default()).unwrap();
-    app.init_chain(init_chain_request(CHAIN, &app_state())).unwrap();
+    app.init_chain(init_chain_request(CHAIN, &app_state()))
+        .unwrap();
     let mut hashes = vec![vec![]];
     for (i, txs) in blocks.iter().enumerate() {
-        let res = app.finalize_block(finalize_request(i as u64 + 1, txs.clone())).unwrap();
+        let res = app
+            .finalize_block(finalize_request(i as u64 + 1, txs.clone()))
+            .unwrap();
         app.commit().unwrap();
         hashes.push(res.app_hash.to_vec());
     }
@@ -54,16 +71,34 @@ fn reference_hashes(blocks: &[Vec<Vec<u8>>]) -> Vec<Vec<u8>> {
 }
 
 /// Feeds blocks from wherever the node stands until it dies or the chain is done.
-fn feed(mut client: tendermint_abci::Client, blocks: &[Vec<Vec<u8>>], hashes: &[Vec<u8>]) -> Result<u64, String> {
-    let info = client.info(RequestInfo::default()).map_err(|e| e.to_string())?;
+fn feed(
+    mut client: tendermint_abci::Client,
+    blocks: &[Vec<Vec<u8>>],
+    hashes: &[Vec<u8>],
+) -> Result<u64, String> {
+    let info = client
+        .info(RequestInfo::default())
+        .map_err(|e| e.to_string())?;
     let height = info.last_block_height as u64;
-    assert_eq!(info.last_block_app_hash.to_vec(), hashes[height as usize], "restart at height {height} reports a wrong app hash");
+    assert_eq!(
+        info.last_block_app_hash.to_vec(),
+        hashes[height as usize],
+        "restart at height {height} reports a wrong app hash"
+    );
     if height == 0 {
-        client.init_chain(init_chain_request(CHAIN, &app_state())).map_err(|e| e.to_string())?;
+        client
+            .init_chain(init_chain_request(CHAIN, &app_state()))
+            .map_err(|e| e.to_string())?;
     }
     for h in height + 1..=BLOCKS {
-        let res = client.finalize_block(finalize_request(h, blocks[h as usize - 1].clone())).map_err(|e| e.to_string())?;
-        assert_eq!(res.app_hash.to_vec(), hashes[h as usize], "height {h} diverged");
+        let res = client
+            .finalize_block(finalize_request(h, blocks[h as usize - 1].clone()))
+            .map_err(|e| e.to_string())?;
+        assert_eq!(
+            res.app_hash.to_vec(),
+            hashes[h as usize],
+            "height {h} diverged"
+        );
         client.commit().map_err(|e| e.to_string())?;
     }
     Ok(BLOCKS)
@@ -84,7 +119,10 @@ fn killed_at_random_points_the_node_restarts_where_it_committed() {
         let delay = Duration::from_millis(rng.gen_range(50..600));
         let killer = std::thread::spawn(move || {
             std::thread::sleep(delay);
-            std::process::Command::new("kill").args(["-9", &pid.to_string()]).status().ok();
+            std::process::Command::new("kill")
+                .args(["-9", &pid.to_string()])
+                .status()
+                .ok();
         });
         let outcome = feed(client, &blocks, &hashes);
         killer.join().unwrap();
@@ -95,7 +133,10 @@ fn killed_at_random_points_the_node_restarts_where_it_committed() {
         let mut check = Node::start(home.path(), free_port());
         let info = check.client().info(RequestInfo::default()).unwrap();
         restarts_seen.push(info.last_block_height);
-        assert_eq!(info.last_block_app_hash.to_vec(), hashes[info.last_block_height as usize]);
+        assert_eq!(
+            info.last_block_app_hash.to_vec(),
+            hashes[info.last_block_height as usize]
+        );
         if outcome == Ok(BLOCKS) {
             break;
         }
@@ -106,5 +147,8 @@ fn killed_at_random_points_the_node_restarts_where_it_committed() {
     let info = node.client().info(RequestInfo::default()).unwrap();
     assert_eq!(info.last_block_height as u64, BLOCKS);
     assert_eq!(info.last_block_app_hash.to_vec(), hashes[BLOCKS as usize]);
-    assert!(kills >= 1, "at least one run must have been killed mid-stream (restart heights {restarts_seen:?})");
+    assert!(
+        kills >= 1,
+        "at least one run must have been killed mid-stream (restart heights {restarts_seen:?})"
+    );
 }

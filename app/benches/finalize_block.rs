@@ -4,7 +4,9 @@
 use std::cell::RefCell;
 
 use agora_app::sigverify::{verify, SignatureCheck, VerifiedSignatures};
-use agora_app::testing::{bank_send, finalize_request, funded_app_state, init_chain_request, Signer, TestKey, TxSpec};
+use agora_app::testing::{
+    bank_send, finalize_request, funded_app_state, init_chain_request, Signer, TestKey, TxSpec,
+};
 use agora_app::{App, AppConfig};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 
@@ -25,7 +27,19 @@ impl Senders {
         for i in 0..TXS_PER_BLOCK {
             let from = i % ACCOUNTS;
             let to = (i * 7 + 1) % ACCOUNTS;
-            let mut spec = TxSpec::new(CHAIN, vec![bank_send(&self.keys[from].address, &self.keys[to].address, 1)], Signer { key: &self.keys[from], account_number: from as u64, sequence: self.sequences[from] });
+            let mut spec = TxSpec::new(
+                CHAIN,
+                vec![bank_send(
+                    &self.keys[from].address,
+                    &self.keys[to].address,
+                    1,
+                )],
+                Signer {
+                    key: &self.keys[from],
+                    account_number: from as u64,
+                    sequence: self.sequences[from],
+                },
+            );
             spec.fee = vec![("uagr", 2_000)];
             self.sequences[from] += 1;
             txs.push(spec.sign());
@@ -38,10 +52,18 @@ fn finalize_and_commit(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let mut app = App::open(dir.path(), AppConfig::default()).unwrap();
     let keys: Vec<TestKey> = (0..ACCOUNTS as u64).map(TestKey::from_seed).collect();
-    app.init_chain(init_chain_request(CHAIN, &funded_app_state(&keys, 1_000_000_000_000))).unwrap();
+    app.init_chain(init_chain_request(
+        CHAIN,
+        &funded_app_state(&keys, 1_000_000_000_000),
+    ))
+    .unwrap();
     app.finalize_block(finalize_request(1, vec![])).unwrap();
     app.commit().unwrap();
-    let senders = RefCell::new(Senders { keys, sequences: vec![0; ACCOUNTS], height: 1 });
+    let senders = RefCell::new(Senders {
+        keys,
+        sequences: vec![0; ACCOUNTS],
+        height: 1,
+    });
     let app = RefCell::new(app);
 
     let mut group = c.benchmark_group("block");
@@ -57,7 +79,11 @@ fn finalize_and_commit(c: &mut Criterion) {
             |(height, txs)| {
                 let mut app = app.borrow_mut();
                 let res = app.finalize_block(finalize_request(height, txs)).unwrap();
-                assert!(res.tx_results.iter().all(|r| r.code == 0), "{:?}", res.tx_results.iter().find(|r| r.code != 0));
+                assert!(
+                    res.tx_results.iter().all(|r| r.code == 0),
+                    "{:?}",
+                    res.tx_results.iter().find(|r| r.code != 0)
+                );
                 app.commit().unwrap();
             },
             BatchSize::PerIteration,
@@ -71,16 +97,31 @@ fn raw_verification(c: &mut Criterion) {
     let checks: Vec<SignatureCheck> = (0..TXS_PER_BLOCK)
         .map(|i| {
             let sign_bytes = format!("sign doc {i}").into_bytes();
-            SignatureCheck { pub_key: key.pub_key.clone(), signature: key.sign(&sign_bytes), sign_bytes }
+            SignatureCheck {
+                pub_key: key.pub_key.clone(),
+                signature: key.sign(&sign_bytes),
+                sign_bytes,
+            }
         })
         .collect();
-    assert!(checks.iter().all(|c| verify(&c.pub_key, &c.sign_bytes, &c.signature)));
+    assert!(checks
+        .iter()
+        .all(|c| verify(&c.pub_key, &c.sign_bytes, &c.signature)));
     let mut group = c.benchmark_group("secp256k1");
     group.sample_size(10);
     group.throughput(Throughput::Elements(TXS_PER_BLOCK as u64));
     group.bench_function("verify 2000 on all cores", |b| {
         b.iter_batched(
-            || checks.iter().map(|c| SignatureCheck { pub_key: c.pub_key.clone(), sign_bytes: c.sign_bytes.clone(), signature: c.signature.clone() }).collect(),
+            || {
+                checks
+                    .iter()
+                    .map(|c| SignatureCheck {
+                        pub_key: c.pub_key.clone(),
+                        sign_bytes: c.sign_bytes.clone(),
+                        signature: c.signature.clone(),
+                    })
+                    .collect()
+            },
             VerifiedSignatures::precheck,
             BatchSize::PerIteration,
         )

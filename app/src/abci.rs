@@ -20,7 +20,9 @@ impl AbciApp {
 
     fn app(&self) -> MutexGuard<'_, App> {
         // A panic while holding the lock means a consensus failure; nothing can continue.
-        self.0.lock().expect("the application panicked; restart the node")
+        self.0
+            .lock()
+            .expect("the application panicked; restart the node")
     }
 }
 
@@ -74,5 +76,7 @@ pub fn serve(app: App, addr: &str) -> anyhow::Result<()> {
         .bind(addr, AbciApp::new(app))
         .map_err(|e| anyhow::anyhow!("cannot listen for ABCI on {addr}: {e}"))?;
     tracing::info!(%addr, "serving ABCI to CometBFT");
-    server.listen().map_err(|e| anyhow::anyhow!("ABCI server stopped: {e}"))
+    server
+        .listen()
+        .map_err(|e| anyhow::anyhow!("ABCI server stopped: {e}"))
 }

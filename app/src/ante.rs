@@ -27,16 +27,25 @@ pub fn run(ctx: &mut Context, tx: &DecodedTx, signers: &[Address], env: &AnteEnv
     if memo_chars > params.max_memo_characters {
         return Err(Error::sdk(
             SdkCode::MemoTooLarge,
-            format!("maximum number of characters is {} but received {memo_chars} characters", params.max_memo_characters),
+            format!(
+                "maximum number of characters is {} but received {memo_chars} characters",
+                params.max_memo_characters
+            ),
         ));
     }
     if tx.body.timeout_height > 0 && ctx.block.height > tx.body.timeout_height {
         return Err(Error::sdk(
             SdkCode::TxTimeoutHeight,
-            format!("block height: {}, timeout height: {}", ctx.block.height, tx.body.timeout_height),
+            format!(
+                "block height: {}, timeout height: {}",
+                ctx.block.height, tx.body.timeout_height
+            ),
         ));
     }
-    ctx.consume_gas(params.tx_size_cost_per_byte.saturating_mul(tx.len as u64), "txSize")?;
+    ctx.consume_gas(
+        params.tx_size_cost_per_byte.saturating_mul(tx.len as u64),
+        "txSize",
+    )?;
     if ctx.is_check() {
         check_min_gas_price(tx, env.min_gas_prices)?;
     }
@@ -45,7 +54,11 @@ pub fn run(ctx: &mut Context, tx: &DecodedTx, signers: &[Address], env: &AnteEnv
     if signers.len() as u64 > params.tx_sig_limit {
         return Err(Error::sdk(
             SdkCode::TooManySignatures,
-            format!("signatures: {}, limit: {}", signers.len(), params.tx_sig_limit),
+            format!(
+                "signatures: {}, limit: {}",
+                signers.len(),
+                params.tx_sig_limit
+            ),
         ));
     }
     for _ in signers {
@@ -61,13 +74,21 @@ fn validate_basic(tx: &DecodedTx, signers: &[Address]) -> Result<()> {
     if tx.signatures.len() != tx.signers.len() {
         return Err(Error::sdk(
             SdkCode::Unauthorized,
-            format!("wrong number of signatures; expected {}, got {}", tx.signers.len(), tx.signatures.len()),
+            format!(
+                "wrong number of signatures; expected {}, got {}",
+                tx.signers.len(),
+                tx.signatures.len()
+            ),
         ));
     }
     if signers.len() != tx.signers.len() {
         return Err(Error::sdk(
             SdkCode::Unauthorized,
-            format!("wrong number of signers; expected {}, got {}", signers.len(), tx.signers.len()),
+            format!(
+                "wrong number of signers; expected {}, got {}",
+                signers.len(),
+                tx.signers.len()
+            ),
         ));
     }
     Ok(())
@@ -88,7 +109,11 @@ fn check_min_gas_price(tx: &DecodedTx, prices: &[(Dec, String)]) -> Result<()> {
     }
     Err(Error::sdk(
         SdkCode::InsufficientFee,
-        format!("insufficient fees; got: {} required: {}", tx.fee, required.join(",")),
+        format!(
+            "insufficient fees; got: {} required: {}",
+            tx.fee,
+            required.join(",")
+        ),
     ))
 }
 
@@ -97,32 +122,50 @@ fn deduct_fee(ctx: &mut Context, tx: &DecodedTx, signers: &[Address]) -> Result<
         Some(p) => {
             let p = Address::from_bech32(p)?;
             if !signers.contains(&p) {
-                return Err(Error::sdk(SdkCode::InvalidRequest, format!("fee payer {p} must sign the tx")));
+                return Err(Error::sdk(
+                    SdkCode::InvalidRequest,
+                    format!("fee payer {p} must sign the tx"),
+                ));
             }
             p
         }
         None => signers[0].clone(),
     };
     if !auth::has_account(ctx, &payer)? {
-        return Err(Error::sdk(SdkCode::UnknownAddress, format!("fee payer address: {payer} does not exist")));
+        return Err(Error::sdk(
+            SdkCode::UnknownAddress,
+            format!("fee payer address: {payer} does not exist"),
+        ));
     }
     if !tx.fee.is_empty() {
-        bank::send_coins_from_account_to_module(ctx, &payer, FEE_COLLECTOR, &tx.fee).map_err(|e| {
-            if e.is(SdkCode::InsufficientFunds) {
-                Error::sdk(SdkCode::InsufficientFunds, format!("failed to deduct fees: {}", e.msg))
-            } else {
-                e
-            }
-        })?;
+        bank::send_coins_from_account_to_module(ctx, &payer, FEE_COLLECTOR, &tx.fee).map_err(
+            |e| {
+                if e.is(SdkCode::InsufficientFunds) {
+                    Error::sdk(
+                        SdkCode::InsufficientFunds,
+                        format!("failed to deduct fees: {}", e.msg),
+                    )
+                } else {
+                    e
+                }
+            },
+        )?;
     }
-    ctx.emit(Event::new("tx").attr("fee", tx.fee.to_string()).attr("fee_payer", payer.to_string()));
+    ctx.emit(
+        Event::new("tx")
+            .attr("fee", tx.fee.to_string())
+            .attr("fee_payer", payer.to_string()),
+    );
     Ok(())
 }
 
 fn set_pub_keys(ctx: &mut Context, tx: &DecodedTx, signers: &[Address]) -> Result<()> {
     for (i, (addr, info)) in signers.iter().zip(&tx.signers).enumerate() {
         let mut account = auth::account(ctx, addr)?.ok_or_else(|| {
-            Error::sdk(SdkCode::UnknownAddress, format!("account {addr} not found: has it received funds yet?"))
+            Error::sdk(
+                SdkCode::UnknownAddress,
+                format!("account {addr} not found: has it received funds yet?"),
+            )
         })?;
         if let Some(key) = &info.pub_key {
             if pubkey_address(key) != addr.as_bytes() {
@@ -145,18 +188,30 @@ fn set_pub_keys(ctx: &mut Context, tx: &DecodedTx, signers: &[Address]) -> Resul
     Ok(())
 }
 
-fn verify_and_increment(ctx: &mut Context, tx: &DecodedTx, signers: &[Address], env: &AnteEnv) -> Result<()> {
+fn verify_and_increment(
+    ctx: &mut Context,
+    tx: &DecodedTx,
+    signers: &[Address],
+    env: &AnteEnv,
+) -> Result<()> {
     let b64 = base64::engine::general_purpose::STANDARD;
     for ((addr, info), signature) in signers.iter().zip(&tx.signers).zip(&tx.signatures) {
-        let mut account = auth::account(ctx, addr)?.ok_or_else(|| Error::internal("signer vanished"))?;
+        let mut account =
+            auth::account(ctx, addr)?.ok_or_else(|| Error::internal("signer vanished"))?;
         if info.sequence != account.sequence {
             return Err(Error::sdk(
                 SdkCode::WrongSequence,
-                format!("account sequence mismatch, expected {}, got {}", account.sequence, info.sequence),
+                format!(
+                    "account sequence mismatch, expected {}, got {}",
+                    account.sequence, info.sequence
+                ),
             ));
         }
         if ctx.mode != ExecMode::Simulate {
-            let key = account.pub_key.as_deref().ok_or_else(|| Error::internal("public key set above"))?;
+            let key = account
+                .pub_key
+                .as_deref()
+                .ok_or_else(|| Error::internal("public key set above"))?;
             let sign_bytes = tx.sign_bytes(env.chain_id, account.account_number);
             if !env.verified.check(key, &sign_bytes, signature) {
                 return Err(Error::sdk(

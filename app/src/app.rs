@@ -40,12 +40,20 @@ pub struct App {
 impl App {
     /// Opens the application's store in `dir`.
     pub fn open(dir: &std::path::Path, config: AppConfig) -> anyhow::Result<Self> {
-        let store = Store::open(dir, StoreOptions { keep_recent: config.keep_recent })?;
+        let store = Store::open(
+            dir,
+            StoreOptions {
+                keep_recent: config.keep_recent,
+            },
+        )?;
         let chain = ChainParams::load(&store.latest())?;
         let last_block = BlockInfo {
             height: store.height(),
             time: Timestamp::from_nanos(0),
-            chain_id: chain.as_ref().map(|c| c.chain_id.clone()).unwrap_or_default(),
+            chain_id: chain
+                .as_ref()
+                .map(|c| c.chain_id.clone())
+                .unwrap_or_default(),
         };
         tracing::info!(height = store.height(), app_hash = %hex::encode_upper(store.app_hash()), "opened application state");
         Ok(Self {
@@ -73,14 +81,21 @@ impl App {
             version: env!("CARGO_PKG_VERSION").into(),
             app_version: 1,
             last_block_height: height as i64,
-            last_block_app_hash: if height == 0 { Default::default() } else { self.store.app_hash().to_vec().into() },
+            last_block_app_hash: if height == 0 {
+                Default::default()
+            } else {
+                self.store.app_hash().to_vec().into()
+            },
         }
     }
 
     /// ABCI InitChain: validates and loads every module's genesis; the state is committed with block 1.
     pub fn init_chain(&mut self, req: abci::RequestInitChain) -> Result<abci::ResponseInitChain> {
         if self.store.height() > 0 {
-            return Err(Error::internal(format!("InitChain on a chain already at height {}", self.store.height())));
+            return Err(Error::internal(format!(
+                "InitChain on a chain already at height {}",
+                self.store.height()
+            )));
         }
         let mut chain = ChainParams::with_defaults(req.chain_id.clone());
         if let Some(block) = req.consensus_params.as_ref().and_then(|p| p.block.as_ref()) {
@@ -88,7 +103,11 @@ impl App {
             chain.max_gas = block.max_gas;
         }
         let time = req.time.map(to_timestamp).unwrap_or_default();
-        let block = BlockInfo { height: req.initial_height.max(1) as u64, time, chain_id: chain.chain_id.clone() };
+        let block = BlockInfo {
+            height: req.initial_height.max(1) as u64,
+            time,
+            chain_id: chain.chain_id.clone(),
+        };
         let committed = self.store.latest();
         let mut state = CacheStore::new(&committed);
         genesis::init(&self.modules, &block, &mut state, &req.app_state_bytes)?;
@@ -97,16 +116,26 @@ impl App {
         tracing::info!(chain_id = %chain.chain_id, validators = req.validators.len(), "initialised chain from genesis");
         self.last_block.chain_id = chain.chain_id.clone();
         self.chain = Some(chain);
-        Ok(abci::ResponseInitChain { consensus_params: None, validators: req.validators, app_hash: Default::default() })
+        Ok(abci::ResponseInitChain {
+            consensus_params: None,
+            validators: req.validators,
+            app_hash: Default::default(),
+        })
     }
 
     fn chain(&self) -> Result<&ChainParams> {
-        self.chain.as_ref().ok_or_else(|| Error::internal("the chain has no genesis yet: InitChain must run first"))
+        self.chain.as_ref().ok_or_else(|| {
+            Error::internal("the chain has no genesis yet: InitChain must run first")
+        })
     }
 
     /// ABCI CheckTx: runs the tx against the mempool's state and keeps its writes if it passes.
     pub fn check_tx(&mut self, req: abci::RequestCheckTx) -> abci::ResponseCheckTx {
-        let mode = if req.r#type == abci::CheckTxType::Recheck as i32 { ExecMode::ReCheck } else { ExecMode::Check };
+        let mode = if req.r#type == abci::CheckTxType::Recheck as i32 {
+            ExecMode::ReCheck
+        } else {
+            ExecMode::Check
+        };
         let outcome = self.check_or_simulate(&req.tx, mode);
         results::check_tx(outcome)
     }
@@ -123,7 +152,12 @@ impl App {
             Err(e) => return TxOutcome::rejected(e),
         };
         let verified = VerifiedSignatures::default();
-        let env = TxEnv { modules: &self.modules, chain_id: &chain.chain_id, min_gas_prices: &self.config.min_gas_prices, verified: &verified };
+        let env = TxEnv {
+            modules: &self.modules,
+            chain_id: &chain.chain_id,
+            min_gas_prices: &self.config.min_gas_prices,
+            verified: &verified,
+        };
         let committed = self.store.latest();
         let mut state = CacheStore::with_writes(&committed, std::mem::take(&mut self.check_writes));
         let (outcome, writes) = run_tx(&env, &self.last_block, mode, &state, &tx);
@@ -138,7 +172,11 @@ impl App {
         if !chain.fits(bytes.len() as u64, 0) {
             return Err(Error::sdk(
                 agora_core::SdkCode::TxTooLarge,
-                format!("tx of {} bytes exceeds the block limit of {} bytes", bytes.len(), chain.max_bytes),
+                format!(
+                    "tx of {} bytes exceeds the block limit of {} bytes",
+                    bytes.len(),
+                    chain.max_bytes
+                ),
             ));
         }
         DecodedTx::decode(bytes)
@@ -146,14 +184,26 @@ impl App {
 
     /// ABCI PrepareProposal: keeps the txs that decode, in order, while the block stays within
     /// `max_tx_bytes` and the consensus gas limit.
-    pub fn prepare_proposal(&self, req: abci::RequestPrepareProposal) -> abci::ResponsePrepareProposal {
-        let Ok(chain) = self.chain() else { return abci::ResponsePrepareProposal { txs: vec![] } };
+    pub fn prepare_proposal(
+        &self,
+        req: abci::RequestPrepareProposal,
+    ) -> abci::ResponsePrepareProposal {
+        let Ok(chain) = self.chain() else {
+            return abci::ResponsePrepareProposal { txs: vec![] };
+        };
         let (mut bytes, mut gas) = (0u64, 0u64);
         let mut txs = Vec::new();
         for tx in req.txs {
-            let Ok(decoded) = DecodedTx::decode(&tx) else { continue };
-            let (next_bytes, next_gas) = (bytes + tx.len() as u64, gas.saturating_add(decoded.gas_limit));
-            if (req.max_tx_bytes >= 0 && next_bytes > req.max_tx_bytes as u64) || !chain.fits(next_bytes, next_gas) {
+            let Ok(decoded) = DecodedTx::decode(&tx) else {
+                continue;
+            };
+            let (next_bytes, next_gas) = (
+                bytes + tx.len() as u64,
+                gas.saturating_add(decoded.gas_limit),
+            );
+            if (req.max_tx_bytes >= 0 && next_bytes > req.max_tx_bytes as u64)
+                || !chain.fits(next_bytes, next_gas)
+            {
                 continue;
             }
             (bytes, gas) = (next_bytes, next_gas);
@@ -163,7 +213,10 @@ impl App {
     }
 
     /// ABCI ProcessProposal: rejects blocks with undecodable txs or over the block limits.
-    pub fn process_proposal(&self, req: abci::RequestProcessProposal) -> abci::ResponseProcessProposal {
+    pub fn process_proposal(
+        &self,
+        req: abci::RequestProcessProposal,
+    ) -> abci::ResponseProcessProposal {
         let accept = self.chain().is_ok_and(|chain| {
             let mut gas = 0u64;
             let mut bytes = 0u64;
@@ -175,24 +228,42 @@ impl App {
                 })
             })
         });
-        let status = if accept { ProposalStatus::Accept } else { ProposalStatus::Reject };
-        abci::ResponseProcessProposal { status: status as i32 }
+        let status = if accept {
+            ProposalStatus::Accept
+        } else {
+            ProposalStatus::Reject
+        };
+        abci::ResponseProcessProposal {
+            status: status as i32,
+        }
     }
 
     /// ABCI FinalizeBlock: begin block, every tx in order, end block; the new app hash is
     /// computed here and made durable at Commit.
-    pub fn finalize_block(&mut self, req: abci::RequestFinalizeBlock) -> Result<abci::ResponseFinalizeBlock> {
+    pub fn finalize_block(
+        &mut self,
+        req: abci::RequestFinalizeBlock,
+    ) -> Result<abci::ResponseFinalizeBlock> {
         let chain = self.chain()?.clone();
         let height = req.height as u64;
         if height != self.store.height() + 1 {
-            return Err(Error::internal(format!("FinalizeBlock at height {height}, but the last committed height is {}", self.store.height())));
+            return Err(Error::internal(format!(
+                "FinalizeBlock at height {height}, but the last committed height is {}",
+                self.store.height()
+            )));
         }
         let base = if self.store.height() == 0 {
-            self.genesis_writes.take().ok_or_else(|| Error::internal("first block without InitChain"))?
+            self.genesis_writes
+                .take()
+                .ok_or_else(|| Error::internal("first block without InitChain"))?
         } else {
             Writes::new()
         };
-        let block = BlockInfo { height, time: req.time.map(to_timestamp).unwrap_or_default(), chain_id: chain.chain_id.clone() };
+        let block = BlockInfo {
+            height,
+            time: req.time.map(to_timestamp).unwrap_or_default(),
+            chain_id: chain.chain_id.clone(),
+        };
         let committed = self.store.latest();
         let mut state = CacheStore::with_writes(&committed, base);
 
@@ -206,9 +277,15 @@ impl App {
             block_events.extend(ctx.take_events());
         }
 
-        let decoded: Vec<Result<DecodedTx>> = req.txs.par_iter().map(|tx| DecodedTx::decode(tx)).collect();
+        let decoded: Vec<Result<DecodedTx>> =
+            req.txs.par_iter().map(|tx| DecodedTx::decode(tx)).collect();
         let verified = self.precheck_signatures(&block, &decoded, &state);
-        let env = TxEnv { modules: &self.modules, chain_id: &chain.chain_id, min_gas_prices: &[], verified: &verified };
+        let env = TxEnv {
+            modules: &self.modules,
+            chain_id: &chain.chain_id,
+            min_gas_prices: &[],
+            verified: &verified,
+        };
         let mut outcomes = Vec::with_capacity(decoded.len());
         for tx in &decoded {
             let outcome = match tx {
@@ -231,7 +308,10 @@ impl App {
         }
 
         let writes = state.into_writes();
-        let staged = self.store.stage(height, writes).map_err(|e| Error::internal(format!("staging height {height}: {e:#}")))?;
+        let staged = self
+            .store
+            .stage(height, writes)
+            .map_err(|e| Error::internal(format!("staging height {height}: {e:#}")))?;
         let app_hash = staged.app_hash();
         let failed = outcomes.iter().filter(|o| o.result.is_err()).count();
         tracing::info!(height, txs = outcomes.len(), failed, app_hash = %hex::encode_upper(app_hash), "finalized block");
@@ -247,16 +327,27 @@ impl App {
 
     /// Verifies the block's signatures on all cores, reading each signer's account number and
     /// key from state at the block's start (a later tx that changes them is verified again).
-    fn precheck_signatures(&self, block: &BlockInfo, decoded: &[Result<DecodedTx>], state: &CacheStore) -> VerifiedSignatures {
+    fn precheck_signatures(
+        &self,
+        block: &BlockInfo,
+        decoded: &[Result<DecodedTx>],
+        state: &CacheStore,
+    ) -> VerifiedSignatures {
         let mut view = CacheStore::new(state);
         let gas = GasMeter::infinite();
         let mut ctx = Context::new(block, ExecMode::Finalize, &mut view, &gas);
         let mut checks = Vec::new();
         for tx in decoded.iter().filter_map(|t| t.as_ref().ok()) {
-            let Ok(signers) = self.modules.signers(tx.msgs()) else { continue };
+            let Ok(signers) = self.modules.signers(tx.msgs()) else {
+                continue;
+            };
             for ((addr, info), signature) in signers.iter().zip(&tx.signers).zip(&tx.signatures) {
-                let Ok(Some(account)) = agora_auth::keeper::account(&mut ctx, addr) else { continue };
-                let Some(pub_key) = info.pub_key.clone().or(account.pub_key) else { continue };
+                let Ok(Some(account)) = agora_auth::keeper::account(&mut ctx, addr) else {
+                    continue;
+                };
+                let Some(pub_key) = info.pub_key.clone().or(account.pub_key) else {
+                    continue;
+                };
                 checks.push(SignatureCheck {
                     pub_key,
                     sign_bytes: tx.sign_bytes(&block.chain_id, account.account_number),
@@ -269,8 +360,13 @@ impl App {
 
     /// ABCI Commit: makes the finalized block durable and resets the mempool's state.
     pub fn commit(&mut self) -> Result<abci::ResponseCommit> {
-        let finalized = self.finalized.take().ok_or_else(|| Error::internal("Commit without FinalizeBlock"))?;
-        self.store.apply(finalized.staged).map_err(|e| Error::internal(format!("commit failed: {e:#}")))?;
+        let finalized = self
+            .finalized
+            .take()
+            .ok_or_else(|| Error::internal("Commit without FinalizeBlock"))?;
+        self.store
+            .apply(finalized.staged)
+            .map_err(|e| Error::internal(format!("commit failed: {e:#}")))?;
         self.last_block = finalized.block;
         self.check_writes.clear();
         Ok(abci::ResponseCommit { retain_height: 0 })

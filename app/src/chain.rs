@@ -26,26 +26,44 @@ pub struct ChainParams {
 impl ChainParams {
     /// CometBFT's defaults: `max_bytes` 22020096 (21 MiB), unlimited gas.
     pub fn with_defaults(chain_id: String) -> Self {
-        Self { chain_id, max_bytes: 22_020_096, max_gas: -1 }
+        Self {
+            chain_id,
+            max_bytes: 22_020_096,
+            max_gas: -1,
+        }
     }
 
     /// Reads the settings from state, if InitChain has run.
     pub fn load(state: &dyn Storage) -> Result<Option<Self>> {
-        let Some(bytes) = state.get(&agora_core::store::module_key(CONSENSUS_MODULE, CHAIN_KEY)) else {
+        let Some(bytes) = state.get(&agora_core::store::module_key(CONSENSUS_MODULE, CHAIN_KEY))
+        else {
             return Ok(None);
         };
-        let p = ChainParamsProto::decode(bytes.as_slice()).map_err(|e| Error::internal(format!("bad chain params in state: {e}")))?;
-        Ok(Some(Self { chain_id: p.chain_id, max_bytes: p.max_bytes, max_gas: p.max_gas }))
+        let p = ChainParamsProto::decode(bytes.as_slice())
+            .map_err(|e| Error::internal(format!("bad chain params in state: {e}")))?;
+        Ok(Some(Self {
+            chain_id: p.chain_id,
+            max_bytes: p.max_bytes,
+            max_gas: p.max_gas,
+        }))
     }
 
     /// Writes the settings into state.
     pub fn save(&self, state: &mut CacheStore) {
-        let p = ChainParamsProto { chain_id: self.chain_id.clone(), max_bytes: self.max_bytes, max_gas: self.max_gas };
-        state.set(&agora_core::store::module_key(CONSENSUS_MODULE, CHAIN_KEY), &p.encode_to_vec());
+        let p = ChainParamsProto {
+            chain_id: self.chain_id.clone(),
+            max_bytes: self.max_bytes,
+            max_gas: self.max_gas,
+        };
+        state.set(
+            &agora_core::store::module_key(CONSENSUS_MODULE, CHAIN_KEY),
+            &p.encode_to_vec(),
+        );
     }
 
     /// Whether a block of `bytes` total and `gas` summed gas limits fits.
     pub fn fits(&self, bytes: u64, gas: u64) -> bool {
-        (self.max_bytes < 0 || bytes <= self.max_bytes as u64) && (self.max_gas < 0 || gas <= self.max_gas as u64)
+        (self.max_bytes < 0 || bytes <= self.max_bytes as u64)
+            && (self.max_gas < 0 || gas <= self.max_gas as u64)
     }
 }

@@ -17,10 +17,15 @@ pub fn parse_gas_prices(s: &str) -> Result<Vec<(Dec, String)>> {
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .map(|p| {
-            let split = p.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(p.len());
+            let split = p
+                .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+                .unwrap_or(p.len());
             let (amount, denom) = p.split_at(split);
             if amount.is_empty() {
-                return Err(Error::sdk(SdkCode::InvalidCoins, format!("gas price {p:?} must be an amount then a denom, like 0.025uagr")));
+                return Err(Error::sdk(
+                    SdkCode::InvalidCoins,
+                    format!("gas price {p:?} must be an amount then a denom, like 0.025uagr"),
+                ));
             }
             agora_core::validate_denom(denom)?;
             Ok((amount.parse()?, denom.to_string()))

@@ -11,10 +11,20 @@ pub fn parse(modules: &ModuleSet, bytes: &[u8]) -> Result<Map<String, Value>> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(Map::new());
     }
-    let state: Map<String, Value> = serde_json::from_slice(bytes)
-        .map_err(|e| Error::sdk(SdkCode::JsonUnmarshal, format!("app_state is not a JSON object: {e}")))?;
-    if let Some(unknown) = state.keys().find(|k| modules.iter().all(|m| m.name() != k.as_str())) {
-        return Err(Error::sdk(SdkCode::InvalidRequest, format!("app_state.{unknown}: no module of that name")));
+    let state: Map<String, Value> = serde_json::from_slice(bytes).map_err(|e| {
+        Error::sdk(
+            SdkCode::JsonUnmarshal,
+            format!("app_state is not a JSON object: {e}"),
+        )
+    })?;
+    if let Some(unknown) = state
+        .keys()
+        .find(|k| modules.iter().all(|m| m.name() != k.as_str()))
+    {
+        return Err(Error::sdk(
+            SdkCode::InvalidRequest,
+            format!("app_state.{unknown}: no module of that name"),
+        ));
     }
     Ok(state)
 }
@@ -25,7 +35,10 @@ pub fn validate(modules: &ModuleSet, bytes: &[u8]) -> Result<Vec<Value>> {
     modules
         .iter()
         .map(|m| {
-            let genesis = state.get(m.name()).cloned().unwrap_or_else(|| m.default_genesis());
+            let genesis = state
+                .get(m.name())
+                .cloned()
+                .unwrap_or_else(|| m.default_genesis());
             m.validate_genesis(&genesis)?;
             Ok(genesis)
         })
@@ -33,7 +46,12 @@ pub fn validate(modules: &ModuleSet, bytes: &[u8]) -> Result<Vec<Value>> {
 }
 
 /// Validates `app_state` and writes every module's genesis into `state`.
-pub fn init(modules: &ModuleSet, block: &BlockInfo, state: &mut CacheStore, bytes: &[u8]) -> Result<()> {
+pub fn init(
+    modules: &ModuleSet,
+    block: &BlockInfo,
+    state: &mut CacheStore,
+    bytes: &[u8],
+) -> Result<()> {
     let genesis = validate(modules, bytes)?;
     let gas = GasMeter::infinite();
     let mut ctx = Context::new(block, ExecMode::Finalize, state, &gas);
@@ -56,5 +74,10 @@ pub fn export(modules: &ModuleSet, block: &BlockInfo, state: &mut CacheStore) ->
 
 /// The default `app_state` of every module.
 pub fn default_app_state(modules: &ModuleSet) -> Value {
-    Value::Object(modules.iter().map(|m| (m.name().to_string(), m.default_genesis())).collect())
+    Value::Object(
+        modules
+            .iter()
+            .map(|m| (m.name().to_string(), m.default_genesis()))
+            .collect(),
+    )
 }

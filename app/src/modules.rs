@@ -31,15 +31,29 @@ impl ModuleSet {
         let mut query_routes = BTreeMap::new();
         let mut names = std::collections::BTreeSet::new();
         for (i, m) in modules.iter().enumerate() {
-            assert!(names.insert(m.name()), "module {} registered twice", m.name());
+            assert!(
+                names.insert(m.name()),
+                "module {} registered twice",
+                m.name()
+            );
             for url in m.msg_type_urls() {
-                assert!(msg_routes.insert(*url, i).is_none(), "msg {url} routed twice");
+                assert!(
+                    msg_routes.insert(*url, i).is_none(),
+                    "msg {url} routed twice"
+                );
             }
             for path in m.query_paths() {
-                assert!(query_routes.insert(*path, i).is_none(), "query {path} routed twice");
+                assert!(
+                    query_routes.insert(*path, i).is_none(),
+                    "query {path} routed twice"
+                );
             }
         }
-        Self { modules, msg_routes, query_routes }
+        Self {
+            modules,
+            msg_routes,
+            query_routes,
+        }
     }
 
     /// The modules in order.
@@ -52,12 +66,19 @@ impl ModuleSet {
         self.msg_routes
             .get(type_url)
             .map(|&i| self.modules[i].as_ref())
-            .ok_or_else(|| Error::sdk(SdkCode::UnknownRequest, format!("unrecognized message type {type_url}")))
+            .ok_or_else(|| {
+                Error::sdk(
+                    SdkCode::UnknownRequest,
+                    format!("unrecognized message type {type_url}"),
+                )
+            })
     }
 
     /// The module answering the gRPC method `path`.
     pub fn for_query(&self, path: &str) -> Option<&dyn Module> {
-        self.query_routes.get(path).map(|&i| self.modules[i].as_ref())
+        self.query_routes
+            .get(path)
+            .map(|&i| self.modules[i].as_ref())
     }
 
     /// The distinct signers of a tx's Msgs, in first-seen order (the SDK's `GetSigners`), after

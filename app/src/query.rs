@@ -22,7 +22,11 @@ impl App {
     /// ABCI Query.
     pub fn query(&mut self, req: RequestQuery) -> ResponseQuery {
         let latest = self.store.height();
-        let height = if req.height <= 0 { latest } else { req.height as u64 };
+        let height = if req.height <= 0 {
+            latest
+        } else {
+            req.height as u64
+        };
         let answer = if let Some(rest) = req.path.strip_prefix("store/") {
             self.query_store(rest, &req.data, height, req.prove)
         } else if height != latest {
@@ -54,10 +58,12 @@ impl App {
     }
 
     fn query_module(&self, path: &str, data: &[u8]) -> Result<Vec<u8>> {
-        let module = self
-            .modules
-            .for_query(path)
-            .ok_or_else(|| Error::sdk(SdkCode::UnknownRequest, format!("unknown query path {path}")))?;
+        let module = self.modules.for_query(path).ok_or_else(|| {
+            Error::sdk(
+                SdkCode::UnknownRequest,
+                format!("unknown query path {path}"),
+            )
+        })?;
         let committed = self.store.latest();
         let mut state = CacheStore::new(&committed);
         let gas = GasMeter::infinite();
@@ -68,9 +74,14 @@ impl App {
     fn simulate(&mut self, data: &[u8]) -> Result<Vec<u8>> {
         let req: SimulateRequest = agora_core::decode_request(SIMULATE_PATH, data)?;
         let outcome = self.check_or_simulate(&req.tx_bytes, ExecMode::Simulate);
-        let gas_info = GasInfo { gas_wanted: outcome.gas_wanted, gas_used: outcome.gas_used };
+        let gas_info = GasInfo {
+            gas_wanted: outcome.gas_wanted,
+            gas_used: outcome.gas_used,
+        };
         let data = outcome.result?;
-        let msg_responses = TxMsgData::decode(data.as_slice()).map(|d| d.msg_responses).unwrap_or_default();
+        let msg_responses = TxMsgData::decode(data.as_slice())
+            .map(|d| d.msg_responses)
+            .unwrap_or_default();
         #[allow(deprecated)]
         let result = AbciResult {
             data: vec![],
@@ -78,14 +89,29 @@ impl App {
             events: outcome.events.into_iter().map(results::event).collect(),
             msg_responses,
         };
-        Ok(SimulateResponse { gas_info: Some(gas_info), result: Some(result) }.encode_to_vec())
+        Ok(SimulateResponse {
+            gas_info: Some(gas_info),
+            result: Some(result),
+        }
+        .encode_to_vec())
     }
 
-    fn query_store(&self, rest: &str, key: &[u8], height: u64, prove: bool) -> Result<(Vec<u8>, Option<ProofOps>)> {
+    fn query_store(
+        &self,
+        rest: &str,
+        key: &[u8],
+        height: u64,
+        prove: bool,
+    ) -> Result<(Vec<u8>, Option<ProofOps>)> {
         let module = rest
             .strip_suffix("/key")
             .filter(|m| !m.is_empty() && !m.contains('/'))
-            .ok_or_else(|| Error::sdk(SdkCode::UnknownRequest, format!("unknown store query store/{rest}; use store/<module>/key")))?;
+            .ok_or_else(|| {
+                Error::sdk(
+                    SdkCode::UnknownRequest,
+                    format!("unknown store query store/{rest}; use store/<module>/key"),
+                )
+            })?;
         let internal = |e: anyhow::Error| Error::sdk(SdkCode::InvalidRequest, format!("{e:#}"));
         if !prove {
             let value = self.store.get_at(module, key, height).map_err(internal)?;
@@ -93,8 +119,16 @@ impl App {
         }
         let proven = self.store.prove_at(module, key, height).map_err(internal)?;
         let ops = vec![
-            ProofOp { r#type: JMT_PROOF_OP.into(), key: key.to_vec(), data: proven.substore_proof.encode_to_vec() },
-            ProofOp { r#type: JMT_PROOF_OP.into(), key: module.as_bytes().to_vec(), data: proven.root_proof.encode_to_vec() },
+            ProofOp {
+                r#type: JMT_PROOF_OP.into(),
+                key: key.to_vec(),
+                data: proven.substore_proof.encode_to_vec(),
+            },
+            ProofOp {
+                r#type: JMT_PROOF_OP.into(),
+                key: module.as_bytes().to_vec(),
+                data: proven.root_proof.encode_to_vec(),
+            },
         ];
         Ok((proven.value.unwrap_or_default(), Some(ProofOps { ops })))
     }

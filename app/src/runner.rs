@@ -40,14 +40,29 @@ pub struct TxOutcome {
 impl TxOutcome {
     /// The outcome of a tx rejected before it ran (undecodable).
     pub fn rejected(err: Error) -> Self {
-        Self { result: Err(err), gas_wanted: 0, gas_used: 0, events: Vec::new() }
+        Self {
+            result: Err(err),
+            gas_wanted: 0,
+            gas_used: 0,
+            events: Vec::new(),
+        }
     }
 }
 
 /// Runs `tx` over `parent`; returns its outcome and the writes to keep: none if the ante
 /// failed, only the ante's (fee, sequence) if a Msg failed, all of them on success.
-pub fn run_tx(env: &TxEnv, block: &BlockInfo, mode: ExecMode, parent: &dyn Storage, tx: &DecodedTx) -> (TxOutcome, Writes) {
-    let gas = if mode == ExecMode::Simulate { GasMeter::infinite() } else { GasMeter::new(tx.gas_limit) };
+pub fn run_tx(
+    env: &TxEnv,
+    block: &BlockInfo,
+    mode: ExecMode,
+    parent: &dyn Storage,
+    tx: &DecodedTx,
+) -> (TxOutcome, Writes) {
+    let gas = if mode == ExecMode::Simulate {
+        GasMeter::infinite()
+    } else {
+        GasMeter::new(tx.gas_limit)
+    };
     let finish = |result, events, gas: &GasMeter| TxOutcome {
         result,
         gas_wanted: tx.gas_limit,
@@ -57,14 +72,29 @@ pub fn run_tx(env: &TxEnv, block: &BlockInfo, mode: ExecMode, parent: &dyn Stora
 
     let signers = match env.modules.signers(tx.msgs()) {
         Ok(signers) if !signers.is_empty() => signers,
-        Ok(_) => return (finish(Err(Error::sdk(SdkCode::NoSignatures, "tx has no signers")), vec![], &gas), Writes::new()),
+        Ok(_) => {
+            return (
+                finish(
+                    Err(Error::sdk(SdkCode::NoSignatures, "tx has no signers")),
+                    vec![],
+                    &gas,
+                ),
+                Writes::new(),
+            )
+        }
         Err(e) => return (finish(Err(e), vec![], &gas), Writes::new()),
     };
 
     let mut ante_cache = CacheStore::new(parent);
-    let ante_env = AnteEnv { chain_id: env.chain_id, min_gas_prices: env.min_gas_prices, verified: env.verified };
+    let ante_env = AnteEnv {
+        chain_id: env.chain_id,
+        min_gas_prices: env.min_gas_prices,
+        verified: env.verified,
+    };
     let mut ctx = Context::new(block, mode, &mut ante_cache, &gas);
-    if let Err(e) = ante::run(&mut ctx, tx, &signers, &ante_env).and_then(|()| out_of_gas_check(&gas)) {
+    if let Err(e) =
+        ante::run(&mut ctx, tx, &signers, &ante_env).and_then(|()| out_of_gas_check(&gas))
+    {
         return (finish(Err(e), vec![], &gas), Writes::new());
     }
     let mut events = ctx.take_events();
@@ -94,19 +124,32 @@ fn out_of_gas_check(gas: &GasMeter) -> Result<()> {
     if gas.is_out_of_gas() {
         return Err(Error::sdk(
             SdkCode::OutOfGas,
-            format!("out of gas; gasWanted: {}, gasUsed: {}", gas.limit(), gas.consumed()),
+            format!(
+                "out of gas; gasWanted: {}, gasUsed: {}",
+                gas.limit(),
+                gas.consumed()
+            ),
         ));
     }
     Ok(())
 }
 
-fn run_msgs(ctx: &mut Context, modules: &ModuleSet, tx: &DecodedTx, first_signer: &agora_core::Address) -> Result<Vec<u8>> {
+fn run_msgs(
+    ctx: &mut Context,
+    modules: &ModuleSet,
+    tx: &DecodedTx,
+    first_signer: &agora_core::Address,
+) -> Result<Vec<u8>> {
     let mut responses = Vec::with_capacity(tx.msgs().len());
     for (index, msg) in tx.msgs().iter().enumerate() {
         let module = modules.for_msg(&msg.type_url)?;
         let before = ctx.events().len();
-        let response = module.handle_msg(ctx, msg).map_err(|e| {
-            Error { msg: format!("failed to execute message; message index: {index}: {}", e.msg), ..e }
+        let response = module.handle_msg(ctx, msg).map_err(|e| Error {
+            msg: format!(
+                "failed to execute message; message index: {index}: {}",
+                e.msg
+            ),
+            ..e
         })?;
         let mut emitted = ctx.take_events();
         let handler_events = emitted.split_off(before);
@@ -117,14 +160,25 @@ fn run_msgs(ctx: &mut Context, modules: &ModuleSet, tx: &DecodedTx, first_signer
                 .attr("module", module.name())
                 .attr("msg_index", index.to_string()),
         );
-        emitted.extend(handler_events.into_iter().map(|e| e.attr("msg_index", index.to_string())));
+        emitted.extend(
+            handler_events
+                .into_iter()
+                .map(|e| e.attr("msg_index", index.to_string())),
+        );
         for e in emitted {
             ctx.emit(e);
         }
-        responses.push(Any { type_url: response_type_url(&msg.type_url), value: response });
+        responses.push(Any {
+            type_url: response_type_url(&msg.type_url),
+            value: response,
+        });
     }
     #[allow(deprecated)]
-    Ok(TxMsgData { data: vec![], msg_responses: responses }.encode_to_vec())
+    Ok(TxMsgData {
+        data: vec![],
+        msg_responses: responses,
+    }
+    .encode_to_vec())
 }
 
 /// `/cosmos.bank.v1beta1.MsgSend` -> `/cosmos.bank.v1beta1.MsgSendResponse`.

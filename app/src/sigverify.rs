@@ -7,7 +7,6 @@ use ripemd::Ripemd160;
 use secp256k1::{ecdsa::Signature, Message, PublicKey, SECP256K1};
 use sha2::{Digest, Sha256};
 
-
 /// The account address of a compressed secp256k1 key: RIPEMD-160(SHA-256(key)), as the SDK derives it.
 pub fn pubkey_address(pub_key: &[u8]) -> Vec<u8> {
     Ripemd160::digest(Sha256::digest(pub_key)).to_vec()
@@ -16,10 +15,16 @@ pub fn pubkey_address(pub_key: &[u8]) -> Vec<u8> {
 /// Whether `signature` (64-byte compact r||s, low-S) signs SHA-256(`sign_bytes`) under `pub_key`.
 /// High-S signatures are rejected, as the SDK rejects malleable signatures.
 pub fn verify(pub_key: &[u8], sign_bytes: &[u8], signature: &[u8]) -> bool {
-    let Ok(key) = PublicKey::from_slice(pub_key) else { return false };
-    let Ok(sig) = Signature::from_compact(signature) else { return false };
+    let Ok(key) = PublicKey::from_slice(pub_key) else {
+        return false;
+    };
+    let Ok(sig) = Signature::from_compact(signature) else {
+        return false;
+    };
     let digest: [u8; 32] = Sha256::digest(sign_bytes).into();
-    SECP256K1.verify_ecdsa(&Message::from_digest(digest), &sig, &key).is_ok()
+    SECP256K1
+        .verify_ecdsa(&Message::from_digest(digest), &sig, &key)
+        .is_ok()
 }
 
 /// Identifies one (key, signed bytes, signature) triple.
@@ -61,7 +66,8 @@ impl VerifiedSignatures {
 
     /// Whether the signature is valid, from the precheck or by verifying it now.
     pub fn check(&self, pub_key: &[u8], sign_bytes: &[u8], signature: &[u8]) -> bool {
-        self.0.contains(&check_id(pub_key, sign_bytes, signature)) || verify(pub_key, sign_bytes, signature)
+        self.0.contains(&check_id(pub_key, sign_bytes, signature))
+            || verify(pub_key, sign_bytes, signature)
     }
 }
 
@@ -74,7 +80,9 @@ mod tests {
         let sk = secp256k1::SecretKey::from_slice(&[7u8; 32]).unwrap();
         let pk = PublicKey::from_secret_key(SECP256K1, &sk).serialize();
         let digest: [u8; 32] = Sha256::digest(b"doc").into();
-        let sig = SECP256K1.sign_ecdsa(&Message::from_digest(digest), &sk).serialize_compact();
+        let sig = SECP256K1
+            .sign_ecdsa(&Message::from_digest(digest), &sk)
+            .serialize_compact();
         assert!(verify(&pk, b"doc", &sig));
         assert!(!verify(&pk, b"dod", &sig));
         assert!(!verify(&pk, b"doc", &sig[..63]));

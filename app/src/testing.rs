@@ -5,7 +5,9 @@ use agora_proto::cosmos::bank::v1beta1::MsgSend;
 use agora_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
 use agora_proto::cosmos::crypto::secp256k1::PubKey;
 use agora_proto::cosmos::tx::signing::v1beta1::SignMode;
-use agora_proto::cosmos::tx::v1beta1::{mode_info, AuthInfo, Fee, ModeInfo, SignDoc, SignerInfo, TxBody, TxRaw};
+use agora_proto::cosmos::tx::v1beta1::{
+    mode_info, AuthInfo, Fee, ModeInfo, SignDoc, SignerInfo, TxBody, TxRaw,
+};
 use agora_proto::Any;
 use cosmrs::crypto::secp256k1::SigningKey;
 use prost::Message;
@@ -29,15 +31,24 @@ impl TestKey {
     /// A key derived from `seed` (the same seed gives the same key on every run).
     pub fn from_seed(seed: u64) -> Self {
         let secret = Sha256::digest(format!("agora test key {seed}"));
-        let key = SigningKey::from_slice(&secret).expect("a SHA-256 digest is a valid secp256k1 secret");
+        let key =
+            SigningKey::from_slice(&secret).expect("a SHA-256 digest is a valid secp256k1 secret");
         let pub_key = key.public_key().to_bytes();
         let address = Address::from_bytes(pubkey_address(&pub_key)).expect("20 bytes");
-        Self { key, pub_key, address }
+        Self {
+            key,
+            pub_key,
+            address,
+        }
     }
 
     /// Signs `bytes` (SHA-256 then ECDSA, low-S), returning the 64-byte signature.
     pub fn sign(&self, bytes: &[u8]) -> Vec<u8> {
-        self.key.sign(bytes).expect("signing cannot fail").to_bytes().to_vec()
+        self.key
+            .sign(bytes)
+            .expect("signing cannot fail")
+            .to_bytes()
+            .to_vec()
     }
 }
 
@@ -72,28 +83,62 @@ pub struct TxSpec<'a> {
 impl<'a> TxSpec<'a> {
     /// A tx of `msgs` signed by one signer, with 200,000 gas and no fee.
     pub fn new(chain_id: &'a str, msgs: Vec<Any>, signer: Signer<'a>) -> Self {
-        Self { chain_id, msgs, signers: vec![signer], fee: vec![], gas_limit: 200_000, memo: String::new(), timeout_height: 0 }
+        Self {
+            chain_id,
+            msgs,
+            signers: vec![signer],
+            fee: vec![],
+            gas_limit: 200_000,
+            memo: String::new(),
+            timeout_height: 0,
+        }
     }
 
     /// Encodes and signs the tx (SIGN_MODE_DIRECT), returning `TxRaw` bytes.
     pub fn sign(&self) -> Vec<u8> {
-        let body = TxBody { messages: self.msgs.clone(), memo: self.memo.clone(), timeout_height: self.timeout_height, ..Default::default() };
+        let body = TxBody {
+            messages: self.msgs.clone(),
+            memo: self.memo.clone(),
+            timeout_height: self.timeout_height,
+            ..Default::default()
+        };
         let signer_infos = self
             .signers
             .iter()
             .map(|s| SignerInfo {
-                public_key: Some(Any { type_url: SECP256K1_PUBKEY_URL.into(), value: PubKey { key: s.key.pub_key.clone() }.encode_to_vec() }),
-                mode_info: Some(ModeInfo { sum: Some(mode_info::Sum::Single(mode_info::Single { mode: SignMode::Direct as i32 })) }),
+                public_key: Some(Any {
+                    type_url: SECP256K1_PUBKEY_URL.into(),
+                    value: PubKey {
+                        key: s.key.pub_key.clone(),
+                    }
+                    .encode_to_vec(),
+                }),
+                mode_info: Some(ModeInfo {
+                    sum: Some(mode_info::Sum::Single(mode_info::Single {
+                        mode: SignMode::Direct as i32,
+                    })),
+                }),
                 sequence: s.sequence,
             })
             .collect();
         let fee = Fee {
-            amount: self.fee.iter().map(|(d, a)| ProtoCoin { denom: d.to_string(), amount: a.to_string() }).collect(),
+            amount: self
+                .fee
+                .iter()
+                .map(|(d, a)| ProtoCoin {
+                    denom: d.to_string(),
+                    amount: a.to_string(),
+                })
+                .collect(),
             gas_limit: self.gas_limit,
             ..Default::default()
         };
         #[allow(deprecated)]
-        let auth_info = AuthInfo { signer_infos, fee: Some(fee), tip: None };
+        let auth_info = AuthInfo {
+            signer_infos,
+            fee: Some(fee),
+            tip: None,
+        };
         let body_bytes = body.encode_to_vec();
         let auth_info_bytes = auth_info.encode_to_vec();
         let signatures = self
@@ -109,7 +154,12 @@ impl<'a> TxSpec<'a> {
                 s.key.sign(&doc.encode_to_vec())
             })
             .collect();
-        TxRaw { body_bytes, auth_info_bytes, signatures }.encode_to_vec()
+        TxRaw {
+            body_bytes,
+            auth_info_bytes,
+            signatures,
+        }
+        .encode_to_vec()
     }
 }
 
@@ -120,7 +170,10 @@ pub fn bank_send(from: &Address, to: &Address, amount: u128) -> Any {
         value: MsgSend {
             from_address: from.to_string(),
             to_address: to.to_string(),
-            amount: vec![ProtoCoin { denom: agora_core::BOND_DENOM.into(), amount: amount.to_string() }],
+            amount: vec![ProtoCoin {
+                denom: agora_core::BOND_DENOM.into(),
+                amount: amount.to_string(),
+            }],
         }
         .encode_to_vec(),
     }
@@ -181,5 +234,8 @@ pub fn finalize_request(height: u64, txs: Vec<Vec<u8>>) -> RequestFinalizeBlock 
 
 /// Block time of `height`: genesis at 2026-01-01T00:00:00Z plus one second a block.
 pub fn block_time(height: u64) -> Timestamp {
-    Timestamp { seconds: 1_767_225_600 + height as i64, nanos: 0 }
+    Timestamp {
+        seconds: 1_767_225_600 + height as i64,
+        nanos: 0,
+    }
 }

@@ -54,30 +54,47 @@ impl DecodedTx {
     /// with secp256k1 keys, valid fee coins, no unknown critical extension options.
     pub fn decode(bytes: &[u8]) -> Result<Self> {
         let raw = TxRaw::decode(bytes).map_err(|e| decode_err(format!("cannot decode tx: {e}")))?;
-        let body = TxBody::decode(raw.body_bytes.as_slice()).map_err(|e| decode_err(format!("cannot decode tx body: {e}")))?;
+        let body = TxBody::decode(raw.body_bytes.as_slice())
+            .map_err(|e| decode_err(format!("cannot decode tx body: {e}")))?;
         let auth = AuthInfo::decode(raw.auth_info_bytes.as_slice())
             .map_err(|e| decode_err(format!("cannot decode auth info: {e}")))?;
         if !body.extension_options.is_empty() {
-            return Err(Error::sdk(SdkCode::UnknownExtensionOptions, "no extension options are supported"));
+            return Err(Error::sdk(
+                SdkCode::UnknownExtensionOptions,
+                "no extension options are supported",
+            ));
         }
         if body.messages.is_empty() {
-            return Err(Error::sdk(SdkCode::InvalidRequest, "tx must contain at least one message"));
+            return Err(Error::sdk(
+                SdkCode::InvalidRequest,
+                "tx must contain at least one message",
+            ));
         }
         let fee = auth.fee.clone().unwrap_or_default();
         if !fee.granter.is_empty() {
-            return Err(Error::sdk(SdkCode::NotSupported, "fee grants are not supported"));
+            return Err(Error::sdk(
+                SdkCode::NotSupported,
+                "fee grants are not supported",
+            ));
         }
         let fee_coins = fee
             .amount
             .iter()
             .map(|c| {
                 let amount = c.amount.parse().map_err(|_| {
-                    Error::sdk(SdkCode::InvalidCoins, format!("fee amount {:?} is not a non-negative integer", c.amount))
+                    Error::sdk(
+                        SdkCode::InvalidCoins,
+                        format!("fee amount {:?} is not a non-negative integer", c.amount),
+                    )
                 })?;
                 Ok(agora_core::Coin::new(amount, c.denom.clone()))
             })
             .collect::<Result<Vec<_>>>()?;
-        let signers = auth.signer_infos.iter().map(signer_info).collect::<Result<Vec<_>>>()?;
+        let signers = auth
+            .signer_infos
+            .iter()
+            .map(signer_info)
+            .collect::<Result<Vec<_>>>()?;
         Ok(Self {
             hash: Sha256::digest(bytes).into(),
             len: bytes.len(),
@@ -115,25 +132,50 @@ fn signer_info(info: &agora_proto::cosmos::tx::v1beta1::SignerInfo) -> Result<Si
         Some(mode_info::Sum::Single(single)) => {
             return Err(Error::sdk(
                 SdkCode::NotSupported,
-                format!("sign mode {} is not supported; sign with SIGN_MODE_DIRECT", single.mode),
+                format!(
+                    "sign mode {} is not supported; sign with SIGN_MODE_DIRECT",
+                    single.mode
+                ),
             ))
         }
-        Some(mode_info::Sum::Multi(_)) => return Err(Error::sdk(SdkCode::NotSupported, "multisig signers are not supported")),
+        Some(mode_info::Sum::Multi(_)) => {
+            return Err(Error::sdk(
+                SdkCode::NotSupported,
+                "multisig signers are not supported",
+            ))
+        }
         None => return Err(decode_err("signer info has no mode info")),
     }
     let pub_key = match &info.public_key {
         None => None,
         Some(any) if any.type_url == SECP256K1_PUBKEY_URL => {
             let key = agora_proto::cosmos::crypto::secp256k1::PubKey::decode(any.value.as_slice())
-                .map_err(|e| Error::sdk(SdkCode::InvalidPubKey, format!("cannot decode public key: {e}")))?;
+                .map_err(|e| {
+                    Error::sdk(
+                        SdkCode::InvalidPubKey,
+                        format!("cannot decode public key: {e}"),
+                    )
+                })?;
             if key.key.len() != 33 {
-                return Err(Error::sdk(SdkCode::InvalidPubKey, format!("secp256k1 public key must be 33 bytes, got {}", key.key.len())));
+                return Err(Error::sdk(
+                    SdkCode::InvalidPubKey,
+                    format!(
+                        "secp256k1 public key must be 33 bytes, got {}",
+                        key.key.len()
+                    ),
+                ));
             }
             Some(key.key)
         }
         Some(any) => {
-            return Err(Error::sdk(SdkCode::InvalidPubKey, format!("public key type {} is not supported", any.type_url)))
+            return Err(Error::sdk(
+                SdkCode::InvalidPubKey,
+                format!("public key type {} is not supported", any.type_url),
+            ))
         }
     };
-    Ok(SignerInfo { pub_key, sequence: info.sequence })
+    Ok(SignerInfo {
+        pub_key,
+        sequence: info.sequence,
+    })
 }

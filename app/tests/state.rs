@@ -22,11 +22,27 @@ fn random_blocks(chain: &Chain, seed: u64, blocks: usize) -> Vec<Vec<Vec<u8>>> {
                 .map(|_| {
                     let from = rng.gen_range(0..chain.keys.len());
                     let to = rng.gen_range(0..chain.keys.len());
-                    let amount = if rng.gen_bool(0.1) { u128::MAX / 2 } else { rng.gen_range(1..10_000) };
+                    let amount = if rng.gen_bool(0.1) {
+                        u128::MAX / 2
+                    } else {
+                        rng.gen_range(1..10_000)
+                    };
                     let stale = rng.gen_bool(0.05) && sequences[from] > 0;
-                    let sequence = if stale { sequences[from] - 1 } else { sequences[from] };
+                    let sequence = if stale {
+                        sequences[from] - 1
+                    } else {
+                        sequences[from]
+                    };
                     let key = &chain.keys[from];
-                    let mut spec = TxSpec::new(CHAIN_ID, vec![bank_send(&key.address, &chain.keys[to].address, amount)], Signer { key, account_number: from as u64, sequence });
+                    let mut spec = TxSpec::new(
+                        CHAIN_ID,
+                        vec![bank_send(&key.address, &chain.keys[to].address, amount)],
+                        Signer {
+                            key,
+                            account_number: from as u64,
+                            sequence,
+                        },
+                    );
                     spec.fee = vec![("uagr", rng.gen_range(0..100))];
                     if !stale {
                         sequences[from] += 1;
@@ -47,8 +63,18 @@ fn two_nodes_fed_the_same_blocks_agree_on_every_app_hash() {
     for (i, txs) in blocks.into_iter().enumerate() {
         let ra = a.block(txs.clone());
         let rb = b.block(txs);
-        assert_eq!(ra.app_hash, rb.app_hash, "app hashes diverge at height {}", i + 1);
-        let codes = |r: &tendermint_proto::v0_38::abci::ResponseFinalizeBlock| r.tx_results.iter().map(|t| (t.code, t.gas_used)).collect::<Vec<_>>();
+        assert_eq!(
+            ra.app_hash,
+            rb.app_hash,
+            "app hashes diverge at height {}",
+            i + 1
+        );
+        let codes = |r: &tendermint_proto::v0_38::abci::ResponseFinalizeBlock| {
+            r.tx_results
+                .iter()
+                .map(|t| (t.code, t.gas_used))
+                .collect::<Vec<_>>()
+        };
         assert_eq!(codes(&ra), codes(&rb));
         failures += ra.tx_results.iter().filter(|t| t.code != 0).count();
     }
@@ -79,12 +105,31 @@ fn restart_resumes_at_the_last_commit_with_the_same_hash() {
     let mut chain = Chain { app, keys, dir };
     let key = &chain.keys[0];
     let (num, seq) = chain.account(&key.address.clone());
-    let tx = TxSpec::new(CHAIN_ID, vec![bank_send(&chain.keys[0].address, &chain.keys[1].address, 1)], Signer { key: &chain.keys[0], account_number: num, sequence: seq }).sign();
+    let tx = TxSpec::new(
+        CHAIN_ID,
+        vec![bank_send(&chain.keys[0].address, &chain.keys[1].address, 1)],
+        Signer {
+            key: &chain.keys[0],
+            account_number: num,
+            sequence: seq,
+        },
+    )
+    .sign();
     assert_eq!(chain.deliver(tx).code, 0);
 }
 
-fn verify_raw_query_proof(chain: &mut Chain, module: &str, key: &[u8], height: u64) -> Option<Vec<u8>> {
-    let res = chain.app.query(RequestQuery { path: format!("store/{module}/key"), data: key.to_vec().into(), height: height as i64, prove: true });
+fn verify_raw_query_proof(
+    chain: &mut Chain,
+    module: &str,
+    key: &[u8],
+    height: u64,
+) -> Option<Vec<u8>> {
+    let res = chain.app.query(RequestQuery {
+        path: format!("store/{module}/key"),
+        data: key.to_vec().into(),
+        height: height as i64,
+        prove: true,
+    });
     assert_eq!(res.code, 0, "{}", res.log);
     assert_eq!(res.height as u64, height);
     let ops = res.proof_ops.expect("prove=true returns proof ops").ops;
@@ -94,18 +139,49 @@ fn verify_raw_query_proof(chain: &mut Chain, module: &str, key: &[u8], height: u
     let spec = jmt::ics23_spec();
     let app_hash = chain.app.store().app_hash_at(height).unwrap();
     // the root proof shows module -> substore root under the app hash
-    let Some(ics23::commitment_proof::Proof::Exist(root_exist)) = &root.proof else { panic!("module must exist in the root tree") };
+    let Some(ics23::commitment_proof::Proof::Exist(root_exist)) = &root.proof else {
+        panic!("module must exist in the root tree")
+    };
     let substore_root = root_exist.value.clone();
-    assert!(ics23::verify_membership::<HostFunctionsManager>(&root, &spec, &app_hash.to_vec(), module.as_bytes(), &substore_root));
-    assert!(!ics23::verify_membership::<HostFunctionsManager>(&root, &spec, &[0u8; 32].to_vec(), module.as_bytes(), &substore_root));
+    assert!(ics23::verify_membership::<HostFunctionsManager>(
+        &root,
+        &spec,
+        &app_hash.to_vec(),
+        module.as_bytes(),
+        &substore_root
+    ));
+    assert!(!ics23::verify_membership::<HostFunctionsManager>(
+        &root,
+        &spec,
+        &[0u8; 32].to_vec(),
+        module.as_bytes(),
+        &substore_root
+    ));
     if res.value.is_empty() {
-        assert!(ics23::verify_non_membership::<HostFunctionsManager>(&substore, &spec, &substore_root, key));
+        assert!(ics23::verify_non_membership::<HostFunctionsManager>(
+            &substore,
+            &spec,
+            &substore_root,
+            key
+        ));
         None
     } else {
-        assert!(ics23::verify_membership::<HostFunctionsManager>(&substore, &spec, &substore_root, key, &res.value));
+        assert!(ics23::verify_membership::<HostFunctionsManager>(
+            &substore,
+            &spec,
+            &substore_root,
+            key,
+            &res.value
+        ));
         let mut forged = res.value.to_vec();
         forged[0] ^= 1;
-        assert!(!ics23::verify_membership::<HostFunctionsManager>(&substore, &spec, &substore_root, key, &forged));
+        assert!(!ics23::verify_membership::<HostFunctionsManager>(
+            &substore,
+            &spec,
+            &substore_root,
+            key,
+            &forged
+        ));
         Some(res.value.to_vec())
     }
 }
@@ -121,13 +197,30 @@ fn past_values_and_absences_are_proven_against_that_heights_app_hash() {
     let bank_key = {
         let latest = chain.app.store().latest();
         let prefix = module_prefix("bank");
-        let (k, _) = latest.range(Some(&prefix), Some(&agora_core::store::prefix_end(&prefix).unwrap()), Order::Ascending).next().unwrap();
+        let (k, _) = latest
+            .range(
+                Some(&prefix),
+                Some(&agora_core::store::prefix_end(&prefix).unwrap()),
+                Order::Ascending,
+            )
+            .next()
+            .unwrap();
         k[prefix.len()..].to_vec()
     };
-    let then = verify_raw_query_proof(&mut chain, "bank", &bank_key, 2).expect("key exists at height 2");
-    assert_eq!(Some(then), chain.app.store().get_at("bank", &bank_key, 2).unwrap());
-    assert_eq!(verify_raw_query_proof(&mut chain, "bank", b"\x02no such key", 2), None);
-    assert_eq!(verify_raw_query_proof(&mut chain, "auth", b"\x09absent", 5), None);
+    let then =
+        verify_raw_query_proof(&mut chain, "bank", &bank_key, 2).expect("key exists at height 2");
+    assert_eq!(
+        Some(then),
+        chain.app.store().get_at("bank", &bank_key, 2).unwrap()
+    );
+    assert_eq!(
+        verify_raw_query_proof(&mut chain, "bank", b"\x02no such key", 2),
+        None
+    );
+    assert_eq!(
+        verify_raw_query_proof(&mut chain, "auth", b"\x09absent", 5),
+        None
+    );
 }
 
 #[test]
@@ -139,9 +232,17 @@ fn exported_state_reimports_to_the_same_app_hash() {
     let exported = chain.app.export_app_state().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let mut fresh = App::open(dir.path(), AppConfig::default()).unwrap();
-    fresh.init_chain(agora_app::testing::init_chain_request(CHAIN_ID, &exported)).unwrap();
-    let res = fresh.finalize_block(agora_app::testing::finalize_request(1, vec![])).unwrap();
-    assert_eq!(res.app_hash.as_ref(), chain.app.store().app_hash(), "export -> import must reproduce the state");
+    fresh
+        .init_chain(agora_app::testing::init_chain_request(CHAIN_ID, &exported))
+        .unwrap();
+    let res = fresh
+        .finalize_block(agora_app::testing::finalize_request(1, vec![]))
+        .unwrap();
+    assert_eq!(
+        res.app_hash.as_ref(),
+        chain.app.store().app_hash(),
+        "export -> import must reproduce the state"
+    );
     fresh.commit().unwrap();
     assert_eq!(fresh.export_app_state().unwrap(), exported);
 }
@@ -152,10 +253,14 @@ fn malformed_genesis_is_refused_with_the_field_named() {
     let mut app = App::open(dir.path(), AppConfig::default()).unwrap();
     let bad = serde_json::json!({"bank": {"params": {"send_enabled": [], "default_send_enabled": true},
         "balances": [{"address": "agora1notanaddress", "coins": []}], "supply": [], "denom_metadata": [], "send_enabled": []}});
-    let err = app.init_chain(agora_app::testing::init_chain_request(CHAIN_ID, &bad)).unwrap_err();
+    let err = app
+        .init_chain(agora_app::testing::init_chain_request(CHAIN_ID, &bad))
+        .unwrap_err();
     assert!(err.msg.contains("bank"), "{}", err.msg);
     let unknown = serde_json::json!({"nosuchmodule": {}});
-    let err = app.init_chain(agora_app::testing::init_chain_request(CHAIN_ID, &unknown)).unwrap_err();
+    let err = app
+        .init_chain(agora_app::testing::init_chain_request(CHAIN_ID, &unknown))
+        .unwrap_err();
     assert!(err.msg.contains("app_state.nosuchmodule"), "{}", err.msg);
     assert_eq!(app.store().height(), 0);
 }

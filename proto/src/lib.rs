@@ -23,9 +23,19 @@ mod tests {
 
     #[test]
     fn generated_types_encode_and_know_their_names() {
-        let params = super::agora::consensus::v1::ChainParams { chain_id: "agora-1".into(), max_bytes: 10, max_gas: -1 };
+        let params = super::agora::consensus::v1::ChainParams {
+            chain_id: "agora-1".into(),
+            max_bytes: 10,
+            max_gas: -1,
+        };
         let bytes = params.encode_to_vec();
-        assert_eq!(super::agora::consensus::v1::ChainParams::decode(bytes.as_slice()).unwrap(), params);
-        assert_eq!(super::agora::consensus::v1::ChainParams::type_url(), "/agora.consensus.v1.ChainParams");
+        assert_eq!(
+            super::agora::consensus::v1::ChainParams::decode(bytes.as_slice()).unwrap(),
+            params
+        );
+        assert_eq!(
+            super::agora::consensus::v1::ChainParams::type_url(),
+            "/agora.consensus.v1.ChainParams"
+        );
     }
 }

@@ -13,7 +13,11 @@ pub const AGORAD: &str = env!("CARGO_BIN_EXE_agorad");
 
 /// A free loopback port.
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// `agorad start --abci-only` with `home`, listening on `port`.
@@ -25,7 +29,13 @@ pub struct Node {
 impl Node {
     pub fn start(home: &Path, port: u16) -> Self {
         let child = Command::new(AGORAD)
-            .args(["start", "--abci-only", "--abci-addr", &format!("tcp://127.0.0.1:{port}"), "--home"])
+            .args([
+                "start",
+                "--abci-only",
+                "--abci-addr",
+                &format!("tcp://127.0.0.1:{port}"),
+                "--home",
+            ])
             .arg(home)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
@@ -45,7 +55,10 @@ impl Node {
             if let Some(status) = self.child.try_wait().unwrap() {
                 panic!("agorad exited early: {status}");
             }
-            assert!(Instant::now() < deadline, "agorad did not open its ABCI socket");
+            assert!(
+                Instant::now() < deadline,
+                "agorad did not open its ABCI socket"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }

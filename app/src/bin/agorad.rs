@@ -7,13 +7,22 @@ use anyhow::{bail, Context as _, Result};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "agorad", version, about = "Agora: an appchain for verifiable decentralized AI")]
+#[command(
+    name = "agorad",
+    version,
+    about = "Agora: an appchain for verifiable decentralized AI"
+)]
 struct Cli {
     /// The node's home directory (config/ and data/).
     #[arg(long, global = true, env = "AGORA_HOME", default_value_os_t = default_home())]
     home: PathBuf,
     /// Log filter, e.g. `info`, `debug`, `agora_app=debug`.
-    #[arg(long = "log_level", global = true, env = "RUST_LOG", default_value = "info")]
+    #[arg(
+        long = "log_level",
+        global = true,
+        env = "RUST_LOG",
+        default_value = "info"
+    )]
     log_level: String,
     #[command(subcommand)]
     command: Command,
@@ -59,7 +68,10 @@ enum GenesisCommand {
 }
 
 fn default_home() -> PathBuf {
-    std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default().join(".agora")
+    std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_default()
+        .join(".agora")
 }
 
 fn data_dir(home: &Path) -> PathBuf {
@@ -69,7 +81,10 @@ fn data_dir(home: &Path) -> PathBuf {
 fn main() {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_new(&cli.log_level).unwrap_or_else(|_| "info".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(&cli.log_level)
+                .unwrap_or_else(|_| "info".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     if let Err(e) = run(cli) {
@@ -83,15 +98,19 @@ fn run(cli: Cli) -> Result<()> {
         Command::Start(args) => start(&cli.home, args),
         Command::Export => {
             let app = App::open(&data_dir(&cli.home), AppConfig::default())?;
-            println!("{}", serde_json::to_string_pretty(&app.export_app_state()?)?);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&app.export_app_state()?)?
+            );
             Ok(())
         }
         Command::Pol(command) => command.run(),
         Command::Genesis(GenesisCommand::Validate { file }) => {
             let file = file.unwrap_or_else(|| cli.home.join("config").join("genesis.json"));
-            let text = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
-            let doc: serde_json::Value =
-                serde_json::from_slice(&text).with_context(|| format!("{} is not JSON", file.display()))?;
+            let text =
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let doc: serde_json::Value = serde_json::from_slice(&text)
+                .with_context(|| format!("{} is not JSON", file.display()))?;
             let app_state = doc.get("app_state").cloned().unwrap_or_default();
             agora_app::genesis::validate(&ModuleSet::agora(), app_state.to_string().as_bytes())?;
             println!("File at {} is a valid genesis file", file.display());
@@ -119,10 +138,20 @@ fn start(home: &Path, args: StartArgs) -> Result<()> {
 /// machine can verify training steps bit for bit or must use the tolerance mode.
 fn log_pol_conformance() {
     match agora_pol::golden::selftest() {
-        Ok(report) if report.passed => tracing::info!("proof-of-learning self-test passed: training steps verify bit for bit"),
+        Ok(report) if report.passed => {
+            tracing::info!("proof-of-learning self-test passed: training steps verify bit for bit")
+        }
         Ok(report) => {
-            let failed: Vec<_> = report.checks.iter().filter(|c| !c.ok).map(|c| c.name.clone()).collect();
-            tracing::warn!(?failed, "proof-of-learning self-test failed: this machine verifies in tolerance mode")
+            let failed: Vec<_> = report
+                .checks
+                .iter()
+                .filter(|c| !c.ok)
+                .map(|c| c.name.clone())
+                .collect();
+            tracing::warn!(
+                ?failed,
+                "proof-of-learning self-test failed: this machine verifies in tolerance mode"
+            )
         }
         Err(e) => tracing::warn!(error = %e, "proof-of-learning self-test could not run"),
     }

@@ -132,13 +132,29 @@ impl Store {
             app_hash = %hex::encode(app_hash),
             "staged height"
         );
-        Ok(Staged { height, app_hash, earliest, prune_cursor, batch, key_count, started })
+        Ok(Staged {
+            height,
+            app_hash,
+            earliest,
+            prune_cursor,
+            batch,
+            key_count,
+            started,
+        })
     }
 
     /// Makes a staged height durable: one synced RocksDB write. Errors (changing nothing) if
     /// the store moved since the height was staged.
     pub fn apply(&mut self, staged: Staged) -> Result<()> {
-        let Staged { height, app_hash, earliest, prune_cursor, batch, key_count, started } = staged;
+        let Staged {
+            height,
+            app_hash,
+            earliest,
+            prune_cursor,
+            batch,
+            key_count,
+            started,
+        } = staged;
         ensure!(
             height == self.height + 1,
             "cannot apply height {height}: it was staged against another state (last committed height {})",

@@ -29,8 +29,16 @@ impl Chain {
         let dir = tempfile::tempdir().unwrap();
         let mut app = App::open(dir.path(), config).unwrap();
         let keys: Vec<TestKey> = (0..n as u64).map(TestKey::from_seed).collect();
-        app.init_chain(init_chain_request(CHAIN_ID, &funded_app_state(&keys, START_BALANCE))).unwrap();
-        Self { app, keys: std::rc::Rc::new(keys), dir }
+        app.init_chain(init_chain_request(
+            CHAIN_ID,
+            &funded_app_state(&keys, START_BALANCE),
+        ))
+        .unwrap();
+        Self {
+            app,
+            keys: std::rc::Rc::new(keys),
+            dir,
+        }
     }
 
     pub fn height(&self) -> u64 {
@@ -40,7 +48,10 @@ impl Chain {
     /// Finalizes and commits the next block.
     pub fn block(&mut self, txs: Vec<Vec<u8>>) -> ResponseFinalizeBlock {
         let height = self.height() + 1;
-        let res = self.app.finalize_block(finalize_request(height, txs)).unwrap();
+        let res = self
+            .app
+            .finalize_block(finalize_request(height, txs))
+            .unwrap();
         self.app.commit().unwrap();
         assert_eq!(res.app_hash.as_ref(), self.app.store().app_hash());
         res
@@ -52,21 +63,38 @@ impl Chain {
     }
 
     pub fn query(&mut self, path: &str, data: Vec<u8>) -> Vec<u8> {
-        let res = self.app.query(RequestQuery { path: path.into(), data: data.into(), ..Default::default() });
+        let res = self.app.query(RequestQuery {
+            path: path.into(),
+            data: data.into(),
+            ..Default::default()
+        });
         assert_eq!(res.code, 0, "query {path} failed: {}", res.log);
         res.value.to_vec()
     }
 
     pub fn balance(&mut self, addr: &Address) -> u128 {
-        let req = QueryBalanceRequest { address: addr.to_string(), denom: "uagr".into() };
-        let res = QueryBalanceResponse::decode(self.query("/cosmos.bank.v1beta1.Query/Balance", req.encode_to_vec()).as_slice()).unwrap();
+        let req = QueryBalanceRequest {
+            address: addr.to_string(),
+            denom: "uagr".into(),
+        };
+        let res = QueryBalanceResponse::decode(
+            self.query("/cosmos.bank.v1beta1.Query/Balance", req.encode_to_vec())
+                .as_slice(),
+        )
+        .unwrap();
         res.balance.map_or(0, |c| c.amount.parse().unwrap())
     }
 
     /// (account number, sequence) of a base account.
     pub fn account(&mut self, addr: &Address) -> (u64, u64) {
-        let req = QueryAccountRequest { address: addr.to_string() };
-        let res = QueryAccountResponse::decode(self.query("/cosmos.auth.v1beta1.Query/Account", req.encode_to_vec()).as_slice()).unwrap();
+        let req = QueryAccountRequest {
+            address: addr.to_string(),
+        };
+        let res = QueryAccountResponse::decode(
+            self.query("/cosmos.auth.v1beta1.Query/Account", req.encode_to_vec())
+                .as_slice(),
+        )
+        .unwrap();
         let any = res.account.unwrap();
         assert_eq!(any.type_url, "/cosmos.auth.v1beta1.BaseAccount");
         let acc = BaseAccount::decode(any.value.as_slice()).unwrap();
@@ -75,7 +103,11 @@ impl Chain {
 }
 
 /// The first attribute `key` of the first event of type `kind`.
-pub fn attr<'a>(events: &'a [tendermint_proto::v0_38::abci::Event], kind: &str, key: &str) -> Option<&'a str> {
+pub fn attr<'a>(
+    events: &'a [tendermint_proto::v0_38::abci::Event],
+    kind: &str,
+    key: &str,
+) -> Option<&'a str> {
     events
         .iter()
         .filter(|e| e.r#type == kind)

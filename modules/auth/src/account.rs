@@ -64,14 +64,20 @@ impl Account {
     pub fn to_any(&self) -> Any {
         let base = self.to_base_proto();
         match &self.module {
-            None => Any { type_url: BASE_ACCOUNT_TYPE_URL.into(), value: base.encode_to_vec() },
+            None => Any {
+                type_url: BASE_ACCOUNT_TYPE_URL.into(),
+                value: base.encode_to_vec(),
+            },
             Some(info) => {
                 let acc = pb::ModuleAccount {
                     base_account: Some(base),
                     name: info.name.clone(),
                     permissions: info.permissions.clone(),
                 };
-                Any { type_url: MODULE_ACCOUNT_TYPE_URL.into(), value: acc.encode_to_vec() }
+                Any {
+                    type_url: MODULE_ACCOUNT_TYPE_URL.into(),
+                    value: acc.encode_to_vec(),
+                }
             }
         }
     }
@@ -79,7 +85,10 @@ impl Account {
 
 /// A secp256k1 public key as an `Any`.
 fn pubkey_any(key: &[u8]) -> Any {
-    Any { type_url: SECP256K1_PUBKEY_TYPE_URL.into(), value: PubKey { key: key.to_vec() }.encode_to_vec() }
+    Any {
+        type_url: SECP256K1_PUBKEY_TYPE_URL.into(),
+        value: PubKey { key: key.to_vec() }.encode_to_vec(),
+    }
 }
 
 /// Checks that `key` is a compressed secp256k1 public key (33 bytes, prefix 2 or 3).
@@ -87,7 +96,10 @@ pub(crate) fn validate_pub_key(key: &[u8]) -> Result<()> {
     if key.len() != SECP256K1_KEY_LEN || !matches!(key[0], 2 | 3) {
         return Err(Error::sdk(
             SdkCode::InvalidPubKey,
-            format!("secp256k1 public key must be 33 bytes starting with 0x02 or 0x03, got {} bytes", key.len()),
+            format!(
+                "secp256k1 public key must be 33 bytes starting with 0x02 or 0x03, got {} bytes",
+                key.len()
+            ),
         ));
     }
     Ok(())

@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::account::validate_pub_key;
 use crate::state::{ACCOUNTS, MODULE_PERMISSIONS, NEXT_ACCOUNT_NUMBER, PARAMS};
-use crate::{keeper, Account, ModuleAccountInfo, Params, FEE_COLLECTOR, MODULE, SECP256K1_PUBKEY_TYPE_URL};
+use crate::{
+    keeper, Account, ModuleAccountInfo, Params, FEE_COLLECTOR, MODULE, SECP256K1_PUBKEY_TYPE_URL,
+};
 
 /// The validated genesis state.
 pub struct GenesisState {
@@ -30,7 +32,11 @@ enum AccountJson {
     #[serde(rename = "/cosmos.auth.v1beta1.BaseAccount")]
     Base(BaseAccountJson),
     #[serde(rename = "/cosmos.auth.v1beta1.ModuleAccount")]
-    Module { base_account: BaseAccountJson, name: String, permissions: Vec<String> },
+    Module {
+        base_account: BaseAccountJson,
+        name: String,
+        permissions: Vec<String>,
+    },
 }
 
 #[derive(Serialize, Deserialize)]
@@ -64,7 +70,11 @@ fn invalid(path: impl std::fmt::Display, detail: impl std::fmt::Display) -> Erro
 
 /// The default genesis: SDK params, no accounts.
 pub fn default_json() -> serde_json::Value {
-    serde_json::to_value(GenesisJson { params: Params::default(), accounts: Vec::new() }).expect("serializable")
+    serde_json::to_value(GenesisJson {
+        params: Params::default(),
+        accounts: Vec::new(),
+    })
+    .expect("serializable")
 }
 
 /// Parses and validates `app_state.auth`; errors name the bad field.
@@ -78,34 +88,57 @@ pub fn parse(genesis: &serde_json::Value) -> Result<GenesisState> {
         let path = format!("app_state.auth.accounts[{i}]");
         let account = parse_account(&path, value)?;
         if let Some(j) = by_address.insert(account.address.clone(), i) {
-            return Err(invalid(format!("{path}.address"), format!("duplicate account {} (also accounts[{j}])", account.address)));
+            return Err(invalid(
+                format!("{path}.address"),
+                format!("duplicate account {} (also accounts[{j}])", account.address),
+            ));
         }
         if let Some(j) = by_number.insert(account.account_number, i) {
             return Err(invalid(
                 format!("{path}.account_number"),
-                format!("duplicate account number {} (also accounts[{j}])", account.account_number),
+                format!(
+                    "duplicate account number {} (also accounts[{j}])",
+                    account.account_number
+                ),
             ));
         }
         accounts.push(account);
     }
-    Ok(GenesisState { params: raw.params, accounts })
+    Ok(GenesisState {
+        params: raw.params,
+        accounts,
+    })
 }
 
 fn parse_account(path: &str, value: serde_json::Value) -> Result<Account> {
     let json: AccountJson = serde_json::from_value(value).map_err(|e| invalid(path, e))?;
     match json {
         AccountJson::Base(base) => parse_base(path, base, None),
-        AccountJson::Module { base_account, name, permissions } => {
+        AccountJson::Module {
+            base_account,
+            name,
+            permissions,
+        } => {
             let base_path = format!("{path}.base_account");
             if name.trim().is_empty() {
-                return Err(invalid(format!("{path}.name"), "module account name cannot be blank"));
+                return Err(invalid(
+                    format!("{path}.name"),
+                    "module account name cannot be blank",
+                ));
             }
-            let account = parse_base(&base_path, base_account, Some(ModuleAccountInfo { name, permissions }))?;
+            let account = parse_base(
+                &base_path,
+                base_account,
+                Some(ModuleAccountInfo { name, permissions }),
+            )?;
             let name = &account.module.as_ref().expect("set above").name;
             if account.address != Address::module(name) {
                 return Err(invalid(
                     format!("{base_path}.address"),
-                    format!("address {} cannot be derived from the module name {name:?}", account.address),
+                    format!(
+                        "address {} cannot be derived from the module name {name:?}",
+                        account.address
+                    ),
                 ));
             }
             Ok(account)
@@ -113,14 +146,21 @@ fn parse_account(path: &str, value: serde_json::Value) -> Result<Account> {
     }
 }
 
-fn parse_base(path: &str, base: BaseAccountJson, module: Option<ModuleAccountInfo>) -> Result<Account> {
+fn parse_base(
+    path: &str,
+    base: BaseAccountJson,
+    module: Option<ModuleAccountInfo>,
+) -> Result<Account> {
     let address = Address::from_bech32(&base.address).map_err(at(format!("{path}.address")))?;
     let pub_key = match base.pub_key {
         None => None,
         Some(pk) if pk.type_url != SECP256K1_PUBKEY_TYPE_URL => {
             return Err(invalid(
                 format!("{path}.pub_key"),
-                format!("unsupported public key type {:?}, expected {SECP256K1_PUBKEY_TYPE_URL}", pk.type_url),
+                format!(
+                    "unsupported public key type {:?}, expected {SECP256K1_PUBKEY_TYPE_URL}",
+                    pk.type_url
+                ),
             ))
         }
         Some(pk) => {
@@ -128,17 +168,32 @@ fn parse_base(path: &str, base: BaseAccountJson, module: Option<ModuleAccountInf
             Some(pk.key.to_vec())
         }
     };
-    Ok(Account { address, pub_key, account_number: base.account_number, sequence: base.sequence, module })
+    Ok(Account {
+        address,
+        pub_key,
+        account_number: base.account_number,
+        sequence: base.sequence,
+        module,
+    })
 }
 
 /// Writes params and accounts, registers the app's module accounts and makes sure the fee
 /// collector exists (as the SDK's auth `InitGenesis` does).
-pub fn init(ctx: &mut Context, state: &GenesisState, module_accounts: &[(&str, &[&str])]) -> Result<()> {
+pub fn init(
+    ctx: &mut Context,
+    state: &GenesisState,
+    module_accounts: &[(&str, &[&str])],
+) -> Result<()> {
     PARAMS.save(&mut ctx.kv(MODULE), &state.params)?;
     for account in &state.accounts {
         keeper::set_account(ctx, account)?;
     }
-    let next = state.accounts.iter().map(|a| a.account_number + 1).max().unwrap_or(0);
+    let next = state
+        .accounts
+        .iter()
+        .map(|a| a.account_number + 1)
+        .max()
+        .unwrap_or(0);
     NEXT_ACCOUNT_NUMBER.save(&mut ctx.kv(MODULE), &next)?;
     for (name, permissions) in module_accounts {
         let permissions: Vec<String> = permissions.iter().map(|p| p.to_string()).collect();
@@ -163,13 +218,20 @@ pub fn export(ctx: &mut Context) -> Result<serde_json::Value> {
 fn account_json(account: Account) -> AccountJson {
     let base = BaseAccountJson {
         address: account.address.to_string(),
-        pub_key: account.pub_key.map(|key| PubKeyJson { type_url: SECP256K1_PUBKEY_TYPE_URL.into(), key: key.into() }),
+        pub_key: account.pub_key.map(|key| PubKeyJson {
+            type_url: SECP256K1_PUBKEY_TYPE_URL.into(),
+            key: key.into(),
+        }),
         account_number: account.account_number,
         sequence: account.sequence,
     };
     match account.module {
         None => AccountJson::Base(base),
-        Some(info) => AccountJson::Module { base_account: base, name: info.name, permissions: info.permissions },
+        Some(info) => AccountJson::Module {
+            base_account: base,
+            name: info.name,
+            permissions: info.permissions,
+        },
     }
 }
 
@@ -191,9 +253,9 @@ pub(crate) mod u64_string {
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
         match StringOrNumber::deserialize(d)? {
             StringOrNumber::Number(n) => Ok(n),
-            StringOrNumber::String(s) => {
-                s.parse().map_err(|_| serde::de::Error::custom(format!("{s:?} is not an unsigned 64-bit integer")))
-            }
+            StringOrNumber::String(s) => s.parse().map_err(|_| {
+                serde::de::Error::custom(format!("{s:?} is not an unsigned 64-bit integer"))
+            }),
         }
     }
 }

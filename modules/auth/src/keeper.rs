@@ -18,7 +18,10 @@ pub fn set_account(ctx: &mut Context, account: &Account) -> Result<()> {
 /// Creates and saves a fresh account at `addr` with the next account number; errors if one exists.
 pub fn new_account(ctx: &mut Context, addr: &Address) -> Result<Account> {
     if has_account(ctx, addr)? {
-        return Err(Error::sdk(SdkCode::InvalidRequest, format!("account {addr} already exists")));
+        return Err(Error::sdk(
+            SdkCode::InvalidRequest,
+            format!("account {addr} already exists"),
+        ));
     }
     let account = Account {
         address: addr.clone(),
@@ -44,18 +47,29 @@ pub fn module_account(ctx: &mut Context, name: &str) -> Result<Account> {
     if let Some(account) = account(ctx, &addr)? {
         return match account.module {
             Some(_) => Ok(account),
-            None => Err(Error::sdk(SdkCode::Logic, format!("account {addr} is not a module account (module {name})"))),
+            None => Err(Error::sdk(
+                SdkCode::Logic,
+                format!("account {addr} is not a module account (module {name})"),
+            )),
         };
     }
-    let permissions = MODULE_PERMISSIONS.may_load(&ctx.kv(MODULE), name)?.ok_or_else(|| {
-        Error::sdk(SdkCode::UnknownAddress, format!("module account {name} is not registered with auth"))
-    })?;
+    let permissions = MODULE_PERMISSIONS
+        .may_load(&ctx.kv(MODULE), name)?
+        .ok_or_else(|| {
+            Error::sdk(
+                SdkCode::UnknownAddress,
+                format!("module account {name} is not registered with auth"),
+            )
+        })?;
     let account = Account {
         address: addr,
         pub_key: None,
         account_number: next_account_number(ctx)?,
         sequence: 0,
-        module: Some(ModuleAccountInfo { name: name.to_string(), permissions }),
+        module: Some(ModuleAccountInfo {
+            name: name.to_string(),
+            permissions,
+        }),
     };
     set_account(ctx, &account)?;
     Ok(account)

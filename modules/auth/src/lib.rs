@@ -11,7 +11,10 @@ mod state;
 
 use agora_core::{Context, Module, Result};
 
-pub use account::{Account, ModuleAccountInfo, BASE_ACCOUNT_TYPE_URL, MODULE_ACCOUNT_TYPE_URL, SECP256K1_PUBKEY_TYPE_URL};
+pub use account::{
+    Account, ModuleAccountInfo, BASE_ACCOUNT_TYPE_URL, MODULE_ACCOUNT_TYPE_URL,
+    SECP256K1_PUBKEY_TYPE_URL,
+};
 pub use params::Params;
 
 /// The module name: store prefix, codespace and genesis key.
@@ -33,7 +36,9 @@ pub struct Auth {
 impl Auth {
     /// An auth module whose module accounts are `(name, permissions)`, as the SDK's `maccPerms`.
     pub fn new(module_accounts: &[(&'static str, &'static [&'static str])]) -> Self {
-        Self { module_accounts: module_accounts.to_vec() }
+        Self {
+            module_accounts: module_accounts.to_vec(),
+        }
     }
 }
 

@@ -41,7 +41,10 @@ impl Params {
     pub fn validate(&self) -> Result<()> {
         for (field, value) in self.fields() {
             if value == 0 {
-                return Err(Error::sdk(SdkCode::InvalidRequest, format!("{field}: must be positive")));
+                return Err(Error::sdk(
+                    SdkCode::InvalidRequest,
+                    format!("{field}: must be positive"),
+                ));
             }
         }
         Ok(())

@@ -34,26 +34,46 @@ pub fn handle(ctx: &mut Context, path: &str, data: &[u8]) -> Result<Vec<u8>> {
         ACCOUNTS_PATH => {
             decode_request::<pb::QueryAccountsRequest>(path, data)?;
             let accounts: Vec<_> = all_accounts(ctx)?.iter().map(Account::to_any).collect();
-            let pagination = Some(PageResponse { next_key: Vec::new(), total: accounts.len() as u64 });
-            pb::QueryAccountsResponse { accounts, pagination }.encode_to_vec()
+            let pagination = Some(PageResponse {
+                next_key: Vec::new(),
+                total: accounts.len() as u64,
+            });
+            pb::QueryAccountsResponse {
+                accounts,
+                pagination,
+            }
+            .encode_to_vec()
         }
         ACCOUNT_PATH => {
             let req: pb::QueryAccountRequest = decode_request(path, data)?;
             let account = existing_account(ctx, &req.address)?;
-            pb::QueryAccountResponse { account: Some(account.to_any()) }.encode_to_vec()
+            pb::QueryAccountResponse {
+                account: Some(account.to_any()),
+            }
+            .encode_to_vec()
         }
         ACCOUNT_INFO_PATH => {
             let req: pb::QueryAccountInfoRequest = decode_request(path, data)?;
             let account = existing_account(ctx, &req.address)?;
-            pb::QueryAccountInfoResponse { info: Some(account.to_base_proto()) }.encode_to_vec()
+            pb::QueryAccountInfoResponse {
+                info: Some(account.to_base_proto()),
+            }
+            .encode_to_vec()
         }
         PARAMS_PATH => {
             decode_request::<pb::QueryParamsRequest>(path, data)?;
-            pb::QueryParamsResponse { params: Some(keeper::params(ctx)?.to_proto()) }.encode_to_vec()
+            pb::QueryParamsResponse {
+                params: Some(keeper::params(ctx)?.to_proto()),
+            }
+            .encode_to_vec()
         }
         MODULE_ACCOUNTS_PATH => {
             decode_request::<pb::QueryModuleAccountsRequest>(path, data)?;
-            let accounts = all_accounts(ctx)?.iter().filter(|a| a.module.is_some()).map(Account::to_any).collect();
+            let accounts = all_accounts(ctx)?
+                .iter()
+                .filter(|a| a.module.is_some())
+                .map(Account::to_any)
+                .collect();
             pb::QueryModuleAccountsResponse { accounts }.encode_to_vec()
         }
         MODULE_ACCOUNT_BY_NAME_PATH => {
@@ -63,29 +83,51 @@ pub fn handle(ctx: &mut Context, path: &str, data: &[u8]) -> Result<Vec<u8>> {
             }
             let account = keeper::account(ctx, &Address::module(&req.name))?
                 .filter(|a| a.module.is_some())
-                .ok_or_else(|| Error::sdk(SdkCode::KeyNotFound, format!("account {} not found", req.name)))?;
-            pb::QueryModuleAccountByNameResponse { account: Some(account.to_any()) }.encode_to_vec()
+                .ok_or_else(|| {
+                    Error::sdk(
+                        SdkCode::KeyNotFound,
+                        format!("account {} not found", req.name),
+                    )
+                })?;
+            pb::QueryModuleAccountByNameResponse {
+                account: Some(account.to_any()),
+            }
+            .encode_to_vec()
         }
         BECH32_PREFIX_PATH => {
             decode_request::<pb::Bech32PrefixRequest>(path, data)?;
-            pb::Bech32PrefixResponse { bech32_prefix: ACCOUNT_PREFIX.to_string() }.encode_to_vec()
+            pb::Bech32PrefixResponse {
+                bech32_prefix: ACCOUNT_PREFIX.to_string(),
+            }
+            .encode_to_vec()
         }
-        _ => return Err(Error::sdk(SdkCode::UnknownRequest, format!("unknown query path {path}"))),
+        _ => {
+            return Err(Error::sdk(
+                SdkCode::UnknownRequest,
+                format!("unknown query path {path}"),
+            ))
+        }
     })
 }
 
 /// The account at a bech32 address; errors with `KeyNotFound` ("account agora1... not found") if none.
 fn existing_account(ctx: &mut Context, address: &str) -> Result<Account> {
     if address.is_empty() {
-        return Err(Error::sdk(SdkCode::InvalidAddress, "address cannot be empty"));
+        return Err(Error::sdk(
+            SdkCode::InvalidAddress,
+            "address cannot be empty",
+        ));
     }
     let addr = Address::from_bech32(address)?;
-    keeper::account(ctx, &addr)?.ok_or_else(|| Error::sdk(SdkCode::KeyNotFound, format!("account {addr} not found")))
+    keeper::account(ctx, &addr)?
+        .ok_or_else(|| Error::sdk(SdkCode::KeyNotFound, format!("account {addr} not found")))
 }
 
 /// Every account, in address-byte order.
 fn all_accounts(ctx: &mut Context) -> Result<Vec<Account>> {
     let kv = ctx.kv(MODULE);
-    let accounts = ACCOUNTS.range(&kv, None, None, Order::Ascending).map(|item| item.map(|(_, a)| a));
+    let accounts = ACCOUNTS
+        .range(&kv, None, None, Order::Ascending)
+        .map(|item| item.map(|(_, a)| a));
     Ok(accounts.collect::<Result<_, _>>()?)
 }

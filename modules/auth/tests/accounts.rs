@@ -1,6 +1,8 @@
 //! Accounts, module accounts, queries and genesis of the auth module, on real state.
 
-use agora_auth::{keeper, Account, Auth, BASE_ACCOUNT_TYPE_URL, FEE_COLLECTOR, MINTER, MODULE_ACCOUNT_TYPE_URL};
+use agora_auth::{
+    keeper, Account, Auth, BASE_ACCOUNT_TYPE_URL, FEE_COLLECTOR, MINTER, MODULE_ACCOUNT_TYPE_URL,
+};
 use agora_core::store::CacheStore;
 use agora_core::{Address, BlockInfo, Context, ExecMode, GasMeter, Module, Result, SdkCode};
 use agora_proto::cosmos::auth::v1beta1 as pb;
@@ -13,11 +15,19 @@ use serde_json::json;
 const MODULE_ACCOUNTS: &[(&str, &[&str])] = &[(FEE_COLLECTOR, &[]), ("mint", &[MINTER])];
 
 fn block() -> BlockInfo {
-    BlockInfo { height: 1, time: Timestamp::from_seconds(1_700_000_000), chain_id: "agora-test".into() }
+    BlockInfo {
+        height: 1,
+        time: Timestamp::from_seconds(1_700_000_000),
+        chain_id: "agora-test".into(),
+    }
 }
 
 /// Runs `f` on a fresh state after `genesis` (the default one if `None`), with a gas limit.
-fn with_state<R>(genesis: Option<serde_json::Value>, gas_limit: u64, f: impl FnOnce(&Auth, &mut Context) -> Result<R>) -> R {
+fn with_state<R>(
+    genesis: Option<serde_json::Value>,
+    gas_limit: u64,
+    f: impl FnOnce(&Auth, &mut Context) -> Result<R>,
+) -> R {
     let base = MemoryStorage::new();
     let mut cache = CacheStore::new(&base);
     let block = block();
@@ -46,14 +56,20 @@ fn pub_key() -> Vec<u8> {
 fn accounts_get_sequential_numbers() {
     with_state(None, u64::MAX, |_, ctx| {
         // the fee collector took number 0 at genesis
-        assert_eq!(keeper::module_account(ctx, FEE_COLLECTOR)?.account_number, 0);
+        assert_eq!(
+            keeper::module_account(ctx, FEE_COLLECTOR)?.account_number,
+            0
+        );
         let a = keeper::new_account(ctx, &addr(1))?;
         let b = keeper::new_account(ctx, &addr(2))?;
         assert_eq!((a.account_number, b.account_number), (1, 2));
         assert_eq!((a.sequence, a.pub_key.as_ref()), (0, None));
         assert!(keeper::has_account(ctx, &addr(1))?);
         assert!(!keeper::has_account(ctx, &addr(3))?);
-        assert!(keeper::new_account(ctx, &addr(1)).is_err(), "an existing account is not replaced");
+        assert!(
+            keeper::new_account(ctx, &addr(1)).is_err(),
+            "an existing account is not replaced"
+        );
 
         let mut a = keeper::account(ctx, &addr(1))?.unwrap();
         a.sequence = 5;
@@ -69,7 +85,10 @@ fn accounts_get_sequential_numbers() {
 fn module_accounts_get_sdk_addresses_and_permissions() {
     with_state(None, u64::MAX, |_, ctx| {
         let fee = keeper::module_account(ctx, FEE_COLLECTOR)?;
-        assert_eq!(fee.address.to_bech32_with("cosmos"), "cosmos17xpfvakm2amg962yls6f84z3kell8c5lserqta");
+        assert_eq!(
+            fee.address.to_bech32_with("cosmos"),
+            "cosmos17xpfvakm2amg962yls6f84z3kell8c5lserqta"
+        );
         assert_eq!(fee.module.as_ref().unwrap().name, FEE_COLLECTOR);
 
         let mint = keeper::module_account(ctx, "mint")?;
@@ -84,9 +103,17 @@ fn module_accounts_get_sdk_addresses_and_permissions() {
     });
 }
 
-fn query<Req: Message, Resp: Message + Default>(auth: &Auth, ctx: &mut Context, method: &str, req: Req) -> Result<Resp> {
+fn query<Req: Message, Resp: Message + Default>(
+    auth: &Auth,
+    ctx: &mut Context,
+    method: &str,
+    req: Req,
+) -> Result<Resp> {
     let path = format!("/cosmos.auth.v1beta1.Query/{method}");
-    assert!(auth.query_paths().contains(&path.as_str()), "{path} not served");
+    assert!(
+        auth.query_paths().contains(&path.as_str()),
+        "{path} not served"
+    );
     let bytes = auth.query(ctx, &path, &req.encode_to_vec())?;
     Ok(Resp::decode(bytes.as_slice()).expect("response decodes"))
 }
@@ -99,8 +126,14 @@ fn query_account_returns_protobuf_accounts() {
         account.sequence = 3;
         keeper::set_account(ctx, &account)?;
 
-        let resp: pb::QueryAccountResponse =
-            query(auth, ctx, "Account", pb::QueryAccountRequest { address: addr(7).to_string() })?;
+        let resp: pb::QueryAccountResponse = query(
+            auth,
+            ctx,
+            "Account",
+            pb::QueryAccountRequest {
+                address: addr(7).to_string(),
+            },
+        )?;
         let any = resp.account.unwrap();
         assert_eq!(any.type_url, BASE_ACCOUNT_TYPE_URL);
         let base = pb::BaseAccount::decode(any.value.as_slice()).unwrap();
@@ -111,17 +144,37 @@ fn query_account_returns_protobuf_accounts() {
         assert_eq!(PubKey::decode(key.value.as_slice()).unwrap().key, pub_key());
 
         let fee = Address::module(FEE_COLLECTOR).to_string();
-        let resp: pb::QueryAccountResponse = query(auth, ctx, "Account", pb::QueryAccountRequest { address: fee.clone() })?;
+        let resp: pb::QueryAccountResponse = query(
+            auth,
+            ctx,
+            "Account",
+            pb::QueryAccountRequest {
+                address: fee.clone(),
+            },
+        )?;
         let any = resp.account.unwrap();
         assert_eq!(any.type_url, MODULE_ACCOUNT_TYPE_URL);
         let module = pb::ModuleAccount::decode(any.value.as_slice()).unwrap();
-        assert_eq!((module.name.as_str(), module.base_account.unwrap().address), (FEE_COLLECTOR, fee));
+        assert_eq!(
+            (module.name.as_str(), module.base_account.unwrap().address),
+            (FEE_COLLECTOR, fee)
+        );
 
         let missing = addr(9).to_string();
-        let err = query::<_, pb::QueryAccountResponse>(auth, ctx, "Account", pb::QueryAccountRequest { address: missing.clone() })
-            .unwrap_err();
+        let err = query::<_, pb::QueryAccountResponse>(
+            auth,
+            ctx,
+            "Account",
+            pb::QueryAccountRequest {
+                address: missing.clone(),
+            },
+        )
+        .unwrap_err();
         assert!(err.is(SdkCode::KeyNotFound), "{err:?}");
-        assert_eq!(err.msg, format!("account {missing} not found: key not found"));
+        assert_eq!(
+            err.msg,
+            format!("account {missing} not found: key not found")
+        );
         Ok(())
     });
 }
@@ -132,16 +185,32 @@ fn other_queries() {
         keeper::new_account(ctx, &addr(1))?;
         let resp: pb::QueryParamsResponse = query(auth, ctx, "Params", pb::QueryParamsRequest {})?;
         let params = resp.params.unwrap();
-        assert_eq!((params.max_memo_characters, params.tx_sig_limit, params.sig_verify_cost_secp256k1), (256, 7, 1000));
+        assert_eq!(
+            (
+                params.max_memo_characters,
+                params.tx_sig_limit,
+                params.sig_verify_cost_secp256k1
+            ),
+            (256, 7, 1000)
+        );
 
-        let resp: pb::QueryAccountsResponse = query(auth, ctx, "Accounts", pb::QueryAccountsRequest::default())?;
-        assert_eq!((resp.accounts.len(), resp.pagination.unwrap().total), (2, 2));
+        let resp: pb::QueryAccountsResponse =
+            query(auth, ctx, "Accounts", pb::QueryAccountsRequest::default())?;
+        assert_eq!(
+            (resp.accounts.len(), resp.pagination.unwrap().total),
+            (2, 2)
+        );
 
-        let req = pb::QueryModuleAccountByNameRequest { name: FEE_COLLECTOR.into() };
-        let resp: pb::QueryModuleAccountByNameResponse = query(auth, ctx, "ModuleAccountByName", req)?;
+        let req = pb::QueryModuleAccountByNameRequest {
+            name: FEE_COLLECTOR.into(),
+        };
+        let resp: pb::QueryModuleAccountByNameResponse =
+            query(auth, ctx, "ModuleAccountByName", req)?;
         assert_eq!(resp.account.unwrap().type_url, MODULE_ACCOUNT_TYPE_URL);
 
-        let req = pb::QueryAccountInfoRequest { address: addr(1).to_string() };
+        let req = pb::QueryAccountInfoRequest {
+            address: addr(1).to_string(),
+        };
         let resp: pb::QueryAccountInfoResponse = query(auth, ctx, "AccountInfo", req)?;
         assert_eq!(resp.info.unwrap().account_number, 1);
         Ok(())
@@ -167,7 +236,10 @@ fn base_json(a: &Address, number: u64) -> serde_json::Value {
 }
 
 fn validate(genesis: &serde_json::Value) -> String {
-    Auth::new(MODULE_ACCOUNTS).validate_genesis(genesis).unwrap_err().msg
+    Auth::new(MODULE_ACCOUNTS)
+        .validate_genesis(genesis)
+        .unwrap_err()
+        .msg
 }
 
 #[test]
@@ -182,28 +254,55 @@ fn genesis_validation_errors_name_the_field() {
 
     let mut dup = g.clone();
     dup["accounts"][1]["address"] = addr(1).to_string().into();
-    assert!(validate(&dup).starts_with("app_state.auth.accounts[1].address: duplicate account"), "{}", validate(&dup));
+    assert!(
+        validate(&dup).starts_with("app_state.auth.accounts[1].address: duplicate account"),
+        "{}",
+        validate(&dup)
+    );
 
     let mut dup = g.clone();
     dup["accounts"][1]["account_number"] = "0".into();
-    assert!(validate(&dup).starts_with("app_state.auth.accounts[1].account_number: duplicate"), "{}", validate(&dup));
+    assert!(
+        validate(&dup).starts_with("app_state.auth.accounts[1].account_number: duplicate"),
+        "{}",
+        validate(&dup)
+    );
 
     let mut bad = g.clone();
     bad["accounts"][0]["address"] = "cosmos1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqnrql8a".into();
-    assert!(validate(&bad).starts_with("app_state.auth.accounts[0].address: "), "{}", validate(&bad));
+    assert!(
+        validate(&bad).starts_with("app_state.auth.accounts[0].address: "),
+        "{}",
+        validate(&bad)
+    );
 
     let mut bad = g.clone();
-    bad["accounts"][0]["pub_key"] = json!({"@type": "/cosmos.crypto.secp256k1.PubKey", "key": "AAAA"});
-    assert!(validate(&bad).starts_with("app_state.auth.accounts[0].pub_key.key: "), "{}", validate(&bad));
+    bad["accounts"][0]["pub_key"] =
+        json!({"@type": "/cosmos.crypto.secp256k1.PubKey", "key": "AAAA"});
+    assert!(
+        validate(&bad).starts_with("app_state.auth.accounts[0].pub_key.key: "),
+        "{}",
+        validate(&bad)
+    );
 
     let mut bad = g.clone();
     bad["params"]["tx_sig_limit"] = "0".into();
-    assert_eq!(validate(&bad), "app_state.auth.params: tx_sig_limit: must be positive: invalid request");
+    assert_eq!(
+        validate(&bad),
+        "app_state.auth.params: tx_sig_limit: must be positive: invalid request"
+    );
 
     let mut bad = g.clone();
     bad["accounts"][1] = json!({"@type": MODULE_ACCOUNT_TYPE_URL, "base_account": base_json(&addr(2), 1), "name": "mint", "permissions": []});
-    bad["accounts"][1]["base_account"].as_object_mut().unwrap().remove("@type");
-    assert!(validate(&bad).starts_with("app_state.auth.accounts[1].base_account.address: "), "{}", validate(&bad));
+    bad["accounts"][1]["base_account"]
+        .as_object_mut()
+        .unwrap()
+        .remove("@type");
+    assert!(
+        validate(&bad).starts_with("app_state.auth.accounts[1].base_account.address: "),
+        "{}",
+        validate(&bad)
+    );
 }
 
 #[test]
@@ -214,8 +313,15 @@ fn genesis_round_trips() {
     with_key["pub_key"] = json!({"@type": "/cosmos.crypto.secp256k1.PubKey", "key": "AgECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8g"});
     with_key["sequence"] = "4".into();
     let mut fee_json = json!({"@type": MODULE_ACCOUNT_TYPE_URL, "base_account": base_json(&fee, 0), "name": FEE_COLLECTOR, "permissions": []});
-    fee_json["base_account"].as_object_mut().unwrap().remove("@type");
-    let mut accounts = vec![(addr(3), with_key), (fee, fee_json), (addr(1), base_json(&addr(1), 2))];
+    fee_json["base_account"]
+        .as_object_mut()
+        .unwrap()
+        .remove("@type");
+    let mut accounts = vec![
+        (addr(3), with_key),
+        (fee, fee_json),
+        (addr(1), base_json(&addr(1), 2)),
+    ];
     accounts.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
     let mut genesis = auth.default_genesis();
     genesis["params"]["tx_sig_limit"] = "9".into();
@@ -226,9 +332,16 @@ fn genesis_round_trips() {
         Ok((exported, keeper::new_account(ctx, &addr(5))?))
     });
     assert_eq!(exported, genesis);
-    assert_eq!(next.account_number, 8, "numbering continues after the highest genesis number");
-    let account: Account = with_state(Some(exported.clone()), u64::MAX, |_, ctx| Ok(keeper::account(ctx, &addr(3))?.unwrap()));
+    assert_eq!(
+        next.account_number, 8,
+        "numbering continues after the highest genesis number"
+    );
+    let account: Account = with_state(Some(exported.clone()), u64::MAX, |_, ctx| {
+        Ok(keeper::account(ctx, &addr(3))?.unwrap())
+    });
     assert_eq!((account.sequence, account.pub_key), (4, Some(pub_key())));
-    let again = with_state(Some(exported.clone()), u64::MAX, |auth, ctx| auth.export_genesis(ctx));
+    let again = with_state(Some(exported.clone()), u64::MAX, |auth, ctx| {
+        auth.export_genesis(ctx)
+    });
     assert_eq!(again, exported);
 }

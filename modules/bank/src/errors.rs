@@ -37,7 +37,11 @@ impl BankCode {
 
     /// This error with `detail` before the description, as `errors.Wrap` writes it.
     pub fn err(self, detail: impl std::fmt::Display) -> Error {
-        Error::new(MODULE, self as u32, format!("{detail}: {}", self.description()))
+        Error::new(
+            MODULE,
+            self as u32,
+            format!("{detail}: {}", self.description()),
+        )
     }
 
     /// This error with only its description.

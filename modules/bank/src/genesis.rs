@@ -66,7 +66,10 @@ pub fn parse(genesis: &serde_json::Value) -> Result<GenesisState> {
             "send_enabled defined in both the send_enabled field and in params (deprecated)",
         ));
     }
-    validate_send_enabled("app_state.bank.params.send_enabled", &raw.params.send_enabled)?;
+    validate_send_enabled(
+        "app_state.bank.params.send_enabled",
+        &raw.params.send_enabled,
+    )?;
     validate_send_enabled("app_state.bank.send_enabled", &raw.send_enabled)?;
 
     let mut balances = BTreeMap::new();
@@ -74,12 +77,18 @@ pub fn parse(genesis: &serde_json::Value) -> Result<GenesisState> {
     let mut total = Coins::empty();
     for (i, balance) in raw.balances.into_iter().enumerate() {
         let path = format!("app_state.bank.balances[{i}]");
-        let address = Address::from_bech32(&balance.address).map_err(at(format!("{path}.address")))?;
+        let address =
+            Address::from_bech32(&balance.address).map_err(at(format!("{path}.address")))?;
         if let Some(j) = seen.insert(address.clone(), i) {
-            return Err(invalid(format!("{path}.address"), format!("duplicate balance for address {address} (also balances[{j}])")));
+            return Err(invalid(
+                format!("{path}.address"),
+                format!("duplicate balance for address {address} (also balances[{j}])"),
+            ));
         }
         let coins = Coins::from_canonical(balance.coins).map_err(at(format!("{path}.coins")))?;
-        total = total.checked_add(&coins).map_err(at(format!("{path}.coins")))?;
+        total = total
+            .checked_add(&coins)
+            .map_err(at(format!("{path}.coins")))?;
         balances.insert(address, coins);
     }
 
@@ -88,7 +97,10 @@ pub fn parse(genesis: &serde_json::Value) -> Result<GenesisState> {
         let path = format!("app_state.bank.denom_metadata[{i}]");
         metadata.validate().map_err(at(&path))?;
         if !bases.insert(metadata.base.as_str()) {
-            return Err(invalid(format!("{path}.base"), format!("duplicate client metadata for denom {}", metadata.base)));
+            return Err(invalid(
+                format!("{path}.base"),
+                format!("duplicate client metadata for denom {}", metadata.base),
+            ));
         }
     }
 
@@ -97,7 +109,10 @@ pub fn parse(genesis: &serde_json::Value) -> Result<GenesisState> {
     } else {
         let supply = Coins::from_canonical(raw.supply).map_err(at("app_state.bank.supply"))?;
         if supply != total {
-            return Err(invalid("app_state.bank.supply", format!("genesis supply is incorrect, expected {supply}, got {total}")));
+            return Err(invalid(
+                "app_state.bank.supply",
+                format!("genesis supply is incorrect, expected {supply}, got {total}"),
+            ));
         }
         supply
     };
@@ -116,7 +131,10 @@ pub fn parse(genesis: &serde_json::Value) -> Result<GenesisState> {
 /// Writes params, flags, balances (creating auth accounts for holders without one, in
 /// address order), supply, metadata and the app's blocked addresses.
 pub fn init(ctx: &mut Context, state: &GenesisState, blocked: &BTreeSet<Address>) -> Result<()> {
-    let params = Params { send_enabled: Vec::new(), default_send_enabled: state.default_send_enabled };
+    let params = Params {
+        send_enabled: Vec::new(),
+        default_send_enabled: state.default_send_enabled,
+    };
     PARAMS.save(&mut ctx.kv(MODULE), &params)?;
     for entry in &state.send_enabled {
         keeper::set_send_enabled(ctx, &entry.denom, entry.enabled)?;
@@ -153,7 +171,10 @@ pub fn export(ctx: &mut Context) -> Result<serde_json::Value> {
             let coin = Coin::new(amount.u128(), denom);
             match balances.last_mut() {
                 Some(last) if last.address == address => last.coins.push(coin),
-                _ => balances.push(BalanceJson { address, coins: vec![coin] }),
+                _ => balances.push(BalanceJson {
+                    address,
+                    coins: vec![coin],
+                }),
             }
         }
     }

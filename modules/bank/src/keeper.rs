@@ -9,14 +9,19 @@ use crate::{events, BankCode, Metadata, Params, SendEnabled, MODULE};
 
 /// The balance of `denom` held by `addr` (0 if none).
 pub fn balance(ctx: &mut Context, addr: &Address, denom: &str) -> Result<u128> {
-    Ok(BALANCES.may_load(&ctx.kv(MODULE), (addr.as_bytes(), denom))?.map_or(0, |a| a.u128()))
+    Ok(BALANCES
+        .may_load(&ctx.kv(MODULE), (addr.as_bytes(), denom))?
+        .map_or(0, |a| a.u128()))
 }
 
 /// Everything `addr` holds.
 pub fn all_balances(ctx: &mut Context, addr: &Address) -> Result<Coins> {
     let kv = ctx.kv(MODULE);
     let mut coins = Vec::new();
-    for item in BALANCES.prefix(addr.as_bytes()).range(&kv, None, None, Order::Ascending) {
+    for item in BALANCES
+        .prefix(addr.as_bytes())
+        .range(&kv, None, None, Order::Ascending)
+    {
         let (denom, amount) = item?;
         coins.push(Coin::new(amount.u128(), denom));
     }
@@ -36,10 +41,18 @@ pub fn send_coins(ctx: &mut Context, from: &Address, to: &Address, amount: &Coin
 }
 
 /// Moves `input`'s coins to the `outputs` (the SDK's `InputOutputCoins`); the sums must match.
-pub fn input_output_coins(ctx: &mut Context, input: &(Address, Coins), outputs: &[(Address, Coins)]) -> Result<()> {
-    let total = outputs.iter().try_fold(Coins::empty(), |sum, (_, coins)| sum.checked_add(coins))?;
+pub fn input_output_coins(
+    ctx: &mut Context,
+    input: &(Address, Coins),
+    outputs: &[(Address, Coins)],
+) -> Result<()> {
+    let total = outputs
+        .iter()
+        .try_fold(Coins::empty(), |sum, (_, coins)| sum.checked_add(coins))?;
     if total != input.1 {
-        return Err(BankCode::InputOutputMismatch.err(format!("inputs {} != outputs {}", input.1, total)));
+        return Err(
+            BankCode::InputOutputMismatch.err(format!("inputs {} != outputs {}", input.1, total))
+        );
     }
     let (from, _) = input;
     sub_coins(ctx, from, &input.1)?;
@@ -53,22 +66,40 @@ pub fn input_output_coins(ctx: &mut Context, input: &(Address, Coins), outputs: 
 }
 
 /// Moves `amount` from an account to the module account `module`.
-pub fn send_coins_from_account_to_module(ctx: &mut Context, from: &Address, module: &str, amount: &Coins) -> Result<()> {
+pub fn send_coins_from_account_to_module(
+    ctx: &mut Context,
+    from: &Address,
+    module: &str,
+    amount: &Coins,
+) -> Result<()> {
     let to = agora_auth::keeper::module_account(ctx, module)?.address;
     send_coins(ctx, from, &to, amount)
 }
 
 /// Moves `amount` from the module account `module` to an account; blocked addresses refuse it.
-pub fn send_coins_from_module_to_account(ctx: &mut Context, module: &str, to: &Address, amount: &Coins) -> Result<()> {
+pub fn send_coins_from_module_to_account(
+    ctx: &mut Context,
+    module: &str,
+    to: &Address,
+    amount: &Coins,
+) -> Result<()> {
     let from = agora_auth::keeper::module_account(ctx, module)?.address;
     if is_blocked(ctx, to)? {
-        return Err(Error::sdk(SdkCode::Unauthorized, format!("{to} is not allowed to receive funds")));
+        return Err(Error::sdk(
+            SdkCode::Unauthorized,
+            format!("{to} is not allowed to receive funds"),
+        ));
     }
     send_coins(ctx, &from, to, amount)
 }
 
 /// Moves `amount` between two module accounts.
-pub fn send_coins_from_module_to_module(ctx: &mut Context, from: &str, to: &str, amount: &Coins) -> Result<()> {
+pub fn send_coins_from_module_to_module(
+    ctx: &mut Context,
+    from: &str,
+    to: &str,
+    amount: &Coins,
+) -> Result<()> {
     let from = agora_auth::keeper::module_account(ctx, from)?.address;
     let to = agora_auth::keeper::module_account(ctx, to)?.address;
     send_coins(ctx, &from, &to, amount)
@@ -81,7 +112,12 @@ pub fn mint_coins(ctx: &mut Context, module: &str, amount: &Coins) -> Result<()>
     for coin in amount.iter() {
         let supply = supply_of(ctx, &coin.denom)?
             .checked_add(coin.amount)
-            .ok_or_else(|| Error::sdk(SdkCode::InvalidCoins, format!("minting {coin} overflows the supply")))?;
+            .ok_or_else(|| {
+                Error::sdk(
+                    SdkCode::InvalidCoins,
+                    format!("minting {coin} overflows the supply"),
+                )
+            })?;
         set_supply(ctx, &coin.denom, supply)?;
     }
     add_coins(ctx, &account, amount)?;
@@ -106,7 +142,9 @@ pub fn burn_coins(ctx: &mut Context, module: &str, amount: &Coins) -> Result<()>
 
 /// The total supply of `denom` (0 if none).
 pub fn supply_of(ctx: &mut Context, denom: &str) -> Result<u128> {
-    Ok(SUPPLY.may_load(&ctx.kv(MODULE), denom)?.map_or(0, |a| a.u128()))
+    Ok(SUPPLY
+        .may_load(&ctx.kv(MODULE), denom)?
+        .map_or(0, |a| a.u128()))
 }
 
 /// The total supply of every denom.
@@ -137,7 +175,8 @@ pub fn is_send_enabled(ctx: &mut Context, denom: &str) -> Result<bool> {
 pub fn check_send_enabled(ctx: &mut Context, coins: &Coins) -> Result<()> {
     for coin in coins.iter() {
         if !is_send_enabled(ctx, &coin.denom)? {
-            return Err(BankCode::SendDisabled.err(format!("{} transfers are currently disabled", coin.denom)));
+            return Err(BankCode::SendDisabled
+                .err(format!("{} transfers are currently disabled", coin.denom)));
         }
     }
     Ok(())
@@ -148,12 +187,17 @@ pub fn send_enabled_entries(ctx: &mut Context, denoms: &[String]) -> Result<Vec<
     let kv = ctx.kv(MODULE);
     if denoms.is_empty() {
         let all = SEND_ENABLED.range(&kv, None, None, Order::Ascending);
-        return Ok(all.map(|item| item.map(|(denom, enabled)| SendEnabled { denom, enabled })).collect::<Result<_, _>>()?);
+        return Ok(all
+            .map(|item| item.map(|(denom, enabled)| SendEnabled { denom, enabled }))
+            .collect::<Result<_, _>>()?);
     }
     let mut out = Vec::new();
     for denom in denoms {
         if let Some(enabled) = SEND_ENABLED.may_load(&kv, denom)? {
-            out.push(SendEnabled { denom: denom.clone(), enabled });
+            out.push(SendEnabled {
+                denom: denom.clone(),
+                enabled,
+            });
         }
     }
     Ok(out)
@@ -172,7 +216,9 @@ pub fn denom_metadata(ctx: &mut Context, denom: &str) -> Result<Option<Metadata>
 /// All denom metadata, by base denom.
 pub fn all_denom_metadata(ctx: &mut Context) -> Result<Vec<Metadata>> {
     let kv = ctx.kv(MODULE);
-    let all = DENOM_METADATA.range(&kv, None, None, Order::Ascending).map(|item| item.map(|(_, m)| m));
+    let all = DENOM_METADATA
+        .range(&kv, None, None, Order::Ascending)
+        .map(|item| item.map(|(_, m)| m));
     Ok(all.collect::<Result<_, _>>()?)
 }
 
@@ -188,7 +234,12 @@ pub fn is_blocked(ctx: &mut Context, addr: &Address) -> Result<bool> {
 }
 
 /// The module account's address, if it holds `permission`; else `sdk/4`.
-fn permitted_module_account(ctx: &mut Context, module: &str, permission: &str, action: &str) -> Result<Address> {
+fn permitted_module_account(
+    ctx: &mut Context,
+    module: &str,
+    permission: &str,
+    action: &str,
+) -> Result<Address> {
     let account = agora_auth::keeper::module_account(ctx, module)?;
     match &account.module {
         Some(info) if info.has_permission(permission) => Ok(account.address),
@@ -207,7 +258,10 @@ fn sub_coins(ctx: &mut Context, addr: &Address, amount: &Coins) -> Result<()> {
         let left = have.checked_sub(coin.amount).ok_or_else(|| {
             Error::sdk(
                 SdkCode::InsufficientFunds,
-                format!("spendable balance {} is smaller than {coin}", Coin::new(have, coin.denom.clone())),
+                format!(
+                    "spendable balance {} is smaller than {coin}",
+                    Coin::new(have, coin.denom.clone())
+                ),
             )
         })?;
         new_balances.push((&coin.denom, left));
@@ -222,9 +276,14 @@ fn sub_coins(ctx: &mut Context, addr: &Address, amount: &Coins) -> Result<()> {
 /// Adds `amount` to `addr`; emits `coin_received`.
 fn add_coins(ctx: &mut Context, addr: &Address, amount: &Coins) -> Result<()> {
     for coin in amount.iter() {
-        let total = balance(ctx, addr, &coin.denom)?.checked_add(coin.amount).ok_or_else(|| {
-            Error::sdk(SdkCode::InvalidCoins, format!("adding {coin} to the balance of {addr} overflows"))
-        })?;
+        let total = balance(ctx, addr, &coin.denom)?
+            .checked_add(coin.amount)
+            .ok_or_else(|| {
+                Error::sdk(
+                    SdkCode::InvalidCoins,
+                    format!("adding {coin} to the balance of {addr} overflows"),
+                )
+            })?;
         set_balance(ctx, addr, &coin.denom, total)?;
     }
     ctx.emit(events::coin_received(addr, amount));
@@ -232,7 +291,12 @@ fn add_coins(ctx: &mut Context, addr: &Address, amount: &Coins) -> Result<()> {
 }
 
 /// Writes one balance; a zero balance is deleted.
-pub(crate) fn set_balance(ctx: &mut Context, addr: &Address, denom: &str, amount: u128) -> Result<()> {
+pub(crate) fn set_balance(
+    ctx: &mut Context,
+    addr: &Address,
+    denom: &str,
+    amount: u128,
+) -> Result<()> {
     let mut kv = ctx.kv(MODULE);
     if amount == 0 {
         BALANCES.remove(&mut kv, (addr.as_bytes(), denom));

@@ -33,7 +33,12 @@ impl Bank {
     /// A bank module that refuses sends to the accounts of `blocked_module_accounts`
     /// (addresses `Address::module(name)`), as the SDK's `BlockedAddrs`.
     pub fn new(blocked_module_accounts: &[&str]) -> Self {
-        Self { blocked: blocked_module_accounts.iter().map(|name| Address::module(name)).collect() }
+        Self {
+            blocked: blocked_module_accounts
+                .iter()
+                .map(|name| Address::module(name))
+                .collect(),
+        }
     }
 }
 

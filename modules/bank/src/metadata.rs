@@ -55,7 +55,8 @@ impl Metadata {
             return Err(invalid("symbol field cannot be blank"));
         }
         validate_denom(&self.base).map_err(crate::errors::at("invalid metadata base denom"))?;
-        validate_denom(&self.display).map_err(crate::errors::at("invalid metadata display denom"))?;
+        validate_denom(&self.display)
+            .map_err(crate::errors::at("invalid metadata display denom"))?;
         let mut seen = BTreeSet::new();
         for (i, unit) in self.denom_units.iter().enumerate() {
             if i == 0 && (unit.denom != self.base || unit.exponent != 0) {
@@ -65,17 +66,24 @@ impl Metadata {
                 )));
             }
             if i > 0 && self.denom_units[i - 1].exponent >= unit.exponent {
-                return Err(invalid("the denomination units must be sorted in ascending order of exponent"));
+                return Err(invalid(
+                    "the denomination units must be sorted in ascending order of exponent",
+                ));
             }
             validate_denom(&unit.denom).map_err(crate::errors::at(format!("denom_units[{i}]")))?;
             for name in std::iter::once(&unit.denom).chain(&unit.aliases) {
                 if !seen.insert(name.as_str()) {
-                    return Err(invalid(format!("duplicate denomination unit or alias {name}")));
+                    return Err(invalid(format!(
+                        "duplicate denomination unit or alias {name}"
+                    )));
                 }
             }
         }
         if !self.denom_units.iter().any(|u| u.denom == self.display) {
-            return Err(invalid(format!("metadata must contain a denomination unit with display denom {:?}", self.display)));
+            return Err(invalid(format!(
+                "metadata must contain a denomination unit with display denom {:?}",
+                self.display
+            )));
         }
         Ok(())
     }
@@ -87,7 +95,11 @@ impl Metadata {
             denom_units: self
                 .denom_units
                 .iter()
-                .map(|u| pb::DenomUnit { denom: u.denom.clone(), exponent: u.exponent, aliases: u.aliases.clone() })
+                .map(|u| pb::DenomUnit {
+                    denom: u.denom.clone(),
+                    exponent: u.exponent,
+                    aliases: u.aliases.clone(),
+                })
                 .collect(),
             base: self.base.clone(),
             display: self.display.clone(),

@@ -64,12 +64,18 @@ pub fn handle(ctx: &mut Context, msg: &Any, blocked: &BTreeSet<Address>) -> Resu
 }
 
 fn unknown(type_url: &str) -> Error {
-    Error::sdk(SdkCode::UnknownRequest, format!("unrecognized bank message type: {type_url}"))
+    Error::sdk(
+        SdkCode::UnknownRequest,
+        format!("unrecognized bank message type: {type_url}"),
+    )
 }
 
 fn refuse_blocked(blocked: &BTreeSet<Address>, to: &Address) -> Result<()> {
     if blocked.contains(to) {
-        return Err(Error::sdk(SdkCode::Unauthorized, format!("{to} is not allowed to receive funds")));
+        return Err(Error::sdk(
+            SdkCode::Unauthorized,
+            format!("{to} is not allowed to receive funds"),
+        ));
     }
     Ok(())
 }
@@ -106,7 +112,9 @@ fn check_multi_send(msg: &Any) -> Result<MultiSend> {
         outputs.push((to, coins));
     }
     if total != input.1 {
-        return Err(BankCode::InputOutputMismatch.err(format!("inputs {} != outputs {}", input.1, total)));
+        return Err(
+            BankCode::InputOutputMismatch.err(format!("inputs {} != outputs {}", input.1, total))
+        );
     }
     Ok(MultiSend { input, outputs })
 }
@@ -120,7 +128,10 @@ fn positive_coins(coins: &[ProtoCoin]) -> Result<Coins> {
         .iter()
         .map(|c| {
             let amount = c.amount.parse::<u128>().map_err(|_| {
-                Error::sdk(SdkCode::InvalidCoins, format!("invalid amount {:?} of {}", c.amount, c.denom))
+                Error::sdk(
+                    SdkCode::InvalidCoins,
+                    format!("invalid amount {:?} of {}", c.amount, c.denom),
+                )
             })?;
             Ok(Coin::new(amount, c.denom.clone()))
         })

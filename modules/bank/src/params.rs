@@ -19,7 +19,10 @@ pub struct Params {
 
 impl Default for Params {
     fn default() -> Self {
-        Self { send_enabled: Vec::new(), default_send_enabled: true }
+        Self {
+            send_enabled: Vec::new(),
+            default_send_enabled: true,
+        }
     }
 }
 
@@ -35,7 +38,10 @@ pub struct SendEnabled {
 impl SendEnabled {
     /// The protobuf `cosmos.bank.v1beta1.SendEnabled`.
     pub fn to_proto(&self) -> pb::SendEnabled {
-        pb::SendEnabled { denom: self.denom.clone(), enabled: self.enabled }
+        pb::SendEnabled {
+            denom: self.denom.clone(),
+            enabled: self.enabled,
+        }
     }
 }
 
@@ -48,7 +54,10 @@ pub fn validate_send_enabled(path: &str, entries: &[SendEnabled]) -> Result<()> 
         if !seen.insert(entry.denom.as_str()) {
             return Err(Error::sdk(
                 SdkCode::InvalidRequest,
-                format!("{path}[{i}].denom: duplicate send enabled found: {:?}", entry.denom),
+                format!(
+                    "{path}[{i}].denom: duplicate send enabled found: {:?}",
+                    entry.denom
+                ),
             ));
         }
     }
@@ -61,7 +70,11 @@ impl Params {
     #[allow(deprecated)]
     pub fn to_proto(&self) -> pb::Params {
         pb::Params {
-            send_enabled: self.send_enabled.iter().map(SendEnabled::to_proto).collect(),
+            send_enabled: self
+                .send_enabled
+                .iter()
+                .map(SendEnabled::to_proto)
+                .collect(),
             default_send_enabled: self.default_send_enabled,
         }
     }

@@ -1,6 +1,8 @@
 //! `/cosmos.bank.v1beta1.Query/...` handlers: protobuf request in, protobuf response out.
 
-use agora_core::{decode_request, validate_denom, Address, Coin, Coins, Context, Error, Result, SdkCode};
+use agora_core::{
+    decode_request, validate_denom, Address, Coin, Coins, Context, Error, Result, SdkCode,
+};
 use agora_proto::cosmos::bank::v1beta1 as pb;
 use agora_proto::cosmos::base::query::v1beta1::PageResponse;
 use agora_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
@@ -49,13 +51,21 @@ pub fn handle(ctx: &mut Context, path: &str, data: &[u8]) -> Result<Vec<u8>> {
         ALL_BALANCES => {
             let req: pb::QueryAllBalancesRequest = decode_request(path, data)?;
             let (balances, pagination) = page(keeper::all_balances(ctx, &address(&req.address)?)?);
-            pb::QueryAllBalancesResponse { balances, pagination }.encode_to_vec()
+            pb::QueryAllBalancesResponse {
+                balances,
+                pagination,
+            }
+            .encode_to_vec()
         }
         SPENDABLE_BALANCES => {
             // No vesting accounts yet: everything held is spendable.
             let req: pb::QuerySpendableBalancesRequest = decode_request(path, data)?;
             let (balances, pagination) = page(keeper::all_balances(ctx, &address(&req.address)?)?);
-            pb::QuerySpendableBalancesResponse { balances, pagination }.encode_to_vec()
+            pb::QuerySpendableBalancesResponse {
+                balances,
+                pagination,
+            }
+            .encode_to_vec()
         }
         TOTAL_SUPPLY => {
             decode_request::<pb::QueryTotalSupplyRequest>(path, data)?;
@@ -65,39 +75,76 @@ pub fn handle(ctx: &mut Context, path: &str, data: &[u8]) -> Result<Vec<u8>> {
         SUPPLY_OF => {
             let req: pb::QuerySupplyOfRequest = decode_request(path, data)?;
             validate_denom(&req.denom)?;
-            let amount = Some(proto_coin(&Coin::new(keeper::supply_of(ctx, &req.denom)?, req.denom)));
+            let amount = Some(proto_coin(&Coin::new(
+                keeper::supply_of(ctx, &req.denom)?,
+                req.denom,
+            )));
             pb::QuerySupplyOfResponse { amount }.encode_to_vec()
         }
         PARAMS => {
             decode_request::<pb::QueryParamsRequest>(path, data)?;
-            pb::QueryParamsResponse { params: Some(keeper::params(ctx)?.to_proto()) }.encode_to_vec()
+            pb::QueryParamsResponse {
+                params: Some(keeper::params(ctx)?.to_proto()),
+            }
+            .encode_to_vec()
         }
         DENOM_METADATA_PATH => {
             let req: pb::QueryDenomMetadataRequest = decode_request(path, data)?;
             validate_denom(&req.denom)?;
-            let metadata = keeper::denom_metadata(ctx, &req.denom)?
-                .ok_or_else(|| BankCode::DenomMetadataNotFound.err(format!("client metadata for denom {}", req.denom)))?;
-            pb::QueryDenomMetadataResponse { metadata: Some(metadata.to_proto()) }.encode_to_vec()
+            let metadata = keeper::denom_metadata(ctx, &req.denom)?.ok_or_else(|| {
+                BankCode::DenomMetadataNotFound
+                    .err(format!("client metadata for denom {}", req.denom))
+            })?;
+            pb::QueryDenomMetadataResponse {
+                metadata: Some(metadata.to_proto()),
+            }
+            .encode_to_vec()
         }
         DENOMS_METADATA => {
             decode_request::<pb::QueryDenomsMetadataRequest>(path, data)?;
-            let metadatas: Vec<_> = keeper::all_denom_metadata(ctx)?.iter().map(Metadata::to_proto).collect();
+            let metadatas: Vec<_> = keeper::all_denom_metadata(ctx)?
+                .iter()
+                .map(Metadata::to_proto)
+                .collect();
             let pagination = total(metadatas.len());
-            pb::QueryDenomsMetadataResponse { metadatas, pagination }.encode_to_vec()
+            pb::QueryDenomsMetadataResponse {
+                metadatas,
+                pagination,
+            }
+            .encode_to_vec()
         }
         SEND_ENABLED_PATH => {
             let req: pb::QuerySendEnabledRequest = decode_request(path, data)?;
-            let send_enabled: Vec<_> = keeper::send_enabled_entries(ctx, &req.denoms)?.iter().map(SendEnabled::to_proto).collect();
-            let pagination = if req.denoms.is_empty() { total(send_enabled.len()) } else { None };
-            pb::QuerySendEnabledResponse { send_enabled, pagination }.encode_to_vec()
+            let send_enabled: Vec<_> = keeper::send_enabled_entries(ctx, &req.denoms)?
+                .iter()
+                .map(SendEnabled::to_proto)
+                .collect();
+            let pagination = if req.denoms.is_empty() {
+                total(send_enabled.len())
+            } else {
+                None
+            };
+            pb::QuerySendEnabledResponse {
+                send_enabled,
+                pagination,
+            }
+            .encode_to_vec()
         }
-        _ => return Err(Error::sdk(SdkCode::UnknownRequest, format!("unknown query path {path}"))),
+        _ => {
+            return Err(Error::sdk(
+                SdkCode::UnknownRequest,
+                format!("unknown query path {path}"),
+            ))
+        }
     })
 }
 
 fn address(s: &str) -> Result<Address> {
     if s.is_empty() {
-        return Err(Error::sdk(SdkCode::InvalidAddress, "address cannot be empty"));
+        return Err(Error::sdk(
+            SdkCode::InvalidAddress,
+            "address cannot be empty",
+        ));
     }
     Address::from_bech32(s)
 }
@@ -105,15 +152,24 @@ fn address(s: &str) -> Result<Address> {
 fn balance_of(ctx: &mut Context, addr: &str, denom: &str) -> Result<ProtoCoin> {
     let addr = address(addr)?;
     validate_denom(denom)?;
-    Ok(proto_coin(&Coin::new(keeper::balance(ctx, &addr, denom)?, denom)))
+    Ok(proto_coin(&Coin::new(
+        keeper::balance(ctx, &addr, denom)?,
+        denom,
+    )))
 }
 
 fn proto_coin(coin: &Coin) -> ProtoCoin {
-    ProtoCoin { denom: coin.denom.clone(), amount: coin.amount.to_string() }
+    ProtoCoin {
+        denom: coin.denom.clone(),
+        amount: coin.amount.to_string(),
+    }
 }
 
 fn total(len: usize) -> Option<PageResponse> {
-    Some(PageResponse { next_key: Vec::new(), total: len as u64 })
+    Some(PageResponse {
+        next_key: Vec::new(),
+        total: len as u64,
+    })
 }
 
 fn page(coins: Coins) -> (Vec<ProtoCoin>, Option<PageResponse>) {

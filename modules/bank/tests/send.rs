@@ -2,7 +2,7 @@
 
 mod common;
 
-use agora_bank::{keeper, BankCode, MSG_MULTI_SEND_TYPE_URL, MSG_SEND_TYPE_URL, MODULE};
+use agora_bank::{keeper, BankCode, MODULE, MSG_MULTI_SEND_TYPE_URL, MSG_SEND_TYPE_URL};
 use agora_core::{Address, Coins, Module, SdkCode};
 use agora_proto::cosmos::bank::v1beta1 as pb;
 use agora_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
@@ -11,20 +11,50 @@ use common::{addr, bank_genesis, Chain, BLOCKED};
 use prost::Message;
 
 fn coins(list: &[(&str, &str)]) -> Vec<ProtoCoin> {
-    list.iter().map(|(amount, denom)| ProtoCoin { denom: denom.to_string(), amount: amount.to_string() }).collect()
+    list.iter()
+        .map(|(amount, denom)| ProtoCoin {
+            denom: denom.to_string(),
+            amount: amount.to_string(),
+        })
+        .collect()
 }
 
 fn msg_send(from: &Address, to: &Address, amount: &[(&str, &str)]) -> Any {
-    let msg = pb::MsgSend { from_address: from.to_string(), to_address: to.to_string(), amount: coins(amount) };
-    Any { type_url: MSG_SEND_TYPE_URL.into(), value: msg.encode_to_vec() }
+    let msg = pb::MsgSend {
+        from_address: from.to_string(),
+        to_address: to.to_string(),
+        amount: coins(amount),
+    };
+    Any {
+        type_url: MSG_SEND_TYPE_URL.into(),
+        value: msg.encode_to_vec(),
+    }
 }
 
-fn msg_multi_send(inputs: &[(&Address, &[(&str, &str)])], outputs: &[(&Address, &[(&str, &str)])]) -> Any {
+fn msg_multi_send(
+    inputs: &[(&Address, &[(&str, &str)])],
+    outputs: &[(&Address, &[(&str, &str)])],
+) -> Any {
     let msg = pb::MsgMultiSend {
-        inputs: inputs.iter().map(|(a, c)| pb::Input { address: a.to_string(), coins: coins(c) }).collect(),
-        outputs: outputs.iter().map(|(a, c)| pb::Output { address: a.to_string(), coins: coins(c) }).collect(),
+        inputs: inputs
+            .iter()
+            .map(|(a, c)| pb::Input {
+                address: a.to_string(),
+                coins: coins(c),
+            })
+            .collect(),
+        outputs: outputs
+            .iter()
+            .map(|(a, c)| pb::Output {
+                address: a.to_string(),
+                coins: coins(c),
+            })
+            .collect(),
     };
-    Any { type_url: MSG_MULTI_SEND_TYPE_URL.into(), value: msg.encode_to_vec() }
+    Any {
+        type_url: MSG_MULTI_SEND_TYPE_URL.into(),
+        value: msg.encode_to_vec(),
+    }
 }
 
 #[test]
@@ -43,10 +73,16 @@ fn send_moves_funds_creates_the_recipient_and_emits_sdk_events() {
     assert_eq!(chain.balance(&alice, "ufoo"), 45);
     assert_eq!(chain.balance(&bob, "uagr"), 100);
     assert_eq!(chain.balance(&bob, "ufoo"), 5);
-    assert!(chain.read(|_, ctx| agora_auth::keeper::has_account(ctx, &bob)), "recipient account created");
+    assert!(
+        chain.read(|_, ctx| agora_auth::keeper::has_account(ctx, &bob)),
+        "recipient account created"
+    );
 
     let kinds: Vec<_> = out.events.iter().map(|e| e.kind.as_str()).collect();
-    assert_eq!(kinds, ["coin_spent", "coin_received", "transfer", "message"]);
+    assert_eq!(
+        kinds,
+        ["coin_spent", "coin_received", "transfer", "message"]
+    );
     let (a, b) = (alice.to_string(), bob.to_string());
     assert_eq!(out.events[0].get("spender"), Some(a.as_str()));
     assert_eq!(out.events[0].get("amount"), Some("100uagr,5ufoo"));
@@ -64,16 +100,29 @@ fn insufficient_funds_fails_with_code_5_and_changes_nothing() {
     let before = chain.export_bank();
 
     let msg = msg_send(&alice, &bob, &[("100", "uagr")]);
-    let err = chain.run(1_000_000, |m, ctx| m.bank.handle_msg(ctx, &msg)).result.unwrap_err();
+    let err = chain
+        .run(1_000_000, |m, ctx| m.bank.handle_msg(ctx, &msg))
+        .result
+        .unwrap_err();
     assert!(err.is(SdkCode::InsufficientFunds), "{err:?}");
-    assert_eq!(err.msg, "spendable balance 10uagr is smaller than 100uagr: insufficient funds");
+    assert_eq!(
+        err.msg,
+        "spendable balance 10uagr is smaller than 100uagr: insufficient funds"
+    );
 
     // The keeper itself writes nothing when a later coin is short (ufoo is checked first here).
     let amount: Coins = "5ufoo,1uzzz".parse().unwrap();
     let out = chain.run(u64::MAX, |_, ctx| {
         let err = keeper::send_coins(ctx, &alice, &bob, &amount).unwrap_err();
-        assert_eq!(err.msg, "spendable balance 0uzzz is smaller than 1uzzz: insufficient funds");
-        assert_eq!(keeper::balance(ctx, &alice, "ufoo")?, 50, "nothing written before the error");
+        assert_eq!(
+            err.msg,
+            "spendable balance 0uzzz is smaller than 1uzzz: insufficient funds"
+        );
+        assert_eq!(
+            keeper::balance(ctx, &alice, "ufoo")?,
+            50,
+            "nothing written before the error"
+        );
         assert!(ctx.events().is_empty());
         Ok(())
     });
@@ -86,7 +135,10 @@ fn insufficient_funds_fails_with_code_5_and_changes_nothing() {
 fn multisend_conserves_coins_and_checks_its_shape() {
     let (alice, bob, carol) = (addr(1), addr(2), addr(3));
     let mut chain = Chain::new(bank_genesis(&[(&alice, "1000uagr")]));
-    let msg = msg_multi_send(&[(&alice, &[("100", "uagr")])], &[(&bob, &[("30", "uagr")]), (&carol, &[("70", "uagr")])]);
+    let msg = msg_multi_send(
+        &[(&alice, &[("100", "uagr")])],
+        &[(&bob, &[("30", "uagr")]), (&carol, &[("70", "uagr")])],
+    );
     assert_eq!(chain.bank.msg_signers(&msg).unwrap(), vec![alice.clone()]);
     let out = chain.run(1_000_000, |m, ctx| m.bank.handle_msg(ctx, &msg));
     out.result.unwrap();
@@ -98,28 +150,64 @@ fn multisend_conserves_coins_and_checks_its_shape() {
     assert_eq!(transfers, 2);
 
     let bank_err = |msg: &Any| chain.bank.msg_signers(msg).unwrap_err();
-    let mismatch = msg_multi_send(&[(&alice, &[("100", "uagr")])], &[(&bob, &[("99", "uagr")])]);
+    let mismatch = msg_multi_send(
+        &[(&alice, &[("100", "uagr")])],
+        &[(&bob, &[("99", "uagr")])],
+    );
     let err = bank_err(&mismatch);
-    assert_eq!((err.codespace.as_ref(), err.code), (MODULE, BankCode::InputOutputMismatch as u32));
-    let two_inputs =
-        msg_multi_send(&[(&alice, &[("1", "uagr")]), (&bob, &[("1", "uagr")])], &[(&carol, &[("2", "uagr")])]);
+    assert_eq!(
+        (err.codespace.as_ref(), err.code),
+        (MODULE, BankCode::InputOutputMismatch as u32)
+    );
+    let two_inputs = msg_multi_send(
+        &[(&alice, &[("1", "uagr")]), (&bob, &[("1", "uagr")])],
+        &[(&carol, &[("2", "uagr")])],
+    );
     assert_eq!(bank_err(&two_inputs).code, BankCode::MultipleSenders as u32);
-    assert_eq!(bank_err(&msg_multi_send(&[], &[(&carol, &[("2", "uagr")])])).code, BankCode::NoInputs as u32);
-    assert_eq!(bank_err(&msg_multi_send(&[(&alice, &[("2", "uagr")])], &[])).code, BankCode::NoOutputs as u32);
+    assert_eq!(
+        bank_err(&msg_multi_send(&[], &[(&carol, &[("2", "uagr")])])).code,
+        BankCode::NoInputs as u32
+    );
+    assert_eq!(
+        bank_err(&msg_multi_send(&[(&alice, &[("2", "uagr")])], &[])).code,
+        BankCode::NoOutputs as u32
+    );
 }
 
 #[test]
 fn stateless_checks_reject_bad_addresses_and_coins() {
     let chain = Chain::new(bank_genesis(&[]));
     let (alice, bob) = (addr(1), addr(2));
-    let mut bad_from = pb::MsgSend { from_address: "cosmos1xyz".into(), to_address: bob.to_string(), amount: coins(&[("1", "uagr")]) };
-    let any = |m: &pb::MsgSend| Any { type_url: MSG_SEND_TYPE_URL.into(), value: m.encode_to_vec() };
+    let mut bad_from = pb::MsgSend {
+        from_address: "cosmos1xyz".into(),
+        to_address: bob.to_string(),
+        amount: coins(&[("1", "uagr")]),
+    };
+    let any = |m: &pb::MsgSend| Any {
+        type_url: MSG_SEND_TYPE_URL.into(),
+        value: m.encode_to_vec(),
+    };
     let err = chain.bank.msg_signers(&any(&bad_from)).unwrap_err();
-    assert!(err.is(SdkCode::InvalidAddress) && err.msg.starts_with("invalid from address"), "{err:?}");
+    assert!(
+        err.is(SdkCode::InvalidAddress) && err.msg.starts_with("invalid from address"),
+        "{err:?}"
+    );
     bad_from.from_address = alice.to_string();
-    for amount in [vec![], coins(&[("0", "uagr")]), coins(&[("1", "uzz"), ("1", "uaa")]), coins(&[("-1", "uagr")])] {
-        let msg = pb::MsgSend { amount, ..bad_from.clone() };
-        assert!(chain.bank.msg_signers(&any(&msg)).unwrap_err().is(SdkCode::InvalidCoins));
+    for amount in [
+        vec![],
+        coins(&[("0", "uagr")]),
+        coins(&[("1", "uzz"), ("1", "uaa")]),
+        coins(&[("-1", "uagr")]),
+    ] {
+        let msg = pb::MsgSend {
+            amount,
+            ..bad_from.clone()
+        };
+        assert!(chain
+            .bank
+            .msg_signers(&any(&msg))
+            .unwrap_err()
+            .is(SdkCode::InvalidCoins));
     }
 }
 
@@ -129,11 +217,24 @@ fn blocked_module_accounts_cannot_receive() {
     let pool = Address::module(BLOCKED);
     let mut chain = Chain::new(bank_genesis(&[(&alice, "1000uagr")]));
     let msg = msg_send(&alice, &pool, &[("1", "uagr")]);
-    let err = chain.run(1_000_000, |m, ctx| m.bank.handle_msg(ctx, &msg)).result.unwrap_err();
+    let err = chain
+        .run(1_000_000, |m, ctx| m.bank.handle_msg(ctx, &msg))
+        .result
+        .unwrap_err();
     assert!(err.is(SdkCode::Unauthorized));
-    assert_eq!(err.msg, format!("{pool} is not allowed to receive funds: unauthorized"));
-    let multi = msg_multi_send(&[(&alice, &[("2", "uagr")])], &[(&addr(2), &[("1", "uagr")]), (&pool, &[("1", "uagr")])]);
-    assert!(chain.run(1_000_000, |m, ctx| m.bank.handle_msg(ctx, &multi)).result.unwrap_err().is(SdkCode::Unauthorized));
+    assert_eq!(
+        err.msg,
+        format!("{pool} is not allowed to receive funds: unauthorized")
+    );
+    let multi = msg_multi_send(
+        &[(&alice, &[("2", "uagr")])],
+        &[(&addr(2), &[("1", "uagr")]), (&pool, &[("1", "uagr")])],
+    );
+    assert!(chain
+        .run(1_000_000, |m, ctx| m.bank.handle_msg(ctx, &multi))
+        .result
+        .unwrap_err()
+        .is(SdkCode::Unauthorized));
     // Modules may not pay a blocked address either.
     let one: Coins = "1uagr".parse().unwrap();
     let out = chain.run(u64::MAX, |_, ctx| {
@@ -152,16 +253,31 @@ fn send_disabled_denoms_are_refused() {
     genesis["send_enabled"] = serde_json::json!([{"denom": "ufoo", "enabled": false}]);
     let mut chain = Chain::new(genesis.clone());
     let msg = msg_send(&alice, &bob, &[("1", "ufoo")]);
-    let err = chain.run(1_000_000, |m, ctx| m.bank.handle_msg(ctx, &msg)).result.unwrap_err();
-    assert_eq!((err.codespace.as_ref(), err.code), (MODULE, BankCode::SendDisabled as u32));
-    assert_eq!(err.msg, "ufoo transfers are currently disabled: send transactions are disabled");
+    let err = chain
+        .run(1_000_000, |m, ctx| m.bank.handle_msg(ctx, &msg))
+        .result
+        .unwrap_err();
+    assert_eq!(
+        (err.codespace.as_ref(), err.code),
+        (MODULE, BankCode::SendDisabled as u32)
+    );
+    assert_eq!(
+        err.msg,
+        "ufoo transfers are currently disabled: send transactions are disabled"
+    );
     let ok = msg_send(&alice, &bob, &[("1", "uagr")]);
-    chain.run(1_000_000, |m, ctx| m.bank.handle_msg(ctx, &ok)).result.unwrap();
+    chain
+        .run(1_000_000, |m, ctx| m.bank.handle_msg(ctx, &ok))
+        .result
+        .unwrap();
 
     // With the default off, a denom without its own flag is refused too.
     genesis["params"]["default_send_enabled"] = false.into();
     let mut chain = Chain::new(genesis);
-    let err = chain.run(1_000_000, |m, ctx| m.bank.handle_msg(ctx, &ok)).result.unwrap_err();
+    let err = chain
+        .run(1_000_000, |m, ctx| m.bank.handle_msg(ctx, &ok))
+        .result
+        .unwrap_err();
     assert_eq!(err.code, BankCode::SendDisabled as u32);
 }
 
@@ -177,5 +293,9 @@ fn gas_is_charged_and_a_tiny_limit_runs_out() {
 
     let out = chain.run(5_000, |m, ctx| m.bank.handle_msg(ctx, &msg));
     assert!(out.out_of_gas);
-    assert_eq!(chain.balance(&alice, "uagr"), 999, "the out-of-gas tx was dropped");
+    assert_eq!(
+        chain.balance(&alice, "uagr"),
+        999,
+        "the out-of-gas tx was dropped"
+    );
 }

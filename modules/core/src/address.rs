@@ -27,7 +27,10 @@ impl Address {
     pub fn from_bytes(bytes: impl Into<Vec<u8>>) -> Result<Self, Error> {
         let bytes = bytes.into();
         if bytes.is_empty() || bytes.len() > MAX_ADDRESS_LEN {
-            return Err(Error::sdk(SdkCode::InvalidAddress, format!("address length {} must be 1..=255", bytes.len())));
+            return Err(Error::sdk(
+                SdkCode::InvalidAddress,
+                format!("address length {} must be 1..=255", bytes.len()),
+            ));
         }
         Ok(Self(bytes))
     }
@@ -44,12 +47,19 @@ impl Address {
 
     /// Parses a bech32 address that must carry `prefix`.
     pub fn from_bech32_with(prefix: &str, s: &str) -> Result<Self, Error> {
-        let (hrp, data) = bech32::decode(s)
-            .map_err(|e| Error::sdk(SdkCode::InvalidAddress, format!("invalid address {s:?}: {e}")))?;
+        let (hrp, data) = bech32::decode(s).map_err(|e| {
+            Error::sdk(
+                SdkCode::InvalidAddress,
+                format!("invalid address {s:?}: {e}"),
+            )
+        })?;
         if hrp.as_str() != prefix {
             return Err(Error::sdk(
                 SdkCode::InvalidAddress,
-                format!("invalid address {s:?}: expected prefix {prefix:?}, got {:?}", hrp.as_str()),
+                format!(
+                    "invalid address {s:?}: expected prefix {prefix:?}, got {:?}",
+                    hrp.as_str()
+                ),
             ));
         }
         Self::from_bytes(data)
@@ -107,7 +117,10 @@ mod tests {
     fn module_address_matches_the_sdk() {
         // The Cosmos Hub's fee collector, derived by authtypes.NewModuleAddress("fee_collector").
         let fee = Address::module("fee_collector");
-        assert_eq!(fee.to_bech32_with("cosmos"), "cosmos17xpfvakm2amg962yls6f84z3kell8c5lserqta");
+        assert_eq!(
+            fee.to_bech32_with("cosmos"),
+            "cosmos17xpfvakm2amg962yls6f84z3kell8c5lserqta"
+        );
     }
 
     #[test]

@@ -6,7 +6,9 @@ use std::str::FromStr;
 use crate::{Error, SdkCode};
 
 /// An amount of one denom. JSON: `{"denom":"uagr","amount":"100"}` as in the Cosmos SDK.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Coin {
     /// The denom, e.g. `uagr`.
     pub denom: String,
@@ -24,7 +26,9 @@ mod amount_string {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u128, D::Error> {
         let s = String::deserialize(d)?;
-        s.parse().map_err(|_| serde::de::Error::custom(format!("amount {s:?} is not a non-negative integer")))
+        s.parse().map_err(|_| {
+            serde::de::Error::custom(format!("amount {s:?} is not a non-negative integer"))
+        })
     }
 }
 
@@ -33,18 +37,26 @@ pub fn validate_denom(denom: &str) -> Result<(), Error> {
     let bytes = denom.as_bytes();
     let ok = (3..=128).contains(&bytes.len())
         && bytes[0].is_ascii_alphabetic()
-        && bytes[1..].iter().all(|b| b.is_ascii_alphanumeric() || b"/:._-".contains(b));
+        && bytes[1..]
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"/:._-".contains(b));
     if ok {
         Ok(())
     } else {
-        Err(Error::sdk(SdkCode::InvalidCoins, format!("invalid denom: {denom:?}")))
+        Err(Error::sdk(
+            SdkCode::InvalidCoins,
+            format!("invalid denom: {denom:?}"),
+        ))
     }
 }
 
 impl Coin {
     /// A coin of `amount` `denom`.
     pub fn new(amount: u128, denom: impl Into<String>) -> Self {
-        Self { denom: denom.into(), amount }
+        Self {
+            denom: denom.into(),
+            amount,
+        }
     }
 
     /// Checks the denom.
@@ -66,9 +78,12 @@ impl FromStr for Coin {
         let s = s.trim();
         let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
         let (amount, denom) = s.split_at(split);
-        let amount = amount
-            .parse::<u128>()
-            .map_err(|_| Error::sdk(SdkCode::InvalidCoins, format!("invalid coin {s:?}: expected an amount then a denom, like 100uagr")))?;
+        let amount = amount.parse::<u128>().map_err(|_| {
+            Error::sdk(
+                SdkCode::InvalidCoins,
+                format!("invalid coin {s:?}: expected an amount then a denom, like 100uagr"),
+            )
+        })?;
         validate_denom(denom)?;
         Ok(Coin::new(amount, denom))
     }
@@ -93,7 +108,10 @@ impl Coins {
         coins.retain(|c| c.amount > 0);
         coins.sort_by(|a, b| a.denom.cmp(&b.denom));
         if let Some(w) = coins.windows(2).find(|w| w[0].denom == w[1].denom) {
-            return Err(Error::sdk(SdkCode::InvalidCoins, format!("duplicate denomination {}", w[0].denom)));
+            return Err(Error::sdk(
+                SdkCode::InvalidCoins,
+                format!("duplicate denomination {}", w[0].denom),
+            ));
         }
         Ok(Self(coins))
     }
@@ -103,19 +121,27 @@ impl Coins {
         for c in &coins {
             c.validate()?;
             if c.amount == 0 {
-                return Err(Error::sdk(SdkCode::InvalidCoins, format!("coin {c} amount is not positive")));
+                return Err(Error::sdk(
+                    SdkCode::InvalidCoins,
+                    format!("coin {c} amount is not positive"),
+                ));
             }
         }
         if coins.windows(2).any(|w| w[0].denom >= w[1].denom) {
             let shown = Coins(coins.clone());
-            return Err(Error::sdk(SdkCode::InvalidCoins, format!("coins {shown} are not sorted by denom or repeat one")));
+            return Err(Error::sdk(
+                SdkCode::InvalidCoins,
+                format!("coins {shown} are not sorted by denom or repeat one"),
+            ));
         }
         Ok(Self(coins))
     }
 
     /// The amount of `denom` (0 if absent).
     pub fn amount_of(&self, denom: &str) -> u128 {
-        self.0.binary_search_by(|c| c.denom.as_str().cmp(denom)).map_or(0, |i| self.0[i].amount)
+        self.0
+            .binary_search_by(|c| c.denom.as_str().cmp(denom))
+            .map_or(0, |i| self.0[i].amount)
     }
 
     /// Whether there are no coins.
@@ -155,9 +181,14 @@ impl Coins {
         for c in &other.0 {
             let have = self.amount_of(&c.denom);
             if have < c.amount {
-                return Err(Error::sdk(SdkCode::InsufficientFunds, format!("{self} is smaller than {other}")));
+                return Err(Error::sdk(
+                    SdkCode::InsufficientFunds,
+                    format!("{self} is smaller than {other}"),
+                ));
             }
-            let i = out.binary_search_by(|x| x.denom.cmp(&c.denom)).expect("present when have >= amount > 0");
+            let i = out
+                .binary_search_by(|x| x.denom.cmp(&c.denom))
+                .expect("present when have >= amount > 0");
             out[i].amount -= c.amount;
         }
         out.retain(|c| c.amount > 0);
@@ -223,7 +254,10 @@ mod tests {
         assert_eq!(a.checked_add(&b).unwrap().to_string(), "130uagr,1ufoo");
         let err = a.checked_sub(&b).unwrap_err();
         assert!(err.is(SdkCode::InsufficientFunds));
-        assert_eq!(a.checked_sub(&"100uagr".parse().unwrap()).unwrap(), Coins::empty());
+        assert_eq!(
+            a.checked_sub(&"100uagr".parse().unwrap()).unwrap(),
+            Coins::empty()
+        );
         let max = Coins::from(Coin::new(u128::MAX, "uagr"));
         assert!(max.checked_add(&a).is_err());
     }
@@ -238,7 +272,10 @@ mod tests {
     #[test]
     fn json_shape_is_the_sdks() {
         let c: Coins = "7uagr".parse().unwrap();
-        assert_eq!(serde_json::to_string(&c).unwrap(), r#"[{"denom":"uagr","amount":"7"}]"#);
+        assert_eq!(
+            serde_json::to_string(&c).unwrap(),
+            r#"[{"denom":"uagr","amount":"7"}]"#
+        );
         let back: Coins = serde_json::from_str(r#"[{"denom":"uagr","amount":"7"}]"#).unwrap();
         assert_eq!(back, c);
         assert!(serde_json::from_str::<Coins>(r#"[{"denom":"uagr","amount":"-7"}]"#).is_err());

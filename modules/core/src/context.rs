@@ -45,13 +45,29 @@ pub struct Context<'a> {
 
 impl<'a> Context<'a> {
     /// A context over `store` (flat keys) charging `gas`.
-    pub fn new(block: &'a BlockInfo, mode: ExecMode, store: &'a mut dyn Storage, gas: &'a GasMeter) -> Self {
-        Self { block, mode, store, gas, kv_gas: KvGasConfig::default(), events: Vec::new() }
+    pub fn new(
+        block: &'a BlockInfo,
+        mode: ExecMode,
+        store: &'a mut dyn Storage,
+        gas: &'a GasMeter,
+    ) -> Self {
+        Self {
+            block,
+            mode,
+            store,
+            gas,
+            kv_gas: KvGasConfig::default(),
+            events: Vec::new(),
+        }
     }
 
     /// The gas-metered state of `module`.
     pub fn kv(&mut self, module: &str) -> GasKv<'_, PrefixStore<'_>> {
-        GasKv::new(PrefixStore::new(&mut *self.store, module_prefix(module)), self.gas, self.kv_gas)
+        GasKv::new(
+            PrefixStore::new(&mut *self.store, module_prefix(module)),
+            self.gas,
+            self.kv_gas,
+        )
     }
 
     /// The tx's gas meter.

@@ -13,7 +13,10 @@ use crate::{Error, SdkCode};
 pub struct Dec(Decimal256);
 
 fn overflow(op: &str, a: impl fmt::Display, b: impl fmt::Display) -> Error {
-    Error::sdk(SdkCode::InvalidRequest, format!("decimal {op} of {a} and {b} overflows or divides by zero"))
+    Error::sdk(
+        SdkCode::InvalidRequest,
+        format!("decimal {op} of {a} and {b} overflows or divides by zero"),
+    )
 }
 
 impl Dec {
@@ -36,22 +39,34 @@ impl Dec {
 
     /// `self + other`.
     pub fn checked_add(self, other: Self) -> Result<Self, Error> {
-        self.0.checked_add(other.0).map(Self).map_err(|_| overflow("sum", self, other))
+        self.0
+            .checked_add(other.0)
+            .map(Self)
+            .map_err(|_| overflow("sum", self, other))
     }
 
     /// `self - other`; errors when negative.
     pub fn checked_sub(self, other: Self) -> Result<Self, Error> {
-        self.0.checked_sub(other.0).map(Self).map_err(|_| overflow("difference", self, other))
+        self.0
+            .checked_sub(other.0)
+            .map(Self)
+            .map_err(|_| overflow("difference", self, other))
     }
 
     /// `self * other`, truncated to 18 places.
     pub fn checked_mul(self, other: Self) -> Result<Self, Error> {
-        self.0.checked_mul(other.0).map(Self).map_err(|_| overflow("product", self, other))
+        self.0
+            .checked_mul(other.0)
+            .map(Self)
+            .map_err(|_| overflow("product", self, other))
     }
 
     /// `self / other`, truncated to 18 places.
     pub fn checked_div(self, other: Self) -> Result<Self, Error> {
-        self.0.checked_div(other.0).map(Self).map_err(|_| overflow("quotient", self, other))
+        self.0
+            .checked_div(other.0)
+            .map(Self)
+            .map_err(|_| overflow("quotient", self, other))
     }
 
     /// `amount * self`, rounded up: what the SDK does for fees (`gas * min gas price`).
@@ -59,7 +74,9 @@ impl Dec {
         let product = Uint256::from(amount)
             .checked_mul_ceil(self.0)
             .map_err(|_| overflow("product", amount, self))?;
-        Uint128::try_from(product).map(|p| p.u128()).map_err(|_| overflow("product", amount, self))
+        Uint128::try_from(product)
+            .map(|p| p.u128())
+            .map_err(|_| overflow("product", amount, self))
     }
 
     /// `amount * self`, truncated.
@@ -67,7 +84,9 @@ impl Dec {
         let product = Uint256::from(amount)
             .checked_mul_floor(self.0)
             .map_err(|_| overflow("product", amount, self))?;
-        Uint128::try_from(product).map(|p| p.u128()).map_err(|_| overflow("product", amount, self))
+        Uint128::try_from(product)
+            .map(|p| p.u128())
+            .map_err(|_| overflow("product", amount, self))
     }
 
     /// Whether this is zero.
@@ -90,9 +109,12 @@ impl FromStr for Dec {
     type Err = Error;
     /// Parses `0.5`, `1`, or the SDK's 18-place form.
     fn from_str(s: &str) -> Result<Self, Error> {
-        Decimal256::from_str(s)
-            .map(Self)
-            .map_err(|e| Error::sdk(SdkCode::InvalidRequest, format!("invalid decimal {s:?}: {e}")))
+        Decimal256::from_str(s).map(Self).map_err(|e| {
+            Error::sdk(
+                SdkCode::InvalidRequest,
+                format!("invalid decimal {s:?}: {e}"),
+            )
+        })
     }
 }
 
@@ -117,7 +139,10 @@ mod tests {
     fn sdk_string_form() {
         let d: Dec = "0.334".parse().unwrap();
         assert_eq!(d.to_string(), "0.334000000000000000");
-        assert_eq!(Dec::from_ratio(5, 1).unwrap().to_string(), "5.000000000000000000");
+        assert_eq!(
+            Dec::from_ratio(5, 1).unwrap().to_string(),
+            "5.000000000000000000"
+        );
         assert_eq!("0.334000000000000000".parse::<Dec>().unwrap(), d);
         assert!("-1".parse::<Dec>().is_err());
         assert!("abc".parse::<Dec>().is_err());
@@ -126,7 +151,10 @@ mod tests {
     #[test]
     fn checked_arithmetic() {
         let half: Dec = "0.5".parse().unwrap();
-        assert_eq!(half.checked_mul(half).unwrap().to_string(), "0.250000000000000000");
+        assert_eq!(
+            half.checked_mul(half).unwrap().to_string(),
+            "0.250000000000000000"
+        );
         assert!(half.checked_sub(Dec::one()).is_err());
         assert!(Dec::from_ratio(1, 0).is_err());
         let price: Dec = "0.025".parse().unwrap();

@@ -96,12 +96,20 @@ pub const SDK_CODESPACE: &str = "sdk";
 impl Error {
     /// An error of a module's own codespace.
     pub fn new(codespace: &'static str, code: u32, msg: impl Into<String>) -> Self {
-        Self { codespace: Cow::Borrowed(codespace), code, msg: msg.into() }
+        Self {
+            codespace: Cow::Borrowed(codespace),
+            code,
+            msg: msg.into(),
+        }
     }
 
     /// A root SDK error: `detail` is followed by the code's description, as `errors.Wrap` does.
     pub fn sdk(code: SdkCode, detail: impl std::fmt::Display) -> Self {
-        Self::new(SDK_CODESPACE, code as u32, format!("{detail}: {}", code.description()))
+        Self::new(
+            SDK_CODESPACE,
+            code as u32,
+            format!("{detail}: {}", code.description()),
+        )
     }
 
     /// Whether this is the given root SDK error.
@@ -123,7 +131,10 @@ impl From<cosmwasm_std::StdError> for Error {
 
 impl From<prost::DecodeError> for Error {
     fn from(err: prost::DecodeError) -> Self {
-        Error::sdk(SdkCode::InvalidRequest, format!("cannot decode protobuf: {err}"))
+        Error::sdk(
+            SdkCode::InvalidRequest,
+            format!("cannot decode protobuf: {err}"),
+        )
     }
 }
 

@@ -12,7 +12,10 @@ pub struct Event {
 impl Event {
     /// An event of the given type with no attributes yet.
     pub fn new(kind: impl Into<String>) -> Self {
-        Self { kind: kind.into(), attributes: Vec::new() }
+        Self {
+            kind: kind.into(),
+            attributes: Vec::new(),
+        }
     }
 
     /// Adds one attribute (builder style).
@@ -23,6 +26,9 @@ impl Event {
 
     /// The value of the first attribute named `key`.
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.attributes.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.attributes
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 }

@@ -49,7 +49,10 @@ pub struct GasMeter {
 impl GasMeter {
     /// A meter that fails once more than `limit` gas is consumed.
     pub fn new(limit: u64) -> Self {
-        Self { limit, consumed: Cell::new(0) }
+        Self {
+            limit,
+            consumed: Cell::new(0),
+        }
     }
 
     /// A meter that never runs out: genesis, begin/end block, queries.
@@ -84,7 +87,10 @@ impl GasMeter {
         if total > self.limit {
             return Err(crate::Error::sdk(
                 crate::SdkCode::OutOfGas,
-                format!("out of gas in location: {descriptor}; gasWanted: {}, gasUsed: {total}", self.limit),
+                format!(
+                    "out of gas in location: {descriptor}; gasWanted: {}, gasUsed: {total}",
+                    self.limit
+                ),
             ));
         }
         Ok(())

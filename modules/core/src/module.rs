@@ -39,12 +39,18 @@ pub trait Module: Send + Sync {
 
     /// Decodes a Msg, checks it without state (the SDK's `ValidateBasic`) and returns its signers.
     fn msg_signers(&self, _msg: &Any) -> Result<Vec<Address>, Error> {
-        Err(Error::sdk(crate::SdkCode::UnknownRequest, "module handles no messages"))
+        Err(Error::sdk(
+            crate::SdkCode::UnknownRequest,
+            "module handles no messages",
+        ))
     }
 
     /// Executes a Msg; returns the encoded `*Response` message.
     fn handle_msg(&self, _ctx: &mut Context, _msg: &Any) -> Result<Vec<u8>, Error> {
-        Err(Error::sdk(crate::SdkCode::UnknownRequest, "module handles no messages"))
+        Err(Error::sdk(
+            crate::SdkCode::UnknownRequest,
+            "module handles no messages",
+        ))
     }
 
     /// gRPC method paths this module answers, e.g. `/cosmos.bank.v1beta1.Query/Balance`.
@@ -54,7 +60,10 @@ pub trait Module: Send + Sync {
 
     /// Answers a query with the encoded response; `data` is the encoded request.
     fn query(&self, _ctx: &mut Context, path: &str, _data: &[u8]) -> Result<Vec<u8>, Error> {
-        Err(Error::sdk(crate::SdkCode::UnknownRequest, format!("unknown query path {path}")))
+        Err(Error::sdk(
+            crate::SdkCode::UnknownRequest,
+            format!("unknown query path {path}"),
+        ))
     }
 }
 
@@ -66,22 +75,41 @@ pub fn decode_any<M: prost::Message + Default>(any: &Any, type_url: &str) -> Res
             format!("expected {type_url}, got {}", any.type_url),
         ));
     }
-    M::decode(any.value.as_slice())
-        .map_err(|e| Error::sdk(crate::SdkCode::TxDecode, format!("cannot decode {type_url}: {e}")))
+    M::decode(any.value.as_slice()).map_err(|e| {
+        Error::sdk(
+            crate::SdkCode::TxDecode,
+            format!("cannot decode {type_url}: {e}"),
+        )
+    })
 }
 
 /// Decodes a query request, naming the path in the error.
 pub fn decode_request<M: prost::Message + Default>(path: &str, data: &[u8]) -> Result<M, Error> {
-    M::decode(data).map_err(|e| Error::sdk(crate::SdkCode::InvalidRequest, format!("cannot decode request for {path}: {e}")))
+    M::decode(data).map_err(|e| {
+        Error::sdk(
+            crate::SdkCode::InvalidRequest,
+            format!("cannot decode request for {path}: {e}"),
+        )
+    })
 }
 
 /// Reads a module's genesis JSON into its typed form; errors name the module and the JSON path
 /// of the bad field, e.g. `app_state.bank.balances[0].coins[0].amount: ...`.
-pub fn parse_genesis<G: serde::de::DeserializeOwned>(module: &str, genesis: &serde_json::Value) -> Result<G, Error> {
+pub fn parse_genesis<G: serde::de::DeserializeOwned>(
+    module: &str,
+    genesis: &serde_json::Value,
+) -> Result<G, Error> {
     serde_path_to_error::deserialize(genesis).map_err(|e| {
         let path = e.path().to_string();
-        let field = if path == "." { String::new() } else { format!(".{path}") };
-        Error::sdk(crate::SdkCode::JsonUnmarshal, format!("app_state.{module}{field}: {}", e.into_inner()))
+        let field = if path == "." {
+            String::new()
+        } else {
+            format!(".{path}")
+        };
+        Error::sdk(
+            crate::SdkCode::JsonUnmarshal,
+            format!("app_state.{module}{field}: {}", e.into_inner()),
+        )
     })
 }
 
@@ -96,8 +124,19 @@ mod tests {
     fn genesis_errors_name_the_field() {
         let bad = serde_json::json!({"balances": [{"denom": "uagr", "amount": "1"}, {"denom": "uagr", "amount": "-5"}]});
         let good = serde_json::json!({"balances": [{"denom": "uagr", "amount": "1"}]});
-        assert_eq!(super::parse_genesis::<Genesis>("bank", &good).unwrap().balances[0].amount, 1);
+        assert_eq!(
+            super::parse_genesis::<Genesis>("bank", &good)
+                .unwrap()
+                .balances[0]
+                .amount,
+            1
+        );
         let err = super::parse_genesis::<Genesis>("bank", &bad).unwrap_err();
-        assert!(err.msg.starts_with("app_state.bank.balances[1].amount: amount \"-5\""), "{}", err.msg);
+        assert!(
+            err.msg
+                .starts_with("app_state.bank.balances[1].amount: amount \"-5\""),
+            "{}",
+            err.msg
+        );
     }
 }

@@ -7,7 +7,6 @@ use criterion::{criterion_group, criterion_main, Criterion};
 
 const STEPS: u64 = 1_000_000;
 
-
 fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("train_step");
     for (name, spec, data) in benchmark_jobs(STEPS).expect("reference jobs build") {

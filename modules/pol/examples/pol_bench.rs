@@ -23,7 +23,6 @@ use agora_pol::verify::{Mode, Verdict, Verifier};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 
-
 /// Trains with `fake` deciding which segments the worker skips; returns attestation and seconds.
 fn work(
     spec: &Spec,
@@ -121,7 +120,9 @@ fn main() {
 
     println!("\n## Detection rate (MLP 16-32-4, N = 1000, k = 10, 100 segments, 10,000 seeds per cell)\n");
     println!("| f | s | measured | predicted 1-(1-f)^s |\n|---|---|---|---|");
-    let (_, spec, data) = benchmark_jobs(1000).expect("reference jobs build").remove(0);
+    let (_, spec, data) = benchmark_jobs(1000)
+        .expect("reference jobs build")
+        .remove(0);
     let segments = spec.segments();
     for f in [0.05, 0.25, 0.5] {
         let mut rng = ChaCha20Rng::seed_from_u64((f * 100.0) as u64);

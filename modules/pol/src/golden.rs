@@ -123,12 +123,24 @@ pub fn benchmark_jobs(steps: u64) -> Result<Vec<(&'static str, Spec, Dataset)>> 
     let synthetic = Dataset::synthetic_classification(512, 16, 4, 1)?;
     let chars = Dataset::char_windows(crate::data::CORPUS, 32, 4)?;
     let mut wide = mlp_spec(synthetic.root(), steps, 10);
-    wide.architecture = Architecture::Mlp(MlpConfig { input_dim: 16, hidden: vec![256, 256], classes: 4 });
+    wide.architecture = Architecture::Mlp(MlpConfig {
+        input_dim: 16,
+        hidden: vec![256, 256],
+        classes: 4,
+    });
     wide.batch_size = 64;
     Ok(vec![
-        ("MLP 16-32-4, batch 16, SGD", mlp_spec(synthetic.root(), steps, 10), synthetic.clone()),
+        (
+            "MLP 16-32-4, batch 16, SGD",
+            mlp_spec(synthetic.root(), steps, 10),
+            synthetic.clone(),
+        ),
         ("MLP 16-256-256-4, batch 64, SGD", wide, synthetic),
-        ("char transformer ctx 32, d 32, 2 blocks, batch 8, AdamW", transformer_spec(chars.root(), steps, 10, 32), chars),
+        (
+            "char transformer ctx 32, d 32, 2 blocks, batch 8, AdamW",
+            transformer_spec(chars.root(), steps, 10, 32),
+            chars,
+        ),
     ])
 }
 

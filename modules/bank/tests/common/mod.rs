@@ -47,23 +47,35 @@ impl Chain {
             store: MemoryStorage::new(),
             auth: Auth::new(MODULE_ACCOUNTS),
             bank: Bank::new(&[BLOCKED]),
-            block: BlockInfo { height: 1, time: Timestamp::from_seconds(1_700_000_000), chain_id: "agora-test".into() },
+            block: BlockInfo {
+                height: 1,
+                time: Timestamp::from_seconds(1_700_000_000),
+                chain_id: "agora-test".into(),
+            },
         };
         let auth_genesis = chain.auth.default_genesis();
-        chain.run(u64::MAX, |c, ctx| {
-            c.auth.init_genesis(ctx, &auth_genesis)?;
-            c.bank.init_genesis(ctx, &bank_genesis)
-        })
-        .result
-        .expect("genesis");
+        chain
+            .run(u64::MAX, |c, ctx| {
+                c.auth.init_genesis(ctx, &auth_genesis)?;
+                c.bank.init_genesis(ctx, &bank_genesis)
+            })
+            .result
+            .expect("genesis");
         chain
     }
 
     /// Runs `f` in a tx cache with a gas limit; commits its writes only if it returns `Ok` and
     /// stayed within the gas limit, as the app does.
-    pub fn run<R>(&mut self, gas_limit: u64, f: impl FnOnce(&Modules, &mut Context) -> Result<R>) -> Outcome<R> {
+    pub fn run<R>(
+        &mut self,
+        gas_limit: u64,
+        f: impl FnOnce(&Modules, &mut Context) -> Result<R>,
+    ) -> Outcome<R> {
         let gas = GasMeter::new(gas_limit);
-        let modules = Modules { auth: &self.auth, bank: &self.bank };
+        let modules = Modules {
+            auth: &self.auth,
+            bank: &self.bank,
+        };
         let mut cache = CacheStore::new(&self.store);
         let (result, events) = {
             let mut ctx = Context::new(&self.block, ExecMode::Finalize, &mut cache, &gas);
@@ -79,7 +91,12 @@ impl Chain {
                 }
             }
         }
-        Outcome { result, events, gas_used: gas.consumed(), out_of_gas: gas.is_out_of_gas() }
+        Outcome {
+            result,
+            events,
+            gas_used: gas.consumed(),
+            out_of_gas: gas.is_out_of_gas(),
+        }
     }
 
     /// Runs `f` with unlimited gas and returns its value, panicking on error.

@@ -65,8 +65,12 @@ impl Storage for CacheStore<'_> {
             return no_records();
         }
         let bounds = (
-            start.map_or(std::ops::Bound::Unbounded, |s| std::ops::Bound::Included(s.to_vec())),
-            end.map_or(std::ops::Bound::Unbounded, |e| std::ops::Bound::Excluded(e.to_vec())),
+            start.map_or(std::ops::Bound::Unbounded, |s| {
+                std::ops::Bound::Included(s.to_vec())
+            }),
+            end.map_or(std::ops::Bound::Unbounded, |e| {
+                std::ops::Bound::Excluded(e.to_vec())
+            }),
         );
         let overlay = self.writes.range::<Vec<u8>, _>(bounds);
         let overlay: OverlayIter<'_> = match order {
@@ -91,7 +95,8 @@ impl Storage for CacheStore<'_> {
 
 /// Merges the parent's records with the overlay's, the overlay winning on equal keys and its
 /// deletions hiding the parent's records.
-struct Merge<'b, P: Iterator<Item = Record>, O: Iterator<Item = (&'b Vec<u8>, &'b Option<Vec<u8>>)>> {
+struct Merge<'b, P: Iterator<Item = Record>, O: Iterator<Item = (&'b Vec<u8>, &'b Option<Vec<u8>>)>>
+{
     parent: Peekable<P>,
     overlay: Peekable<O>,
     order: Order,
@@ -136,7 +141,12 @@ mod tests {
     use cosmwasm_std::testing::MockStorage as MemoryStorage;
     use proptest::prelude::*;
 
-    fn collect(store: &dyn Storage, start: Option<&[u8]>, end: Option<&[u8]>, order: Order) -> Vec<Record> {
+    fn collect(
+        store: &dyn Storage,
+        start: Option<&[u8]>,
+        end: Option<&[u8]>,
+        order: Order,
+    ) -> Vec<Record> {
         store.range(start, end, order).collect()
     }
 
@@ -155,7 +165,11 @@ mod tests {
         let all: Vec<_> = collect(&cache, None, None, Order::Ascending);
         assert_eq!(
             all,
-            vec![(b"a".to_vec(), b"1".to_vec()), (b"b".to_vec(), b"20".to_vec()), (b"d".to_vec(), b"4".to_vec())]
+            vec![
+                (b"a".to_vec(), b"1".to_vec()),
+                (b"b".to_vec(), b"20".to_vec()),
+                (b"d".to_vec(), b"4".to_vec())
+            ]
         );
         // the parent is untouched until the writes are applied
         assert_eq!(base.get(b"b"), Some(b"2".to_vec()));

@@ -17,7 +17,11 @@ pub struct GasKv<'a, S: Storage> {
 impl<'a, S: Storage> GasKv<'a, S> {
     /// Meters `inner` against `meter` with the given costs.
     pub fn new(inner: S, meter: &'a GasMeter, config: KvGasConfig) -> Self {
-        Self { inner, meter, config }
+        Self {
+            inner,
+            meter,
+            config,
+        }
     }
 
     fn charge(&self, amount: u64, descriptor: &str) {
@@ -35,7 +39,10 @@ impl<S: Storage> Storage for GasKv<'_, S> {
         self.charge(self.config.read_cost_flat, "ReadFlat");
         let value = self.inner.get(key);
         let len = key.len() + value.as_ref().map_or(0, Vec::len);
-        self.charge(Self::per_byte(self.config.read_cost_per_byte, len), "ReadPerByte");
+        self.charge(
+            Self::per_byte(self.config.read_cost_per_byte, len),
+            "ReadPerByte",
+        );
         value
     }
 
@@ -47,14 +54,20 @@ impl<S: Storage> Storage for GasKv<'_, S> {
     ) -> Box<dyn Iterator<Item = Record> + 'b> {
         let iter = self.inner.range(start, end, order);
         Box::new(iter.inspect(move |(k, v)| {
-            self.charge(Self::per_byte(self.config.read_cost_per_byte, k.len() + v.len()), "ValuePerByte");
+            self.charge(
+                Self::per_byte(self.config.read_cost_per_byte, k.len() + v.len()),
+                "ValuePerByte",
+            );
             self.charge(self.config.iter_next_cost_flat, "IterNextFlat");
         }))
     }
 
     fn set(&mut self, key: &[u8], value: &[u8]) {
         self.charge(self.config.write_cost_flat, "WriteFlat");
-        self.charge(Self::per_byte(self.config.write_cost_per_byte, key.len() + value.len()), "WritePerByte");
+        self.charge(
+            Self::per_byte(self.config.write_cost_per_byte, key.len() + value.len()),
+            "WritePerByte",
+        );
         self.inner.set(key, value);
     }
 

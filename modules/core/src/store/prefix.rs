@@ -95,7 +95,10 @@ mod tests {
         base.set(b"b\x02", b"2");
         base.set(b"c\x00", b"y");
         let view = PrefixStore::new(&mut base, b"b".to_vec());
-        let keys: Vec<_> = view.range(None, None, Order::Descending).map(|(k, _)| k).collect();
+        let keys: Vec<_> = view
+            .range(None, None, Order::Descending)
+            .map(|(k, _)| k)
+            .collect();
         assert_eq!(keys, vec![b"\x02".to_vec(), b"\x01".to_vec()]);
         assert_eq!(view.get(b"\x01"), Some(b"1".to_vec()));
         assert_eq!(view.get(b"\x00"), None);
