@@ -12,7 +12,7 @@ use crate::config::AppConfig;
 use crate::genesis;
 use crate::modules::ModuleSet;
 use crate::results;
-use crate::runner::{run_tx, TxEnv, TxOutcome};
+use crate::runner::{run_tx, PreparedTx, TxEnv, TxOutcome};
 use crate::sigverify::{SignatureCheck, VerifiedSignatures};
 use crate::tx::DecodedTx;
 
@@ -148,7 +148,7 @@ impl App {
             Err(e) => return TxOutcome::rejected(e),
         };
         let tx = match self.decode_checked(tx_bytes, &chain) {
-            Ok(tx) => tx,
+            Ok(tx) => PreparedTx::new(&self.modules, tx),
             Err(e) => return TxOutcome::rejected(e),
         };
         let verified = VerifiedSignatures::default();
@@ -277,8 +277,12 @@ impl App {
             block_events.extend(ctx.take_events());
         }
 
-        let decoded: Vec<Result<DecodedTx>> =
-            req.txs.par_iter().map(|tx| DecodedTx::decode(tx)).collect();
+        let modules = &self.modules;
+        let decoded: Vec<Result<PreparedTx>> = req
+            .txs
+            .par_iter()
+            .map(|tx| DecodedTx::decode(tx).map(|tx| PreparedTx::new(modules, tx)))
+            .collect();
         let verified = self.precheck_signatures(&block, &decoded, &state);
         let env = TxEnv {
             modules: &self.modules,
@@ -330,15 +334,15 @@ impl App {
     fn precheck_signatures(
         &self,
         block: &BlockInfo,
-        decoded: &[Result<DecodedTx>],
+        decoded: &[Result<PreparedTx>],
         state: &CacheStore,
     ) -> VerifiedSignatures {
         let mut view = CacheStore::new(state);
         let gas = GasMeter::infinite();
         let mut ctx = Context::new(block, ExecMode::Finalize, &mut view, &gas);
         let mut checks = Vec::new();
-        for tx in decoded.iter().filter_map(|t| t.as_ref().ok()) {
-            let Ok(signers) = self.modules.signers(tx.msgs()) else {
+        for prepared in decoded.iter().filter_map(|t| t.as_ref().ok()) {
+            let (tx, Ok(signers)) = (&prepared.tx, &prepared.signers) else {
                 continue;
             };
             for ((addr, info), signature) in signers.iter().zip(&tx.signers).zip(&tx.signatures) {

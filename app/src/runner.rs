@@ -1,7 +1,9 @@
 //! Running one tx: ante in its own cache, then the Msgs in a cache on top of it.
 
 use agora_core::store::{CacheStore, Writes};
-use agora_core::{BlockInfo, Context, Dec, Error, Event, ExecMode, GasMeter, Result, SdkCode};
+use agora_core::{
+    Address, BlockInfo, Context, Dec, Error, Event, ExecMode, GasMeter, Result, SdkCode,
+};
 use agora_proto::cosmos::base::abci::v1beta1::TxMsgData;
 use agora_proto::Any;
 use cosmwasm_std::Storage;
@@ -22,6 +24,23 @@ pub struct TxEnv<'a> {
     pub min_gas_prices: &'a [(Dec, String)],
     /// Signatures verified ahead of execution.
     pub verified: &'a VerifiedSignatures,
+}
+
+/// A decoded tx with its Msgs' signers derived once (which decodes every Msg), shared by the
+/// block's signature pre-check and the ante handler.
+pub struct PreparedTx {
+    /// The decoded tx.
+    pub tx: DecodedTx,
+    /// The distinct signers of its Msgs, or why they could not be derived.
+    pub signers: Result<Vec<Address>>,
+}
+
+impl PreparedTx {
+    /// Derives the signers of `tx`'s Msgs.
+    pub fn new(modules: &ModuleSet, tx: DecodedTx) -> Self {
+        let signers = modules.signers(tx.msgs());
+        Self { tx, signers }
+    }
 }
 
 /// The result of one tx, as FinalizeBlock and CheckTx report it.
@@ -56,8 +75,9 @@ pub fn run_tx(
     block: &BlockInfo,
     mode: ExecMode,
     parent: &dyn Storage,
-    tx: &DecodedTx,
+    prepared: &PreparedTx,
 ) -> (TxOutcome, Writes) {
+    let tx = &prepared.tx;
     let gas = if mode == ExecMode::Simulate {
         GasMeter::infinite()
     } else {
@@ -70,8 +90,8 @@ pub fn run_tx(
         events,
     };
 
-    let signers = match env.modules.signers(tx.msgs()) {
-        Ok(signers) if !signers.is_empty() => signers,
+    let signers = match &prepared.signers {
+        Ok(signers) if !signers.is_empty() => signers.as_slice(),
         Ok(_) => {
             return (
                 finish(
@@ -82,7 +102,7 @@ pub fn run_tx(
                 Writes::new(),
             )
         }
-        Err(e) => return (finish(Err(e), vec![], &gas), Writes::new()),
+        Err(e) => return (finish(Err(e.clone()), vec![], &gas), Writes::new()),
     };
 
     let mut ante_cache = CacheStore::new(parent);
@@ -93,7 +113,7 @@ pub fn run_tx(
     };
     let mut ctx = Context::new(block, mode, &mut ante_cache, &gas);
     if let Err(e) =
-        ante::run(&mut ctx, tx, &signers, &ante_env).and_then(|()| out_of_gas_check(&gas))
+        ante::run(&mut ctx, tx, signers, &ante_env).and_then(|()| out_of_gas_check(&gas))
     {
         return (finish(Err(e), vec![], &gas), Writes::new());
     }
