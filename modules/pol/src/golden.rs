@@ -16,6 +16,22 @@ use crate::spec::{
 use crate::train::Trainer;
 use crate::verify::Mode;
 
+/// Sampling of the reference specs: s = 8 uniform segments plus the top one by update norm.
+fn reference_sampling() -> Sampling {
+    Sampling {
+        segments: 8,
+        top_q: 1,
+    }
+}
+
+/// Tolerance of the reference specs: relative L2 1e-4, L-infinity 1e-3.
+fn reference_tolerance() -> Tolerance {
+    Tolerance {
+        rel_l2: Decimal::new("0.0001"),
+        linf: Decimal::new("0.001"),
+    }
+}
+
 /// MLP 16 -> 32 -> 4 on `synthetic-16x4`, SGD with momentum, batch 16, constant rate.
 pub fn mlp_spec(dataset_root: Hash, total_steps: u64, checkpoint_interval: u64) -> Spec {
     Spec {
@@ -37,14 +53,8 @@ pub fn mlp_spec(dataset_root: Hash, total_steps: u64, checkpoint_interval: u64) 
         dataset_root,
         data_order_seed: 7,
         runtime: Runtime::default(),
-        sampling: Sampling {
-            segments: 8,
-            top_q: 1,
-        },
-        tolerance: Tolerance {
-            rel_l2: Decimal::new("0.0001"),
-            linf: Decimal::new("0.001"),
-        },
+        sampling: reference_sampling(),
+        tolerance: reference_tolerance(),
     }
 }
 
@@ -83,14 +93,8 @@ pub fn transformer_spec(
         dataset_root,
         data_order_seed: 7,
         runtime: Runtime::default(),
-        sampling: Sampling {
-            segments: 8,
-            top_q: 1,
-        },
-        tolerance: Tolerance {
-            rel_l2: Decimal::new("0.0001"),
-            linf: Decimal::new("0.001"),
-        },
+        sampling: reference_sampling(),
+        tolerance: reference_tolerance(),
     }
 }
 
