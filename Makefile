@@ -14,7 +14,9 @@ build: deps
 	$(CARGO) build --locked --workspace --bins
 
 # Runs every test; benchmarks are compiled (so they cannot rot) but only `make bench` runs them.
+# tests/cosmjs.rs drives a cosmjs client: its npm packages come from tests/cosmjs/package-lock.json.
 test: deps
+	npm ci --prefix tests/cosmjs --prefer-offline --no-audit --no-fund --loglevel=error
 	$(CARGO) test --locked --workspace --benches --no-run
 	$(CARGO) test --locked --workspace
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages a fresh Debian/Ubuntu machine lacks to build and test Agora:
-# libclang (bindgen for librocksdb-sys) and a C++ toolchain. Idempotent: does nothing when
-# everything is present.
+# libclang (bindgen for librocksdb-sys), a C++ toolchain, and Node.js with npm (the cosmjs
+# client test, tests/cosmjs). Idempotent: does nothing when everything is present.
 set -euo pipefail
 
 have_libclang() {
@@ -13,6 +13,11 @@ missing=()
 have_libclang || missing+=(libclang-dev)
 command -v c++ >/dev/null || missing+=(g++)
 command -v make >/dev/null || missing+=(make)
+if ! command -v node >/dev/null; then
+    missing+=(nodejs npm)
+elif ! command -v npm >/dev/null; then
+    missing+=(npm)
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then
     exit 0

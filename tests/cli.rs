@@ -22,7 +22,7 @@ fn text(bytes: &[u8]) -> String {
 
 fn repo_file(rel: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
+        .join("../..")
         .join(rel)
         .display()
         .to_string()

@@ -3,7 +3,9 @@
 
 use agora_auth::{keeper as auth, FEE_COLLECTOR};
 use agora_bank::keeper as bank;
-use agora_core::{Address, Context, Dec, Error, Event, ExecMode, Result, SdkCode};
+use agora_core::{
+    Address, Coin, Context, Dec, Error, Event, ExecMode, Result, SdkCode, BOND_DENOM,
+};
 use base64::Engine;
 
 use crate::sigverify::{pubkey_address, VerifiedSignatures};
@@ -43,7 +45,9 @@ pub fn run(ctx: &mut Context, tx: &DecodedTx, signers: &[Address], env: &AnteEnv
         ));
     }
     ctx.consume_gas(
-        params.tx_size_cost_per_byte.saturating_mul(tx.len as u64),
+        params
+            .tx_size_cost_per_byte
+            .saturating_mul(tx.len as u64 + simulated_bytes(ctx, tx)),
         "txSize",
     )?;
     if ctx.is_check() {
@@ -65,6 +69,17 @@ pub fn run(ctx: &mut Context, tx: &DecodedTx, signers: &[Address], env: &AnteEnv
         ctx.consume_gas(params.sig_verify_cost_secp256k1, "ante verify: secp256k1")?;
     }
     verify_and_increment(ctx, tx, signers, env)
+}
+
+/// Bytes a simulated tx lacks: clients simulate with empty signatures, so count a 64-byte
+/// secp256k1 signature for each (as the SDK does) plus a fee of one coin.
+fn simulated_bytes(ctx: &Context, tx: &DecodedTx) -> u64 {
+    if ctx.mode != ExecMode::Simulate {
+        return 0;
+    }
+    let missing_signatures = tx.signatures.iter().filter(|s| s.is_empty()).count() as u64;
+    let missing_fee = if tx.fee.is_empty() { 16 } else { 0 };
+    missing_signatures * 64 + missing_fee
 }
 
 fn validate_basic(tx: &DecodedTx, signers: &[Address]) -> Result<()> {
@@ -137,6 +152,12 @@ fn deduct_fee(ctx: &mut Context, tx: &DecodedTx, signers: &[Address]) -> Result<
             format!("fee payer address: {payer} does not exist"),
         ));
     }
+    if tx.fee.is_empty() && ctx.mode == ExecMode::Simulate {
+        // Wallets (cosmjs, Keplr) simulate with no fee; charge what moving one will cost so the
+        // estimate covers the real tx. Simulate's writes are discarded, and so is this result.
+        let probe = Coin::new(1, BOND_DENOM).into();
+        let _ = bank::send_coins_from_account_to_module(ctx, &payer, FEE_COLLECTOR, &probe);
+    }
     if !tx.fee.is_empty() {
         bank::send_coins_from_account_to_module(ctx, &payer, FEE_COLLECTOR, &tx.fee).map_err(
             |e| {
@@ -208,6 +229,12 @@ fn verify_and_increment(
             ));
         }
         if ctx.mode != ExecMode::Simulate {
+            if !info.direct {
+                return Err(Error::sdk(
+                    SdkCode::NotSupported,
+                    "sign mode 0 is not supported; sign with SIGN_MODE_DIRECT",
+                ));
+            }
             let key = account
                 .pub_key
                 .as_deref()

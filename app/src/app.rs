@@ -112,7 +112,10 @@ impl App {
         let mut state = CacheStore::new(&committed);
         genesis::init(&self.modules, &block, &mut state, &req.app_state_bytes)?;
         chain.save(&mut state);
-        self.genesis_writes = Some(state.into_writes());
+        let writes = state.into_writes();
+        // CheckTx sees the genesis accounts before block 1 commits them.
+        self.check_writes = writes.clone();
+        self.genesis_writes = Some(writes);
         tracing::info!(chain_id = %chain.chain_id, validators = req.validators.len(), "initialised chain from genesis");
         self.last_block.chain_id = chain.chain_id.clone();
         self.chain = Some(chain);

@@ -10,6 +10,7 @@ mod app;
 pub mod chain;
 pub mod config;
 pub mod genesis;
+pub mod genutil;
 pub mod modules;
 mod query;
 mod results;

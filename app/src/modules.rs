@@ -22,6 +22,7 @@ impl ModuleSet {
         Self::new(vec![
             Box::new(agora_auth::Auth::new(MODULE_ACCOUNTS)),
             Box::new(agora_bank::Bank::new(&blocked)),
+            Box::new(crate::genutil::Genutil),
         ])
     }
 

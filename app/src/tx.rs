@@ -40,6 +40,9 @@ pub struct SignerInfo {
     pub pub_key: Option<Vec<u8>>,
     /// The sequence the signer signed with.
     pub sequence: u64,
+    /// The signer's mode is SIGN_MODE_DIRECT (else SIGN_MODE_UNSPECIFIED, which only
+    /// Simulate accepts: clients such as cosmjs simulate unsigned txs with it).
+    pub direct: bool,
 }
 
 /// Type URL of secp256k1 public keys.
@@ -127,8 +130,11 @@ impl DecodedTx {
 }
 
 fn signer_info(info: &agora_proto::cosmos::tx::v1beta1::SignerInfo) -> Result<SignerInfo> {
-    match info.mode_info.as_ref().and_then(|m| m.sum.as_ref()) {
-        Some(mode_info::Sum::Single(single)) if single.mode == SignMode::Direct as i32 => {}
+    let direct = match info.mode_info.as_ref().and_then(|m| m.sum.as_ref()) {
+        Some(mode_info::Sum::Single(single)) if single.mode == SignMode::Direct as i32 => true,
+        Some(mode_info::Sum::Single(single)) if single.mode == SignMode::Unspecified as i32 => {
+            false
+        }
         Some(mode_info::Sum::Single(single)) => {
             return Err(Error::sdk(
                 SdkCode::NotSupported,
@@ -145,7 +151,7 @@ fn signer_info(info: &agora_proto::cosmos::tx::v1beta1::SignerInfo) -> Result<Si
             ))
         }
         None => return Err(decode_err("signer info has no mode info")),
-    }
+    };
     let pub_key = match &info.public_key {
         None => None,
         Some(any) if any.type_url == SECP256K1_PUBKEY_URL => {
@@ -177,5 +183,6 @@ fn signer_info(info: &agora_proto::cosmos::tx::v1beta1::SignerInfo) -> Result<Si
     Ok(SignerInfo {
         pub_key,
         sequence: info.sequence,
+        direct,
     })
 }

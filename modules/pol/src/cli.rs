@@ -57,16 +57,9 @@ pub enum PolCommand {
         /// Uniform samples s (default: the spec's).
         #[arg(long)]
         samples: Option<u32>,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = Output::Text)]
-        output: Output,
     },
     /// Golden-hash conformance check: can this machine verify in exact mode?
-    Selftest {
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = Output::Text)]
-        output: Output,
-    },
+    Selftest,
     /// Serve a blob directory over HTTP (GET/PUT /blobs/SHA256).
     ServeBlobs {
         /// Directory of blobs.
@@ -88,15 +81,6 @@ pub enum PolCommand {
         #[arg(long, default_value_t = 10)]
         interval: u64,
     },
-}
-
-/// Output format of `verify` and `selftest`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Output {
-    /// Human-readable lines.
-    Text,
-    /// One JSON document.
-    Json,
 }
 
 /// `--mode` values.
@@ -132,8 +116,9 @@ fn bar(len: u64, what: &str) -> ProgressBar {
 
 impl PolCommand {
     /// Executes the command. `verify` and `selftest` return an error (non-zero exit) when they
-    /// find fraud or a hash mismatch, after printing their report.
-    pub fn run(self) -> anyhow::Result<()> {
+    /// find fraud or a hash mismatch, after printing their report (as JSON if `json`: the
+    /// global `--output json` of agorad).
+    pub fn run(self, json: bool) -> anyhow::Result<()> {
         match self {
             Self::Train {
                 spec,
@@ -170,7 +155,6 @@ impl PolCommand {
                 store,
                 mode,
                 samples,
-                output,
             } => {
                 let file = AttestationFile::read(&attestation)?;
                 let seed = parse_seed(&seed)?;
@@ -188,19 +172,19 @@ impl PolCommand {
                 );
                 let report = v.verify_segments(&segments, &mut |_| pb.inc(1))?;
                 pb.finish_and_clear();
-                match output {
-                    Output::Json => println!("{}", serde_json::to_string_pretty(&report)?),
-                    Output::Text => {
-                        let mode = if report.mode == Mode::Exact {
-                            "exact"
-                        } else {
-                            "tolerance"
-                        };
-                        println!(
-                            "attestation {} ({mode} mode), segments {:?}, {} steps re-run",
-                            report.attestation_id, report.segments, report.steps_rerun
-                        );
-                        match &report.verdict {
+                if json {
+                    println!("{}", serde_json::to_string_pretty(&report)?)
+                } else {
+                    let mode = if report.mode == Mode::Exact {
+                        "exact"
+                    } else {
+                        "tolerance"
+                    };
+                    println!(
+                        "attestation {} ({mode} mode), segments {:?}, {} steps re-run",
+                        report.attestation_id, report.segments, report.steps_rerun
+                    );
+                    match &report.verdict {
                             Verdict::Valid => println!("verdict: valid"),
                             Verdict::Fraud(f) => println!(
                                 "verdict: FRAUD {:?} at step {} (segment {:?}): {}\n  committed  {}\n  recomputed {}",
@@ -209,7 +193,6 @@ impl PolCommand {
                                 f.recomputed.map_or("-".into(), |h| h.to_hex())
                             ),
                         }
-                    }
                 }
                 match report.verdict {
                     Verdict::Valid => Ok(()),
@@ -218,20 +201,19 @@ impl PolCommand {
                     }
                 }
             }
-            Self::Selftest { output } => {
+            Self::Selftest => {
                 let report = selftest()?;
-                match output {
-                    Output::Json => println!("{}", serde_json::to_string_pretty(&report)?),
-                    Output::Text => {
-                        for c in &report.checks {
-                            println!(
-                                "{:<24} {:>3} steps  {}  {}",
-                                c.name,
-                                c.steps,
-                                c.actual,
-                                if c.ok { "ok" } else { "MISMATCH" }
-                            );
-                        }
+                if json {
+                    println!("{}", serde_json::to_string_pretty(&report)?)
+                } else {
+                    for c in &report.checks {
+                        println!(
+                            "{:<24} {:>3} steps  {}  {}",
+                            c.name,
+                            c.steps,
+                            c.actual,
+                            if c.ok { "ok" } else { "MISMATCH" }
+                        );
                     }
                 }
                 if report.passed {

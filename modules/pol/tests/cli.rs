@@ -24,9 +24,14 @@ enum Command {
 }
 
 fn run(args: &[&str]) -> anyhow::Result<()> {
+    run_as(args, false)
+}
+
+/// Runs with agorad's global `--output json` when `json`.
+fn run_as(args: &[&str], json: bool) -> anyhow::Result<()> {
     let Command::Pol(cmd) =
         Agorad::try_parse_from(["agorad", "pol"].into_iter().chain(args.iter().copied()))?.command;
-    cmd.run()
+    cmd.run(json)
 }
 
 #[test]
@@ -50,17 +55,18 @@ fn train_then_verify_from_a_directory_and_over_http() {
     let att_s = att.to_str().unwrap();
     let blobs = out.join("blobs");
     let seed = "11".repeat(32);
-    run(&[
-        "verify",
-        "--attestation",
-        att_s,
-        "--seed",
-        &seed,
-        "--store",
-        blobs.to_str().unwrap(),
-        "--output",
-        "json",
-    ])
+    run(
+        &[
+            "verify",
+            "--attestation",
+            att_s,
+            "--seed",
+            &seed,
+            "--store",
+            blobs.to_str().unwrap(),
+        ],
+        true,
+    )
     .unwrap();
 
     let server = BlobServer::start(Arc::new(FsStore::new(&blobs).unwrap()), "127.0.0.1:0").unwrap();
@@ -169,7 +175,7 @@ fn train_on_a_published_dataset() {
 
 #[test]
 fn selftest_and_clear_input_errors() {
-    run(&["selftest", "--output", "json"]).unwrap();
+    run_as(&["selftest"], true).unwrap();
     let e = run(&[
         "train",
         "--spec",

@@ -1,0 +1,264 @@
+//! The messages the CLI builds, as the SDK's JSON: MsgSend, MsgMultiSend, MsgCreateValidator.
+
+use agora_proto::cosmos::bank::v1beta1::{Input, MsgMultiSend, MsgSend, Output};
+use agora_proto::cosmos::base::v1beta1::Coin;
+use agora_proto::cosmos::staking::v1beta1::{CommissionRates, Description, MsgCreateValidator};
+use agora_proto::Any;
+use anyhow::{anyhow, bail, Result};
+use prost::Message;
+use serde::{Deserialize, Serialize};
+
+use super::fields::{coins_json, coins_proto, pubkey_any, CoinJson, PubKeyJson};
+
+const MSG_SEND: &str = "/cosmos.bank.v1beta1.MsgSend";
+const MSG_MULTI_SEND: &str = "/cosmos.bank.v1beta1.MsgMultiSend";
+const MSG_CREATE_VALIDATOR: &str = "/cosmos.staking.v1beta1.MsgCreateValidator";
+
+/// A message of a type this CLI builds, tagged with its type URL.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "@type")]
+pub(super) enum MsgJson {
+    #[serde(rename = "/cosmos.bank.v1beta1.MsgSend")]
+    Send {
+        from_address: String,
+        to_address: String,
+        amount: Vec<CoinJson>,
+    },
+    #[serde(rename = "/cosmos.bank.v1beta1.MsgMultiSend")]
+    MultiSend {
+        inputs: Vec<InOutJson>,
+        outputs: Vec<InOutJson>,
+    },
+    #[serde(rename = "/cosmos.staking.v1beta1.MsgCreateValidator")]
+    CreateValidator(Box<CreateValidatorJson>),
+}
+
+/// `MsgCreateValidator`'s fields.
+#[derive(Serialize, Deserialize)]
+pub(super) struct CreateValidatorJson {
+    description: DescriptionJson,
+    commission: CommissionJson,
+    min_self_delegation: String,
+    #[serde(default)]
+    delegator_address: String,
+    validator_address: String,
+    pubkey: PubKeyJson,
+    value: CoinJson,
+}
+
+/// An input or output of `MsgMultiSend`.
+#[derive(Serialize, Deserialize)]
+pub(super) struct InOutJson {
+    address: String,
+    coins: Vec<CoinJson>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct DescriptionJson {
+    moniker: String,
+    #[serde(default)]
+    identity: String,
+    #[serde(default)]
+    website: String,
+    #[serde(default)]
+    security_contact: String,
+    #[serde(default)]
+    details: String,
+}
+
+/// Rates as the SDK's JSON shows `LegacyDec`s: `"0.100000000000000000"`.
+#[derive(Serialize, Deserialize)]
+struct CommissionJson {
+    rate: String,
+    max_rate: String,
+    max_change_rate: String,
+}
+
+/// Messages as JSON; other types are errors.
+pub(super) fn msgs_from_proto(msgs: &[Any]) -> Result<Vec<MsgJson>> {
+    msgs.iter().map(msg_json).collect()
+}
+
+/// Messages from JSON.
+pub(super) fn msgs_proto(msgs: Vec<MsgJson>) -> Result<Vec<Any>> {
+    msgs.into_iter().map(msg_any).collect()
+}
+
+#[allow(deprecated)] // delegator_address: kept in the JSON as the SDK keeps it
+fn msg_json(any: &Any) -> Result<MsgJson> {
+    let bytes = any.value.as_slice();
+    Ok(match any.type_url.as_str() {
+        MSG_SEND => {
+            let m = MsgSend::decode(bytes)?;
+            MsgJson::Send {
+                from_address: m.from_address,
+                to_address: m.to_address,
+                amount: coins_json(&m.amount),
+            }
+        }
+        MSG_MULTI_SEND => {
+            let m = MsgMultiSend::decode(bytes)?;
+            let io = |v: Vec<(String, Vec<Coin>)>| {
+                v.into_iter()
+                    .map(|(address, coins)| InOutJson {
+                        address,
+                        coins: coins_json(&coins),
+                    })
+                    .collect()
+            };
+            MsgJson::MultiSend {
+                inputs: io(m.inputs.into_iter().map(|i| (i.address, i.coins)).collect()),
+                outputs: io(m
+                    .outputs
+                    .into_iter()
+                    .map(|o| (o.address, o.coins))
+                    .collect()),
+            }
+        }
+        MSG_CREATE_VALIDATOR => {
+            let m = MsgCreateValidator::decode(bytes)?;
+            let d = m.description.unwrap_or_default();
+            let c = m.commission.unwrap_or_default();
+            let value = m
+                .value
+                .ok_or_else(|| anyhow!("MsgCreateValidator has no value"))?;
+            MsgJson::CreateValidator(Box::new(CreateValidatorJson {
+                description: DescriptionJson {
+                    moniker: d.moniker,
+                    identity: d.identity,
+                    website: d.website,
+                    security_contact: d.security_contact,
+                    details: d.details,
+                },
+                commission: CommissionJson {
+                    rate: dec_json(&c.rate)?,
+                    max_rate: dec_json(&c.max_rate)?,
+                    max_change_rate: dec_json(&c.max_change_rate)?,
+                },
+                min_self_delegation: m.min_self_delegation,
+                delegator_address: m.delegator_address,
+                validator_address: m.validator_address,
+                pubkey: PubKeyJson::from_any(
+                    m.pubkey
+                        .as_ref()
+                        .ok_or_else(|| anyhow!("MsgCreateValidator has no pubkey"))?,
+                )?,
+                value: CoinJson {
+                    denom: value.denom,
+                    amount: value.amount,
+                },
+            }))
+        }
+        other => bail!("message type {other} is not supported by this CLI"),
+    })
+}
+
+#[allow(deprecated)] // delegator_address: kept in the JSON as the SDK keeps it
+fn msg_any(msg: MsgJson) -> Result<Any> {
+    Ok(match msg {
+        MsgJson::Send {
+            from_address,
+            to_address,
+            amount,
+        } => Any::from_msg(&MsgSend {
+            from_address,
+            to_address,
+            amount: coins_proto(amount),
+        })?,
+        MsgJson::MultiSend { inputs, outputs } => Any::from_msg(&MsgMultiSend {
+            inputs: inputs
+                .into_iter()
+                .map(|i| Input {
+                    address: i.address,
+                    coins: coins_proto(i.coins),
+                })
+                .collect(),
+            outputs: outputs
+                .into_iter()
+                .map(|o| Output {
+                    address: o.address,
+                    coins: coins_proto(o.coins),
+                })
+                .collect(),
+        })?,
+        MsgJson::CreateValidator(msg) => {
+            let CreateValidatorJson {
+                description,
+                commission,
+                min_self_delegation,
+                delegator_address,
+                validator_address,
+                pubkey,
+                value,
+            } = *msg;
+            Any::from_msg(&MsgCreateValidator {
+                description: Some(Description {
+                    moniker: description.moniker,
+                    identity: description.identity,
+                    website: description.website,
+                    security_contact: description.security_contact,
+                    details: description.details,
+                }),
+                commission: Some(CommissionRates {
+                    rate: dec_proto(&commission.rate)?,
+                    max_rate: dec_proto(&commission.max_rate)?,
+                    max_change_rate: dec_proto(&commission.max_change_rate)?,
+                }),
+                min_self_delegation,
+                delegator_address,
+                validator_address,
+                pubkey: Some(pubkey_any(pubkey)),
+                value: Some(Coin {
+                    denom: value.denom,
+                    amount: value.amount,
+                }),
+            })?
+        }
+    })
+}
+
+/// Fractional digits of the SDK's `LegacyDec`.
+const DEC_PLACES: usize = 18;
+
+/// A `LegacyDec` as protobuf carries it (the integer of 10^-18 units, `"100000000000000000"`)
+/// to its JSON form (`"0.100000000000000000"`).
+fn dec_json(units: &str) -> Result<String> {
+    if units.is_empty() || !units.bytes().all(|b| b.is_ascii_digit()) {
+        bail!("{units:?} is not an encoded decimal");
+    }
+    let padded = format!("{units:0>width$}", width = DEC_PLACES + 1);
+    let (int, frac) = padded.split_at(padded.len() - DEC_PLACES);
+    let int = int.trim_start_matches('0');
+    Ok(format!("{}.{frac}", if int.is_empty() { "0" } else { int }))
+}
+
+/// A decimal in JSON (`"0.1"` or `"0.100000000000000000"`) to its protobuf form.
+pub fn dec_proto(dec: &str) -> Result<String> {
+    let (int, frac) = dec.split_once('.').unwrap_or((dec, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if int.is_empty() || !digits(int) || !digits(frac) || frac.len() > DEC_PLACES {
+        bail!("{dec:?} is not a decimal with at most 18 places");
+    }
+    let units = format!("{int}{frac:0<DEC_PLACES$}");
+    let units = units.trim_start_matches('0');
+    Ok(if units.is_empty() { "0" } else { units }.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_convert_both_ways() {
+        assert_eq!(dec_proto("0.1").unwrap(), "100000000000000000");
+        assert_eq!(dec_proto("1").unwrap(), "1000000000000000000");
+        assert_eq!(dec_proto("0").unwrap(), "0");
+        assert_eq!(dec_json("0").unwrap(), "0.000000000000000000");
+        assert_eq!(
+            dec_json("1500000000000000000").unwrap(),
+            "1.500000000000000000"
+        );
+        assert!(dec_proto("-0.1").is_err());
+        assert!(dec_proto("0.1234567890123456789").is_err());
+    }
+}

@@ -1,0 +1,142 @@
+//! agorad: the Agora node and command line.
+
+use std::path::PathBuf;
+
+use agora_cli::client::{QueryCommand, StatusArgs, TxCommand};
+use agora_cli::genesis::GenesisCommand;
+use agora_cli::init::InitArgs;
+use agora_cli::loadtest::LoadtestArgs;
+use agora_cli::start::StartArgs;
+use agora_cli::Globals;
+use agora_keys::cli::KeysCommand;
+use agora_node::config::{self, ClientToml};
+use agora_node::Home;
+use anyhow::{bail, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(
+    name = "agorad",
+    version,
+    about = "Agora: an appchain for verifiable decentralized AI"
+)]
+struct Cli {
+    /// The node's home directory (config/, data/, keyring-*/).
+    #[arg(long, global = true, env = "AGORA_HOME", default_value_os_t = default_home())]
+    home: PathBuf,
+    /// Log filter, e.g. `info`, `debug`, `agora_node=debug`.
+    #[arg(
+        long = "log_level",
+        global = true,
+        env = "RUST_LOG",
+        default_value = "info"
+    )]
+    log_level: String,
+    /// Output format (default: client.toml's `output`, else text).
+    #[arg(long, short = 'o', global = true)]
+    output: Option<Output>,
+    /// Keyring backend: `file` (encrypted) or `test` (plain, devnets only).
+    #[arg(long = "keyring-backend", global = true, env = "AGORA_KEYRING_BACKEND")]
+    keyring_backend: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Output {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Creates a node home: config files, validator and node keys, a genesis file.
+    Init(InitArgs),
+    /// Manages keys: BIP-39 mnemonics, addresses, import and export.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Genesis ceremony: accounts, gentxs, validation.
+    #[command(subcommand)]
+    Genesis(GenesisCommand),
+    /// Runs the node: the embedded single-validator engine, or `--abci-only` behind CometBFT.
+    Start(StartArgs),
+    /// Shows a node's status.
+    Status(StatusArgs),
+    /// Queries a node.
+    #[command(subcommand, visible_alias = "q")]
+    Query(QueryCommand),
+    /// Builds, signs and broadcasts transactions.
+    #[command(subcommand)]
+    Tx(TxCommand),
+    /// Prints the state at the last committed height as genesis `app_state` JSON.
+    Export,
+    /// Load-tests a node: signed sends from many accounts, committed tx/s and inclusion latency.
+    Loadtest(LoadtestArgs),
+    /// Proof of learning: train with an attestation, verify one, run the conformance self-test.
+    #[command(subcommand)]
+    Pol(agora_pol::cli::PolCommand),
+}
+
+fn default_home() -> PathBuf {
+    std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_default()
+        .join(".agora")
+}
+
+fn main() {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(&cli.log_level)
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    if let Err(e) = run(cli) {
+        eprintln!("Error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn globals(cli: &Cli) -> Result<Globals> {
+    let home = Home::new(&cli.home);
+    let client: ClientToml = config::load(&home.client_toml())?;
+    let backend = cli
+        .keyring_backend
+        .clone()
+        .unwrap_or_else(|| client.keyring_backend.clone());
+    let keyring_backend = match backend.as_str() {
+        "file" => agora_keys::Backend::File,
+        "test" => agora_keys::Backend::Test,
+        other => bail!("unknown keyring backend {other:?}: use `file` or `test`"),
+    };
+    let json = match cli.output {
+        Some(output) => output == Output::Json,
+        None => client.output == "json",
+    };
+    Ok(Globals {
+        home,
+        json,
+        keyring_backend,
+        client,
+    })
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let globals = globals(&cli)?;
+    match cli.command {
+        Command::Init(args) => args.run(&globals),
+        Command::Keys(command) => {
+            command.run(globals.home.root(), globals.keyring_backend, globals.json)
+        }
+        Command::Genesis(command) => command.run(&globals),
+        Command::Start(args) => args.run(&globals),
+        Command::Status(args) => args.run(&globals),
+        Command::Query(command) => command.run(&globals),
+        Command::Tx(command) => command.run(&globals),
+        Command::Export => agora_cli::start::export(&globals),
+        Command::Loadtest(args) => args.run(&globals),
+        Command::Pol(command) => command.run(globals.json),
+    }
+}

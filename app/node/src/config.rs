@@ -1,0 +1,245 @@
+//! The node's files under `config/`: `config.toml` (CometBFT's sections and names),
+//! `app.toml` and `client.toml` (the Cosmos SDK's names).
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{Context as _, Result};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use tendermint::Timeout;
+use tendermint_config::net::Address;
+
+/// `config.toml`: what CometBFT calls the node configuration. Missing fields take defaults.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NodeConfig {
+    /// This node's name, shown in `status`.
+    pub moniker: String,
+    /// The JSON-RPC server.
+    pub rpc: RpcConfig,
+    /// Block production timing.
+    pub consensus: ConsensusConfig,
+    /// Mempool limits.
+    pub mempool: MempoolConfig,
+    /// Transaction indexing.
+    pub tx_index: TxIndexConfig,
+}
+
+/// `[rpc]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RpcConfig {
+    /// Listen address, `tcp://host:port`.
+    pub laddr: Address,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: u64,
+    /// Most concurrent websocket clients.
+    pub max_subscription_clients: usize,
+    /// Most subscriptions per websocket client.
+    pub max_subscriptions_per_client: usize,
+    /// How long `broadcast_tx_commit` waits for the tx to land in a block.
+    pub timeout_broadcast_tx_commit: Timeout,
+}
+
+/// `[consensus]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConsensusConfig {
+    /// Pause after a block is committed before the next one is proposed.
+    pub timeout_commit: Timeout,
+}
+
+/// `[mempool]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MempoolConfig {
+    /// Most txs held.
+    pub size: usize,
+    /// Most bytes held over all txs.
+    pub max_txs_bytes: u64,
+    /// Largest single tx accepted.
+    pub max_tx_bytes: usize,
+    /// How many recently seen tx hashes are remembered to reject duplicates.
+    pub cache_size: usize,
+    /// Re-run CheckTx on the remaining txs after every block.
+    pub recheck: bool,
+}
+
+/// `[tx_index]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TxIndexConfig {
+    /// `kv` indexes txs by hash and event; `null` turns indexing off.
+    pub indexer: String,
+}
+
+impl Default for NodeConfig {
+    fn default() -> Self {
+        Self {
+            moniker: "agora-node".into(),
+            rpc: RpcConfig::default(),
+            consensus: ConsensusConfig::default(),
+            mempool: MempoolConfig::default(),
+            tx_index: TxIndexConfig::default(),
+        }
+    }
+}
+
+impl Default for RpcConfig {
+    fn default() -> Self {
+        Self {
+            laddr: "tcp://127.0.0.1:26657".parse().expect("valid address"),
+            max_body_bytes: 1_000_000,
+            max_subscription_clients: 100,
+            max_subscriptions_per_client: 5,
+            timeout_broadcast_tx_commit: Duration::from_secs(10).into(),
+        }
+    }
+}
+
+impl Default for ConsensusConfig {
+    fn default() -> Self {
+        Self {
+            timeout_commit: Duration::from_secs(1).into(),
+        }
+    }
+}
+
+impl Default for MempoolConfig {
+    fn default() -> Self {
+        Self {
+            size: 5000,
+            max_txs_bytes: 1 << 30,
+            max_tx_bytes: 1 << 20,
+            cache_size: 10_000,
+            recheck: true,
+        }
+    }
+}
+
+impl Default for TxIndexConfig {
+    fn default() -> Self {
+        Self {
+            indexer: "kv".into(),
+        }
+    }
+}
+
+/// `app.toml`: the application's node-local settings (never consensus).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, rename_all = "kebab-case")]
+pub struct AppToml {
+    /// Minimum gas prices for this node's mempool, e.g. `0.025uagr`.
+    pub minimum_gas_prices: String,
+    /// `nothing` keeps every height; `custom` keeps `pruning-keep-recent`.
+    pub pruning: String,
+    /// Heights of state kept under `custom` pruning.
+    pub pruning_keep_recent: String,
+}
+
+impl Default for AppToml {
+    fn default() -> Self {
+        Self {
+            minimum_gas_prices: "0uagr".into(),
+            pruning: "nothing".into(),
+            pruning_keep_recent: "0".into(),
+        }
+    }
+}
+
+impl AppToml {
+    /// The application settings these lines describe.
+    pub fn app_config(&self) -> Result<agora_app::AppConfig> {
+        let keep_recent = match self.pruning.as_str() {
+            "nothing" | "" => 0,
+            "custom" => self
+                .pruning_keep_recent
+                .parse()
+                .context("app.toml: pruning-keep-recent must be a whole number")?,
+            other => anyhow::bail!("app.toml: pruning {other:?} is not one of nothing, custom"),
+        };
+        Ok(agora_app::AppConfig {
+            min_gas_prices: agora_app::config::parse_gas_prices(&self.minimum_gas_prices)
+                .map_err(|e| anyhow::anyhow!("app.toml: minimum-gas-prices: {e}"))?,
+            keep_recent,
+        })
+    }
+}
+
+/// `client.toml`: defaults for client commands (the SDK's keys and names).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, rename_all = "kebab-case")]
+pub struct ClientToml {
+    /// The chain id client commands sign for.
+    pub chain_id: String,
+    /// `file` or `test`.
+    pub keyring_backend: String,
+    /// `text` or `json`.
+    pub output: String,
+    /// The node's RPC address.
+    pub node: String,
+    /// `sync` or `async`.
+    pub broadcast_mode: String,
+}
+
+impl Default for ClientToml {
+    fn default() -> Self {
+        Self {
+            chain_id: String::new(),
+            keyring_backend: "file".into(),
+            output: "text".into(),
+            node: "tcp://localhost:26657".into(),
+            broadcast_mode: "sync".into(),
+        }
+    }
+}
+
+/// Reads a TOML file; a missing file gives the defaults.
+pub fn load<T: DeserializeOwned + Default>(path: &Path) -> Result<T> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => {
+            toml::from_str(&text).with_context(|| format!("cannot parse {}", path.display()))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(T::default()),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+}
+
+/// Writes a TOML file.
+pub fn save<T: Serialize>(path: &Path, value: &T) -> Result<()> {
+    let text = toml::to_string_pretty(value)?;
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_toml_round_trips_with_cometbft_names() {
+        let mut c = NodeConfig::default();
+        c.consensus.timeout_commit = Duration::from_millis(100).into();
+        let text = toml::to_string_pretty(&c).unwrap();
+        assert!(text.contains("[consensus]"), "{text}");
+        assert!(text.contains("laddr = \"tcp://127.0.0.1:26657\""), "{text}");
+        let back: NodeConfig = toml::from_str(&text).unwrap();
+        assert_eq!(*back.consensus.timeout_commit, Duration::from_millis(100));
+        let partial: NodeConfig =
+            toml::from_str("[consensus]\ntimeout_commit = \"250ms\"\n").unwrap();
+        assert_eq!(
+            *partial.consensus.timeout_commit,
+            Duration::from_millis(250)
+        );
+        assert_eq!(partial.mempool.size, 5000);
+    }
+
+    #[test]
+    fn app_toml_gives_app_config() {
+        let a: AppToml = toml::from_str("minimum-gas-prices = \"0.025uagr\"\npruning = \"custom\"\npruning-keep-recent = \"100\"\n").unwrap();
+        let c = a.app_config().unwrap();
+        assert_eq!(c.keep_recent, 100);
+        assert_eq!(c.min_gas_prices[0].1, "uagr");
+        let bad: AppToml = toml::from_str("pruning = \"everything\"\n").unwrap();
+        assert!(bad.app_config().is_err());
+    }
+}

@@ -1,0 +1,150 @@
+//! The node: the app, mempool, block store and event bus of one running `agorad start`.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use agora_app::App;
+use anyhow::{anyhow, bail, Context as _, Result};
+use tendermint::{chain, node, validator, Genesis};
+use tendermint_config::NodeKey;
+use tendermint_proto::v0_38::abci::{CheckTxType, RequestCheckTx, ResponseCheckTx};
+
+use crate::blockstore::BlockStore;
+use crate::config::NodeConfig;
+use crate::events::EventBus;
+use crate::mempool::{Mempool, MempoolError};
+use crate::validator::PrivValidator;
+use crate::Home;
+
+/// CometBFT version this node's RPC and blocks follow.
+pub const COMETBFT_VERSION: &str = "0.38.17";
+/// CometBFT's block protocol version for v0.38.
+pub const BLOCK_PROTOCOL: u64 = 11;
+/// CometBFT's p2p protocol version for v0.38.
+pub const P2P_PROTOCOL: u64 = 8;
+
+/// The genesis document, with `app_state` kept as JSON.
+pub type GenesisDoc = Genesis<serde_json::Value>;
+
+/// One running node. Lock order: `app` before `mempool`.
+pub struct Node {
+    /// Where its files live.
+    pub home: Home,
+    /// `config.toml`.
+    pub config: NodeConfig,
+    /// `genesis.json`.
+    pub genesis: GenesisDoc,
+    /// The application.
+    pub app: Mutex<App>,
+    /// Blocks, commits, results, tx index.
+    pub blocks: BlockStore,
+    /// Pending txs.
+    pub mempool: Mutex<Mempool>,
+    /// Committed blocks and txs, for subscribers.
+    pub events: EventBus,
+    /// The consensus key.
+    pub validator: PrivValidator,
+    /// The validator set (from genesis; constant until staking).
+    pub validators: validator::Set,
+    /// The p2p identity from `node_key.json`.
+    pub node_id: node::Id,
+}
+
+impl Node {
+    /// Opens a node home: reads config, genesis and keys, opens the app and block store.
+    /// Call [`crate::engine::handshake`] before producing blocks.
+    pub fn open(
+        home: Home,
+        config: NodeConfig,
+        app_config: agora_app::AppConfig,
+    ) -> Result<Arc<Self>> {
+        let genesis_path = home.genesis();
+        let text = std::fs::read_to_string(&genesis_path).with_context(|| {
+            format!(
+                "cannot read {}: run `agorad init` first",
+                genesis_path.display()
+            )
+        })?;
+        let genesis: GenesisDoc = serde_json::from_str(&text)
+            .with_context(|| format!("{} is not a valid genesis file", genesis_path.display()))?;
+        let validator = PrivValidator::load(&home.priv_validator_key())?;
+        let node_key = NodeKey::load_json_file(&home.node_key())
+            .map_err(|e| anyhow!("cannot load {}: {e}", home.node_key().display()))?;
+        let validators = validator_set(&genesis, &validator)?;
+        std::fs::create_dir_all(home.data_dir())
+            .with_context(|| format!("cannot create {}", home.data_dir().display()))?;
+        let app = App::open(&home.application_db(), app_config)?;
+        let blocks = BlockStore::open(&home.blockstore_db())?;
+        Ok(Arc::new(Self {
+            mempool: Mutex::new(Mempool::new(config.mempool.clone())),
+            events: EventBus::new(1024),
+            node_id: node_key.node_id(),
+            home,
+            config,
+            genesis,
+            app: Mutex::new(app),
+            blocks,
+            validator,
+            validators,
+        }))
+    }
+
+    /// The chain id from genesis.
+    pub fn chain_id(&self) -> &chain::Id {
+        &self.genesis.chain_id
+    }
+
+    /// The app, locked.
+    pub fn app(&self) -> MutexGuard<'_, App> {
+        self.app.lock().expect("app lock poisoned")
+    }
+
+    /// The mempool, locked (take the app lock first if both are needed).
+    pub fn mempool(&self) -> MutexGuard<'_, Mempool> {
+        self.mempool.lock().expect("mempool lock poisoned")
+    }
+
+    /// The latest height whose block is committed and whose results are stored.
+    pub fn latest_height(&self) -> u64 {
+        self.blocks.results_height()
+    }
+
+    /// Runs CheckTx on a new tx and adds it to the mempool if it passes. Mempool limits and
+    /// duplicates are errors; a tx CheckTx rejects is a response with a non-zero code.
+    pub fn submit_tx(&self, tx: &[u8]) -> Result<ResponseCheckTx, MempoolError> {
+        let hash = self.mempool().precheck(tx)?;
+        let mut app = self.app();
+        let response = app.check_tx(RequestCheckTx {
+            tx: tx.to_vec().into(),
+            r#type: CheckTxType::New as i32,
+        });
+        let mut mempool = self.mempool();
+        if response.code == 0 {
+            mempool.insert(hash, tx.to_vec(), response.gas_wanted);
+        } else {
+            mempool.forget(&hash);
+        }
+        Ok(response)
+    }
+}
+
+/// The genesis validator set, which must contain this node's key: the embedded engine signs
+/// every block alone.
+fn validator_set(genesis: &GenesisDoc, me: &PrivValidator) -> Result<validator::Set> {
+    if genesis.validators.is_empty() {
+        bail!("genesis.json has no validators: run `agorad genesis gentx` and `agorad genesis collect-gentxs` before `agorad start`");
+    }
+    if !genesis.validators.iter().any(|v| v.address == me.address()) {
+        bail!(
+            "this node's priv_validator_key.json (address {}) is not a genesis validator; the embedded engine must hold the only validator key",
+            me.address()
+        );
+    }
+    if genesis.validators.len() > 1 {
+        bail!("the embedded engine runs a single validator, but genesis has {}; run multi-validator networks with CometBFT and `agorad start --abci-only`", genesis.validators.len());
+    }
+    let me_info = genesis.validators[0].clone();
+    Ok(validator::Set::new(
+        genesis.validators.clone(),
+        Some(me_info),
+    ))
+}

@@ -1,0 +1,180 @@
+//! The method table: each method's name, its parameter names (which give positional `params`
+//! their meaning and URI calls their arguments) and its handler.
+
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+
+use super::params::Params;
+use super::websocket::{self, Conn};
+use super::{abci, blocks, info, txs, Id, RpcError, Server};
+use crate::Node;
+
+/// A handler that reads the store or the app: run on the blocking pool.
+type Blocking = fn(&Node, &Params) -> Result<String, RpcError>;
+
+/// How a method runs.
+#[derive(Clone, Copy)]
+enum Handler {
+    Blocking(Blocking),
+    Health,
+    BroadcastAsync,
+    BroadcastSync,
+    BroadcastCommit,
+    /// `subscribe`, `unsubscribe`, `unsubscribe_all`: websocket only.
+    Subscription,
+}
+
+/// One RPC method.
+pub(crate) struct Method {
+    /// Its name.
+    pub(crate) name: &'static str,
+    /// Its parameters, in positional order.
+    pub(crate) args: &'static [&'static str],
+    /// Only callable over a websocket.
+    pub(crate) ws_only: bool,
+    handler: Handler,
+}
+
+const fn method(name: &'static str, args: &'static [&'static str], handler: Handler) -> Method {
+    Method {
+        name,
+        args,
+        ws_only: matches!(handler, Handler::Subscription),
+        handler,
+    }
+}
+
+static METHODS: &[Method] = &[
+    method("health", &[], Handler::Health),
+    method("status", &[], Handler::Blocking(info::status)),
+    method("genesis", &[], Handler::Blocking(info::genesis)),
+    method(
+        "genesis_chunked",
+        &["chunk"],
+        Handler::Blocking(info::genesis_chunked),
+    ),
+    method(
+        "validators",
+        &["height", "page", "per_page"],
+        Handler::Blocking(info::validators),
+    ),
+    method(
+        "consensus_params",
+        &["height"],
+        Handler::Blocking(info::consensus_params),
+    ),
+    method("abci_info", &[], Handler::Blocking(abci::info)),
+    method(
+        "abci_query",
+        &["path", "data", "height", "prove"],
+        Handler::Blocking(abci::query),
+    ),
+    method("block", &["height"], Handler::Blocking(blocks::block)),
+    method(
+        "block_by_hash",
+        &["hash"],
+        Handler::Blocking(blocks::block_by_hash),
+    ),
+    method(
+        "block_results",
+        &["height"],
+        Handler::Blocking(blocks::block_results),
+    ),
+    method(
+        "block_search",
+        &["query", "page", "per_page", "order_by"],
+        Handler::Blocking(blocks::search),
+    ),
+    method(
+        "blockchain",
+        &["minHeight", "maxHeight"],
+        Handler::Blocking(blocks::blockchain),
+    ),
+    method("header", &["height"], Handler::Blocking(blocks::header)),
+    method(
+        "header_by_hash",
+        &["hash"],
+        Handler::Blocking(blocks::header_by_hash),
+    ),
+    method("commit", &["height"], Handler::Blocking(blocks::commit)),
+    method("tx", &["hash", "prove"], Handler::Blocking(txs::tx)),
+    method(
+        "tx_search",
+        &["query", "prove", "page", "per_page", "order_by"],
+        Handler::Blocking(txs::search),
+    ),
+    method(
+        "unconfirmed_txs",
+        &["limit"],
+        Handler::Blocking(txs::unconfirmed),
+    ),
+    method(
+        "num_unconfirmed_txs",
+        &[],
+        Handler::Blocking(txs::num_unconfirmed),
+    ),
+    method("broadcast_tx_async", &["tx"], Handler::BroadcastAsync),
+    method("broadcast_tx_sync", &["tx"], Handler::BroadcastSync),
+    method("broadcast_tx_commit", &["tx"], Handler::BroadcastCommit),
+    method("subscribe", &["query"], Handler::Subscription),
+    method("unsubscribe", &["query"], Handler::Subscription),
+    method("unsubscribe_all", &[], Handler::Subscription),
+];
+
+/// The method called `name`.
+pub(crate) fn find(name: &str) -> Option<&'static Method> {
+    METHODS.iter().find(|m| m.name == name)
+}
+
+/// Runs `f` on the blocking pool (store reads and the app lock can take milliseconds).
+pub(crate) async fn blocking<T, F>(f: F) -> Result<T, RpcError>
+where
+    F: FnOnce() -> Result<T, RpcError> + Send + 'static,
+    T: Send + 'static,
+{
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| RpcError::internal(format!("the handler failed: {e}")))?
+}
+
+/// Calls a method found with [`find`]; `conn` is the websocket the call came on, if any.
+pub(crate) async fn call(
+    server: &Server,
+    conn: Option<&Conn>,
+    id: &Id,
+    spec: &Method,
+    params: Params,
+) -> Result<String, RpcError> {
+    let transport = if conn.is_some() { "websocket" } else { "http" };
+    tracing::debug!(method = spec.name, transport, ?params, "rpc request");
+    let node = server.node.clone();
+    match spec.handler {
+        Handler::Health => Ok("{}".into()),
+        Handler::Blocking(f) => blocking(move || f(&node, &params)).await,
+        Handler::BroadcastAsync => txs::broadcast(&node, &params, false).await,
+        Handler::BroadcastSync => txs::broadcast(&node, &params, true).await,
+        Handler::BroadcastCommit => {
+            txs::broadcast_commit(&node, &server.subscribers, &params).await
+        }
+        Handler::Subscription => match conn {
+            Some(conn) => websocket::call(conn, id, spec.name, &params).await,
+            None => Err(RpcError::method_not_found()),
+        },
+    }
+}
+
+/// What `GET /` shows: the methods and their arguments, as CometBFT lists them.
+pub(crate) fn list_page() -> Response {
+    let mut html = String::from("<html><body><br>Available endpoints:<br>");
+    for m in METHODS.iter().filter(|m| !m.ws_only) {
+        let args: Vec<String> = m.args.iter().map(|a| format!("{a}=_")).collect();
+        let link = if args.is_empty() {
+            format!("/{}", m.name)
+        } else {
+            format!("/{}?{}", m.name, args.join("&amp;"))
+        };
+        html.push_str(&format!("<a href=\"{link}\">{link}</a></br>"));
+    }
+    html.push_str("<br>Websocket (JSON-RPC): /websocket, with subscribe?query=_, unsubscribe?query=_, unsubscribe_all</body></html>");
+    ([(header::CONTENT_TYPE, "text/html")], html).into_response()
+}

@@ -1,0 +1,83 @@
+//! Paging and ordering shared by `tx_search`, `block_search` and `validators`, with CometBFT's
+//! defaults and messages.
+
+use std::ops::Range;
+
+use super::params::Params;
+use super::query::Query;
+use super::RpcError;
+
+const DEFAULT_PER_PAGE: usize = 30;
+const MAX_PER_PAGE: usize = 100;
+
+/// `per_page`: 30 when absent or below 1, at most 100.
+pub(crate) fn per_page(requested: Option<i64>) -> usize {
+    match requested {
+        Some(n) if n >= 1 => (n as usize).min(MAX_PER_PAGE),
+        _ => DEFAULT_PER_PAGE,
+    }
+}
+
+/// `page` (from 1), which must exist when `total` items are split into pages of `per_page`.
+pub(crate) fn page(
+    requested: Option<i64>,
+    per_page: usize,
+    total: usize,
+) -> Result<usize, RpcError> {
+    let Some(page) = requested else {
+        return Ok(1);
+    };
+    let pages = (total.max(1) - 1) / per_page + 1;
+    if page < 1 || page as usize > pages {
+        return Err(RpcError::internal(format!(
+            "page should be within [1, {pages}] range, given {page}"
+        )));
+    }
+    Ok(page as usize)
+}
+
+/// The positions of one page among `total` items.
+pub(crate) fn window(page: usize, per_page: usize, total: usize) -> Range<usize> {
+    let start = ((page - 1) * per_page).min(total);
+    start..(start + per_page).min(total)
+}
+
+/// `order_by`: true for `desc`; `default_desc` when empty.
+pub(crate) fn descending(p: &Params, default_desc: bool) -> Result<bool, RpcError> {
+    match p.string("order_by")?.as_deref() {
+        None | Some("") => Ok(default_desc),
+        Some("asc") => Ok(false),
+        Some("desc") => Ok(true),
+        Some(_) => Err(RpcError::internal(
+            "expected order_by to be either `asc` or `desc` or empty",
+        )),
+    }
+}
+
+/// The `query` parameter, parsed.
+pub(crate) fn query(p: &Params) -> Result<Query, RpcError> {
+    Query::parse(&p.string("query")?.unwrap_or_default()).map_err(RpcError::internal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paging_follows_cometbft() {
+        assert_eq!(per_page(None), 30);
+        assert_eq!(per_page(Some(0)), 30);
+        assert_eq!(per_page(Some(500)), 100);
+        assert_eq!(per_page(Some(7)), 7);
+        assert_eq!(page(None, 30, 0).unwrap(), 1);
+        assert_eq!(page(Some(1), 30, 0).unwrap(), 1);
+        assert_eq!(page(Some(3), 10, 25).unwrap(), 3);
+        assert_eq!(
+            page(Some(4), 10, 25).unwrap_err().data,
+            "page should be within [1, 3] range, given 4"
+        );
+        assert!(page(Some(0), 10, 25).is_err());
+        assert_eq!(window(3, 10, 25), 20..25);
+        assert_eq!(window(1, 30, 0), 0..0);
+    }
+}

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# A one-validator Agora chain in a directory of your choice: init, a funded `faucet` key,
+# genesis ceremony (gentx + collect-gentxs), then `agorad start`, in the background by default.
+# `make devnet` runs this with --foreground. Usage:
+#
+#   scripts/localnet.sh <dir> [--agorad PATH] [--chain-id ID] [--rpc-port N]
+#                             [--timeout-commit 1s] [--reset] [--foreground]
+#
+# Background mode writes <dir>/agorad.log and <dir>/agorad.pid and returns once the RPC
+# answers. The faucet's mnemonic is printed and saved in <dir>/faucet.mnemonic. Keys use the
+# `test` keyring backend (plain files): for local chains only.
+set -euo pipefail
+
+usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+[ $# -ge 1 ] || usage
+dir=$1; shift
+repo=$(cd "$(dirname "$0")/.." && pwd)
+agorad="${CARGO_TARGET_DIR:-$HOME/.cache/agora/target}/release/agorad"
+chain_id=agora-localnet-1
+rpc_port=26657
+timeout_commit=1s
+reset=false
+foreground=false
+while [ $# -gt 0 ]; do
+    case $1 in
+        --agorad) agorad=$2; shift 2 ;;
+        --chain-id) chain_id=$2; shift 2 ;;
+        --rpc-port) rpc_port=$2; shift 2 ;;
+        --timeout-commit) timeout_commit=$2; shift 2 ;;
+        --reset) reset=true; shift ;;
+        --foreground) foreground=true; shift ;;
+        *) echo "localnet: unknown option $1" >&2; usage ;;
+    esac
+done
+# Whether pid $1 still runs (a zombie has exited: it only waits to be reaped).
+running() {
+    kill -0 "$1" 2>/dev/null || return 1
+    [ -r "/proc/$1/stat" ] || return 0
+    case $(sed 's/.*) //' "/proc/$1/stat") in Z* | X*) return 1 ;; esac
+}
+[ -x "$agorad" ] || { echo "localnet: no agorad at $agorad (build it, or pass --agorad)" >&2; exit 1; }
+if [ -e "$dir/config" ]; then
+    if [ "$reset" = true ]; then
+        if [ -f "$dir/agorad.pid" ]; then
+            old=$(cat "$dir/agorad.pid")
+            if kill "$old" 2>/dev/null; then
+                # Wait for it to exit: it writes under data/ until it has.
+                for _ in $(seq 1 100); do running "$old" || break; sleep 0.1; done
+                if running "$old"; then kill -9 "$old" 2>/dev/null || true; sleep 0.2; fi
+            fi
+        fi
+        rm -rf "$dir"
+    else
+        echo "localnet: $dir already holds a node home; pass --reset to start over" >&2
+        exit 1
+    fi
+fi
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
+node="tcp://127.0.0.1:$rpc_port"
+a() { "$agorad" --home "$dir" --keyring-backend test --log_level warn "$@"; }
+
+a init localnet --chain-id "$chain_id" 2>/dev/null
+a keys add validator --output json >/dev/null
+faucet_json=$(a keys add faucet --output json)
+mnemonic=$(printf '%s' "$faucet_json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["mnemonic"])')
+faucet=$(a keys show faucet -a)
+printf '%s\n' "$mnemonic" >"$dir/faucet.mnemonic"
+chmod 600 "$dir/faucet.mnemonic"
+a genesis add-genesis-account faucet 1000000000000000uagr
+a genesis add-genesis-account validator 1000000000000uagr
+a genesis gentx validator 100000000uagr --chain-id "$chain_id" >/dev/null 2>&1
+a genesis collect-gentxs >/dev/null 2>&1
+python3 "$repo/scripts/genesis-overlay.py" "$dir/config/genesis.json" "$repo/genesis/devnet-overlay.json"
+a genesis validate >/dev/null
+
+# Node settings: block time and RPC address (config.toml), client defaults (client.toml).
+sed -i -e "s|^timeout_commit = .*|timeout_commit = \"$timeout_commit\"|" \
+       -e "s|^laddr = .*|laddr = \"$node\"|" "$dir/config/config.toml"
+sed -i -e "s|^keyring-backend = .*|keyring-backend = \"test\"|" \
+       -e "s|^node = .*|node = \"$node\"|" "$dir/config/client.toml"
+
+cat <<INFO
+Agora local chain $chain_id in $dir
+  RPC:      $node  (CometBFT JSON-RPC; websocket at ws://127.0.0.1:$rpc_port/websocket)
+  faucet:   $faucet  (1,000,000,000 AGR; key "faucet" in the test keyring)
+  mnemonic: $mnemonic
+
+Try:
+  $agorad --home $dir keys add alice
+  $agorad --home $dir tx bank send faucet \$($agorad --home $dir keys show alice -a) 1000000uagr --fees 5000uagr --gas auto -y
+  $agorad --home $dir query bank balances \$($agorad --home $dir keys show alice -a)
+INFO
+
+if [ "$foreground" = true ]; then
+    exec "$agorad" --home "$dir" start
+fi
+nohup "$agorad" --home "$dir" start >"$dir/agorad.log" 2>&1 &
+echo $! >"$dir/agorad.pid"
+for _ in $(seq 1 300); do
+    if "$agorad" --home "$dir" status >/dev/null 2>&1; then
+        echo "started: pid $(cat "$dir/agorad.pid"), log $dir/agorad.log"
+        exit 0
+    fi
+    kill -0 "$(cat "$dir/agorad.pid")" 2>/dev/null || { echo "localnet: agorad exited; see $dir/agorad.log" >&2; tail -20 "$dir/agorad.log" >&2; exit 1; }
+    sleep 0.2
+done
+echo "localnet: the RPC did not answer within 60 s; see $dir/agorad.log" >&2
+exit 1

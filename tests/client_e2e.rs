@@ -1,0 +1,304 @@
+//! The client against a running `agorad start`: status, sends with `--gas auto`, queries,
+//! the confirmation prompt, refused txs, and state that survives a kill and restart.
+
+#[path = "support/cli.rs"]
+mod cli;
+
+use std::time::{Duration, Instant};
+
+use cli::{text, Home, Node};
+use serde_json::Value;
+
+const CHAIN: &str = "agora-e2e";
+const BALANCE: u128 = 1_000_000_000;
+
+fn json(out: &str) -> Value {
+    serde_json::from_str(out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
+}
+
+/// Polls `query tx` until the tx is in a block.
+fn wait_for_tx(home: &Home, node: &Node, hash: &str) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let out = home.run(&["query", "tx", hash, "--node", &node.rpc, "-o", "json"]);
+        if out.status.success() {
+            return json(&text(&out.stdout));
+        }
+        assert!(
+            Instant::now() < deadline,
+            "tx {hash} never committed: {}",
+            text(&out.stderr)
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn balance(home: &Home, node: &Node, address: &str) -> u128 {
+    let out = home.ok(&[
+        "query", "bank", "balances", address, "--denom", "uagr", "--node", &node.rpc, "-o", "json",
+    ]);
+    json(&out)["amount"].as_str().unwrap().parse().unwrap()
+}
+
+/// `tx bank send` of `amount` uagr from `from` to `to`, confirmed with -y; returns the TxResponse.
+fn send(home: &Home, node: &Node, from: &str, to: &str, extra: &[&str]) -> Value {
+    let mut args = vec![
+        "tx", "bank", "send", from, to, "1000uagr", "-y", "--node", &node.rpc, "-o", "json",
+    ];
+    args.extend_from_slice(extra);
+    json(&home.ok(&args))
+}
+
+#[test]
+fn sends_queries_and_restarts_against_a_running_node() {
+    let home = Home::new();
+    let validator = home.validator(CHAIN, BALANCE);
+    // Fees are required: 0.01uagr per unit of gas.
+    let app_toml = home.path().join("config/app.toml");
+    let app = std::fs::read_to_string(&app_toml)
+        .unwrap()
+        .replace("0uagr", "0.01uagr");
+    std::fs::write(&app_toml, app).unwrap();
+    let bob = home.add_key("bob");
+    let mut node = Node::start(&home);
+
+    let status = json(&home.ok(&["status", "--node", &node.rpc, "-o", "json"]));
+    assert_eq!(status["node_info"]["network"], CHAIN);
+    assert_eq!(status["node_info"]["moniker"], "node0");
+    let text_status = home.ok(&["status", "--node", &node.rpc]);
+    assert!(
+        text_status.contains("latest_block_height:"),
+        "{text_status}"
+    );
+
+    // --gas auto simulates; --gas-prices turns the limit into the fee.
+    let sent = send(
+        &home,
+        &node,
+        "validator",
+        &bob,
+        &["--gas", "auto", "--gas-prices", "0.01uagr"],
+    );
+    assert_eq!(sent["code"], 0, "{sent}");
+    assert_eq!(sent["height"], "0");
+    let hash = sent["txhash"].as_str().unwrap().to_string();
+    let committed = wait_for_tx(&home, &node, &hash);
+    assert_eq!(committed["code"], 0, "{committed}");
+    assert_eq!(committed["txhash"], hash.as_str());
+    assert!(
+        committed["height"]
+            .as_str()
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+            >= 1
+    );
+    assert_eq!(committed["tx"]["@type"], "/cosmos.tx.v1beta1.Tx");
+    assert_eq!(
+        committed["tx"]["body"]["messages"][0]["to_address"],
+        bob.as_str()
+    );
+    assert!(committed["timestamp"].as_str().unwrap().ends_with('Z'));
+    let data = hex::decode(committed["data"].as_str().unwrap()).expect("data is hex");
+    assert!(
+        String::from_utf8_lossy(&data).contains("/cosmos.bank.v1beta1.MsgSendResponse"),
+        "data is the TxMsgData: {committed}"
+    );
+    let gas_wanted: u128 = committed["gas_wanted"].as_str().unwrap().parse().unwrap();
+    let gas_used: u128 = committed["gas_used"].as_str().unwrap().parse().unwrap();
+    assert!(
+        gas_used <= gas_wanted && gas_wanted <= gas_used + 100,
+        "auto gas {gas_wanted} vs used {gas_used}"
+    );
+    let fee: u128 = committed["tx"]["auth_info"]["fee"]["amount"][0]["amount"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(fee, gas_wanted.div_ceil(100));
+    assert!(committed["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["type"] == "transfer"));
+
+    assert_eq!(balance(&home, &node, &bob), 1000);
+    assert_eq!(balance(&home, &node, &validator), BALANCE - 1000 - fee);
+    let balances = json(&home.ok(&[
+        "query", "bank", "balances", &bob, "--node", &node.rpc, "-o", "json",
+    ]));
+    assert_eq!(balances["balances"][0]["amount"], "1000");
+    assert_eq!(balances["pagination"]["total"], "1");
+    let supply = json(&home.ok(&["query", "bank", "total", "--node", &node.rpc, "-o", "json"]));
+    assert_eq!(supply["supply"][0]["amount"], BALANCE.to_string());
+    let account = json(&home.ok(&[
+        "query", "auth", "account", &validator, "--node", &node.rpc, "-o", "json",
+    ]));
+    assert_eq!(
+        account["account"]["@type"],
+        "/cosmos.auth.v1beta1.BaseAccount"
+    );
+    assert_eq!(account["account"]["sequence"], "1");
+    let text_tx = home.ok(&["query", "tx", &hash, "--node", &node.rpc]);
+    assert!(text_tx.contains(&format!("txhash: {hash}")), "{text_tx}");
+    let block = json(&home.ok(&[
+        "query",
+        "block",
+        committed["height"].as_str().unwrap(),
+        "--node",
+        &node.rpc,
+        "-o",
+        "json",
+    ]));
+    assert_eq!(block["block"]["header"]["chain_id"], CHAIN);
+
+    // Refused by CheckTx: exit 1 with code, codespace and the node's log; nothing changes.
+    let before = balance(&home, &node, &validator);
+    let out = home.run(&[
+        "tx",
+        "bank",
+        "send",
+        "validator",
+        &bob,
+        "5uagr",
+        "-y",
+        "--fees",
+        "10uagr",
+        "--node",
+        &node.rpc,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("code 13 (codespace sdk)")
+            && err.contains("insufficient fees; got: 10uagr required: 2000uagr"),
+        "{err}"
+    );
+    assert!(
+        text(&out.stdout).contains("code: 13"),
+        "the TxResponse is printed: {}",
+        text(&out.stdout)
+    );
+    let err = home.fails(&[
+        "tx",
+        "bank",
+        "send",
+        "validator",
+        &bob,
+        "5uagr",
+        "-y",
+        "--chain-id",
+        "other",
+        "--node",
+        &node.rpc,
+    ]);
+    assert!(
+        err.contains("does not match the node's chain id \"agora-e2e\""),
+        "{err}"
+    );
+    home.add_key("carol");
+    let err = home.fails(&[
+        "tx", "bank", "send", "carol", &bob, "5uagr", "-y", "--node", &node.rpc,
+    ]);
+    assert!(
+        err.contains("not found: has it received funds yet?"),
+        "{err}"
+    );
+    let unknown = home.ok(&["keys", "show", "carol", "-a"]);
+    let err = home.fails(&[
+        "query",
+        "auth",
+        "account",
+        unknown.trim(),
+        "--node",
+        &node.rpc,
+    ]);
+    assert!(
+        err.contains("not found: has it received funds yet?"),
+        "{err}"
+    );
+
+    // Without -y the tx is shown and a "y" on stdin is needed.
+    let args = [
+        "tx",
+        "bank",
+        "send",
+        "validator",
+        &bob,
+        "5uagr",
+        "--fees",
+        "2000uagr",
+        "--node",
+        &node.rpc,
+        "-o",
+        "json",
+    ];
+    let declined = home.run_with_input(&args, "n\n");
+    assert!(declined.status.success());
+    assert!(
+        text(&declined.stderr).contains("canceled transaction"),
+        "{}",
+        text(&declined.stderr)
+    );
+    assert!(text(&declined.stderr).contains("/cosmos.bank.v1beta1.MsgSend"));
+    let no_answer = home.run_with_input(&args, "");
+    assert_eq!(no_answer.status.code(), Some(1));
+    assert_eq!(balance(&home, &node, &validator), before);
+    let accepted = home.run_with_input(&args, "y\n");
+    assert!(accepted.status.success(), "{}", text(&accepted.stderr));
+    let accepted_hash = json(&text(&accepted.stdout))["txhash"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    wait_for_tx(&home, &node, &accepted_hash);
+
+    // Generate, sign online (account number and sequence from the node), broadcast async.
+    let unsigned = home.ok(&[
+        "tx",
+        "bank",
+        "send",
+        "validator",
+        &bob,
+        "7uagr",
+        "--generate-only",
+        "--fees",
+        "2000uagr",
+    ]);
+    let file = home.path().join("unsigned.json");
+    std::fs::write(&file, unsigned).unwrap();
+    let signed = home.ok(&[
+        "tx",
+        "sign",
+        file.to_str().unwrap(),
+        "--from",
+        "validator",
+        "--node",
+        &node.rpc,
+    ]);
+    let signed_file = home.path().join("signed.json");
+    std::fs::write(&signed_file, signed).unwrap();
+    let async_sent = json(&home.ok(&[
+        "tx",
+        "broadcast",
+        signed_file.to_str().unwrap(),
+        "-b",
+        "async",
+        "--node",
+        &node.rpc,
+        "-o",
+        "json",
+    ]));
+    wait_for_tx(&home, &node, async_sent["txhash"].as_str().unwrap());
+    assert_eq!(balance(&home, &node, &bob), 1000 + 5 + 7);
+
+    // Kill the node, start it again: balances and height survive.
+    let height = node.wait_for_height(&home, 1);
+    let bob_before = balance(&home, &node, &bob);
+    node.kill();
+    let mut node = Node::start(&home);
+    assert!(node.wait_for_height(&home, height) >= height);
+    assert_eq!(balance(&home, &node, &bob), bob_before);
+    let sent = send(&home, &node, "validator", &bob, &["--fees", "2000uagr"]);
+    wait_for_tx(&home, &node, sent["txhash"].as_str().unwrap());
+    assert_eq!(balance(&home, &node, &bob), bob_before + 1000);
+}

@@ -1,0 +1,193 @@
+//! `scripts/localnet.sh` with the test build of `agorad`: what it prints (the faucet's
+//! address and a mnemonic that recovers it), a home whose client.toml points the CLI at the
+//! node, refusing to overwrite an existing home, and `--reset` starting a fresh chain.
+
+#[path = "support/localnet.rs"]
+mod localnet;
+
+use std::time::{Duration, Instant};
+
+use localnet::{agorad, alive, run_script, text, Localnet};
+use serde_json::Value;
+
+const CHAIN: &str = "agora-localnet-1";
+
+/// `status -o json` with no `--node` flag: client.toml must name the node.
+fn status(net: &Localnet) -> Value {
+    net.json(&["status", "-o", "json"])
+}
+
+/// The hash of block 1, as `agorad query block 1` reports it.
+fn block_one_hash(net: &Localnet) -> String {
+    let block = net.json(&["query", "block", "1", "-o", "json"]);
+    block["block_id"]["hash"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no block_id.hash in {block}"))
+        .to_string()
+}
+
+/// Waits (up to 30 s) until `pid` has ended.
+fn wait_gone(pid: u32) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while alive(pid) {
+        if Instant::now() > deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    true
+}
+
+#[test]
+fn localnet_starts_refuses_to_overwrite_and_resets() {
+    let mut net = Localnet::start("200ms");
+    let pid = net.pid();
+    assert!(alive(pid), "the recorded pid {pid} is not running");
+
+    // What it printed.
+    assert!(
+        net.stdout
+            .contains(&format!("RPC:      tcp://127.0.0.1:{}", net.port)),
+        "{}",
+        net.stdout
+    );
+    assert!(
+        net.stdout.contains(&format!("started: pid {pid}")),
+        "{}",
+        net.stdout
+    );
+    assert!(net.faucet.starts_with("agora1"), "{}", net.stdout);
+    assert_eq!(
+        net.mnemonic.split_whitespace().count(),
+        24,
+        "{}",
+        net.stdout
+    );
+    let saved = std::fs::read_to_string(net.home.join("faucet.mnemonic")).unwrap();
+    assert_eq!(saved.trim(), net.mnemonic);
+    let shown = net.ok(&["keys", "show", "faucet", "-a", "--keyring-backend", "test"]);
+    assert_eq!(shown.trim(), net.faucet);
+
+    // The mnemonic file recovers the same address (in another keyring: this one already
+    // holds that address under the name faucet, and refuses it twice).
+    let other = tempfile::tempdir().unwrap();
+    let recovered = agorad(
+        other.path(),
+        &["keys", "add", "x", "--recover", "--keyring-backend", "test"],
+        &saved,
+    );
+    assert!(
+        recovered.status.success(),
+        "keys add --recover: {}{}",
+        text(&recovered.stdout),
+        text(&recovered.stderr)
+    );
+    let x = agorad(
+        other.path(),
+        &["keys", "show", "x", "-a", "--keyring-backend", "test"],
+        "",
+    );
+    assert_eq!(text(&x.stdout).trim(), net.faucet, "{}", text(&x.stderr));
+    let duplicate = net.agorad_with_input(
+        &["keys", "add", "x", "--recover", "--keyring-backend", "test"],
+        &saved,
+    );
+    assert!(
+        text(&duplicate.stderr).contains(&format!("key faucet already has address {}", net.faucet)),
+        "{}",
+        text(&duplicate.stderr)
+    );
+
+    // client.toml names the node and the keyring: no --node or --keyring-backend needed.
+    net.wait_for_height(2);
+    let first = status(&net);
+    assert_eq!(first["node_info"]["network"], CHAIN, "{first}");
+    let faucet_balance = net.json(&[
+        "query",
+        "bank",
+        "balances",
+        &net.faucet,
+        "--denom",
+        "uagr",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(
+        faucet_balance["amount"], "1000000000000000",
+        "{faucet_balance}"
+    );
+    assert_eq!(net.ok(&["keys", "show", "faucet", "-a"]).trim(), net.faucet);
+    let old_validator = first["validator_info"]["address"].clone();
+    let old_block_one = block_one_hash(&net);
+
+    // Running it again over the same home is refused and changes nothing.
+    let again = run_script(&net.home, net.port, "200ms", &[]);
+    assert_eq!(again.status.code(), Some(1), "{}", text(&again.stdout));
+    assert!(
+        text(&again.stderr).contains("already holds a node home; pass --reset"),
+        "{}",
+        text(&again.stderr)
+    );
+    assert!(alive(pid), "the refused run stopped the node");
+    assert_eq!(net.pid(), pid);
+    assert_eq!(
+        std::fs::read_to_string(net.home.join("faucet.mnemonic")).unwrap(),
+        saved
+    );
+    assert_eq!(block_one_hash(&net), old_block_one);
+
+    // --reset stops the old node and starts a new chain with new keys.
+    let reset = run_script(&net.home, net.port, "200ms", &["--reset"]);
+    assert!(
+        reset.status.success(),
+        "localnet.sh --reset failed:\n{}{}",
+        text(&reset.stdout),
+        text(&reset.stderr)
+    );
+    assert!(wait_gone(pid), "--reset left the old node {pid} running");
+    net.took_output(&text(&reset.stdout));
+    let new_pid = net.pid();
+    assert_ne!(new_pid, pid);
+    assert!(alive(new_pid), "the new node is not running");
+    assert_ne!(
+        net.faucet,
+        text(&x.stdout).trim(),
+        "--reset kept the old faucet key"
+    );
+    assert_eq!(
+        std::fs::read_to_string(net.home.join("faucet.mnemonic"))
+            .unwrap()
+            .trim(),
+        net.mnemonic
+    );
+    assert_eq!(net.ok(&["keys", "show", "faucet", "-a"]).trim(), net.faucet);
+    let keys = net.ok(&["keys", "list", "-n"]);
+    let mut names: Vec<&str> = keys.lines().collect();
+    names.sort_unstable();
+    assert_eq!(names, ["faucet", "validator"], "the old keyring survived");
+    net.wait_for_height(2);
+    let fresh = status(&net);
+    assert_eq!(fresh["node_info"]["network"], CHAIN, "{fresh}");
+    assert_ne!(
+        fresh["validator_info"]["address"], old_validator,
+        "the RPC still answers with the old chain's validator: {fresh}"
+    );
+    assert_ne!(block_one_hash(&net), old_block_one);
+    let balance = net.json(&[
+        "query",
+        "bank",
+        "balances",
+        &net.faucet,
+        "--denom",
+        "uagr",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(balance["amount"], "1000000000000000", "{balance}");
+
+    // Killing by the recorded pid stops the chain.
+    net.kill();
+    assert!(!alive(new_pid));
+    let down = net.agorad_with_input(&["status"], "");
+    assert!(!down.status.success(), "status answered after the kill");
+}
