@@ -55,7 +55,7 @@ fn train_then_verify_from_a_directory_and_over_http() {
     let att_s = att.to_str().unwrap();
     let blobs = out.join("blobs");
     let seed = "11".repeat(32);
-    run(
+    run_as(
         &[
             "verify",
             "--attestation",

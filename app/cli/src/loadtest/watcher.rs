@@ -1,5 +1,6 @@
-//! Watching committed blocks: poll `status` and, at each new height, read `block` and
-//! `block_results` and match the block's txs against those sent.
+//! Watching committed blocks: ask for `block_results` at the next height until the node has
+//! it (a refused height costs the node next to nothing, unlike `status`, which reads the
+//! latest block), then read `block` and match its txs against those sent.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -12,7 +13,7 @@ use tendermint_rpc::Client as _;
 use super::tracker::Tracker;
 use crate::client::rpc::Rpc;
 
-/// How often the node's height is polled; inclusion is seen this much late at most.
+/// How often the next height is asked for; inclusion is seen this much late at most.
 const POLL: Duration = Duration::from_millis(20);
 /// How long the node may stay unreachable before the run is abandoned.
 const GIVE_UP: Duration = Duration::from_secs(10);
@@ -47,8 +48,15 @@ impl Watch<'_> {
         let mut blocks = Vec::new();
         let mut failing_since: Option<Instant> = None;
         while !self.stop.load(Ordering::SeqCst) {
-            match self.catch_up(&rpc, &mut blocks) {
-                Ok(()) => failing_since = None,
+            let height = self.height.load(Ordering::SeqCst) + 1;
+            match self.read(&rpc, height) {
+                Ok(Some(block)) => {
+                    blocks.push(block);
+                    self.height.store(height, Ordering::SeqCst);
+                    failing_since = None;
+                    continue;
+                }
+                Ok(None) => failing_since = None,
                 Err(e) => {
                     let since = *failing_since.get_or_insert_with(Instant::now);
                     if since.elapsed() > GIVE_UP {
@@ -61,29 +69,16 @@ impl Watch<'_> {
         Ok(blocks)
     }
 
-    /// Reads every block committed since the last one seen.
-    fn catch_up(&self, rpc: &Rpc, blocks: &mut Vec<BlockSeen>) -> Result<()> {
-        let latest = rpc
-            .call(|c| c.status())?
-            .sync_info
-            .latest_block_height
-            .value();
-        let seen_at = Instant::now();
-        while self.height.load(Ordering::SeqCst) < latest {
-            let height = self.height.load(Ordering::SeqCst) + 1;
-            blocks.push(self.read(rpc, height, seen_at)?);
-            self.height.store(height, Ordering::SeqCst);
-        }
-        Ok(())
-    }
-
-    fn read(&self, rpc: &Rpc, height: u64, seen_at: Instant) -> Result<BlockSeen> {
+    /// The block at `height`, matched against the txs sent; `None` if not committed yet.
+    fn read(&self, rpc: &Rpc, height: u64) -> Result<Option<BlockSeen>> {
         let h = Height::try_from(height).map_err(|e| anyhow!("height {height}: {e}"))?;
+        let results = match rpc.call(|c| c.block_results(h)) {
+            Ok(results) => results.txs_results.unwrap_or_default(),
+            Err(e) if e.to_string().contains("must be less than or equal to") => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let seen_at = Instant::now();
         let block = rpc.call(|c| c.block(h))?.block;
-        let results = rpc
-            .call(|c| c.block_results(h))?
-            .txs_results
-            .unwrap_or_default();
         let mut ours = 0;
         for (i, tx) in block.data.iter().enumerate() {
             let ok = results.get(i).is_some_and(|r| r.code.is_ok());
@@ -94,10 +89,10 @@ impl Watch<'_> {
                 ours += 1;
             }
         }
-        Ok(BlockSeen {
+        Ok(Some(BlockSeen {
             seen_at,
             txs: block.data.len(),
             ours,
-        })
+        }))
     }
 }
