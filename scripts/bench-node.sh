@@ -177,4 +177,12 @@ while h=$(height "$work/b"); [ "$h" -lt "$blocks" ]; do
     fi
 done
 echo "data dir: $(du -sh "$work/b/data" | cut -f1)"
-echo "txs sent: $(python3 -c 'import json,sys; print(sum(json.loads(l)["committed"] for l in open(sys.argv[1])))' "$work/b.json") committed"
+for db in "$work"/b/data/*.db; do
+    # Unflushed writes live in both the memtables (RSS) and the write-ahead log.
+    wal=$(cat "$db"/*.log 2>/dev/null | wc -c)
+    flushes=$(cat "$db"/LOG* 2>/dev/null | grep -c '"flush_finished"' || true)
+    echo "$(basename "$db"): write-ahead log $((wal / 1048576)) MiB, memtable flushes $flushes"
+done
+if [ -f "$work/b.json" ]; then
+    echo "load: $(python3 -c 'import json,sys; print(sum(json.loads(l)["committed"] for l in open(sys.argv[1])))' "$work/b.json") txs committed"
+fi
