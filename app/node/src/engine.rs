@@ -45,7 +45,7 @@ pub fn handshake(node: &Node) -> Result<()> {
             .blocks
             .block(height)?
             .ok_or_else(|| anyhow!("block {height} is missing from the block store"))?;
-        execute(node, &block)?;
+        execute(node, &block, block_id(&block))?;
     }
     tracing::info!(height = stored, app_hash = %hex::encode_upper(node.app().store().app_hash()), "handshake complete");
     Ok(())
@@ -171,13 +171,13 @@ pub fn produce_block(node: &Node) -> Result<u64> {
         signatures: vec![signature],
     };
     node.blocks.save_block(&block, &commit)?;
-    execute(node, &block)?;
+    execute(node, &block, id)?;
     Ok(height)
 }
 
-/// Runs a stored block through the app (FinalizeBlock, store results, Commit), updates the
-/// mempool and publishes the block's events.
-fn execute(node: &Node, block: &Block) -> Result<()> {
+/// Runs a stored block (with its id) through the app (FinalizeBlock, store results, Commit),
+/// updates the mempool and publishes the block's events.
+fn execute(node: &Node, block: &Block, id: block::Id) -> Result<()> {
     let height = block.header.height.value();
     let started = Instant::now();
     let decided_last_commit = block.last_commit.as_ref().map(|_| CommitInfo {
@@ -234,7 +234,7 @@ fn execute(node: &Node, block: &Block) -> Result<()> {
         took_ms = started.elapsed().as_millis() as u64,
         "committed block"
     );
-    publish(node, block, results);
+    publish(node, block, id, results);
     Ok(())
 }
 
@@ -262,7 +262,7 @@ fn update_mempool(node: &Node, app: &mut agora_app::App, committed: &[Vec<u8>]) 
     mempool.len()
 }
 
-fn publish(node: &Node, block: &Block, results: ResponseFinalizeBlock) {
+fn publish(node: &Node, block: &Block, id: block::Id, results: ResponseFinalizeBlock) {
     let height = block.header.height.value();
     let records: Vec<TxRecord> = block
         .data
@@ -279,7 +279,7 @@ fn publish(node: &Node, block: &Block, results: ResponseFinalizeBlock) {
         .collect();
     node.events.publish(NodeEvent::NewBlock {
         block: Arc::new(block.clone()),
-        block_id: block_id(block),
+        block_id: id,
         result: Arc::new(results),
     });
     for record in records {
