@@ -15,7 +15,7 @@ usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 [ $# -ge 1 ] || usage
 dir=$1; shift
 repo=$(cd "$(dirname "$0")/.." && pwd)
-agorad="${CARGO_TARGET_DIR:-$HOME/.cache/agora/target}/release/agorad"
+agorad="${CARGO_TARGET_DIR:-$HOME/.cache/agora/target}/debug/agorad"
 chain_id=agora-localnet-1
 rpc_port=26657
 timeout_commit=1s
