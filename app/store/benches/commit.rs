@@ -44,7 +44,7 @@ fn block(height: u64) -> Vec<(Vec<u8>, Option<Vec<u8>>)> {
 
 fn prepared(keep_recent: u64) -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path(), StoreOptions { keep_recent }).unwrap();
+    let mut store = Store::open(dir.path(), StoreOptions::keeping(keep_recent)).unwrap();
     let chunk = 50_000;
     for start in (0..EXISTING_KEYS / 2).step_by(chunk as usize) {
         let writes = (start..start + chunk).flat_map(|i| {

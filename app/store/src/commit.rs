@@ -56,7 +56,7 @@ impl Store {
         Ok(app_hash)
     }
 
-    /// Computes height `height` (which must be `height() + 1`) from the block's net writes over
+    /// Computes height `height` (which must be `height() + 1`, or any height on an empty store) from the block's net writes over
     /// flat keys (`None` = delete), without making anything durable.
     ///
     /// The writes' order does not matter; a key given twice is an error, as is a key outside the
@@ -68,7 +68,7 @@ impl Store {
         writes: impl IntoIterator<Item = (Vec<u8>, Option<Vec<u8>>)>,
     ) -> Result<Staged> {
         ensure!(
-            height == self.height + 1,
+            self.is_next_height(height),
             "cannot commit height {height}: the last committed height is {}",
             self.height
         );
@@ -156,7 +156,7 @@ impl Store {
             started,
         } = staged;
         ensure!(
-            height == self.height + 1,
+            self.is_next_height(height),
             "cannot apply height {height}: it was staged against another state (last committed height {})",
             self.height
         );
@@ -179,6 +179,16 @@ impl Store {
             "committed height"
         );
         Ok(())
+    }
+
+    /// Whether `height` may be committed next: `height() + 1`, or any height on an empty store
+    /// (a chain whose genesis `initial_height` is above 1 commits that height first).
+    fn is_next_height(&self, height: u64) -> bool {
+        if self.height == 0 {
+            height >= 1
+        } else {
+            height == self.height + 1
+        }
     }
 
     /// The earliest retained height once `height` is committed.

@@ -21,6 +21,8 @@
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
+
+use crate::store::StoreOptions;
 use jmt::storage::NodeKey;
 use jmt::KeyHash;
 use rocksdb::{
@@ -49,9 +51,6 @@ const ALL_CFS: [&str; 6] = [
     CF_META,
 ];
 
-/// Shared block cache for all column families.
-const BLOCK_CACHE_BYTES: usize = 256 << 20;
-
 /// The tree id of the root tree (module names are never empty, so no substore id is `[0]`).
 pub(crate) const ROOT_TREE: &[u8] = &[0];
 
@@ -79,12 +78,15 @@ pub(crate) struct Db {
 }
 
 impl Db {
-    /// Opens (creating if missing) the database and all column families in `dir`.
-    pub(crate) fn open(dir: &Path) -> Result<Db> {
-        let cache = Cache::new_lru_cache(BLOCK_CACHE_BYTES);
+    /// Opens (creating if missing) the database and all column families in `dir`, within the
+    /// memory bounds of `opts`: one block cache, and one memtable budget across column families
+    /// (each family's memtable is a quarter of it, so a busy family flushes early).
+    pub(crate) fn open(dir: &Path, opts: &StoreOptions) -> Result<Db> {
+        let cache = Cache::new_lru_cache(opts.cache_bytes);
         let mut db_opts = Options::default();
         db_opts.create_if_missing(true);
         db_opts.create_missing_column_families(true);
+        db_opts.set_db_write_buffer_size(opts.write_buffer_bytes);
         db_opts.set_max_background_jobs(2);
         db_opts.set_bytes_per_sync(1 << 20);
         let cfs = ALL_CFS.iter().map(|name| {
@@ -94,6 +96,7 @@ impl Db {
             table.set_cache_index_and_filter_blocks(true);
             table.set_pin_l0_filter_and_index_blocks_in_cache(true);
             let mut cf_opts = Options::default();
+            cf_opts.set_write_buffer_size((opts.write_buffer_bytes / 4).max(1 << 20));
             cf_opts.set_block_based_table_factory(&table);
             cf_opts.set_compression_type(DBCompressionType::Lz4);
             ColumnFamilyDescriptor::new(*name, cf_opts)

@@ -11,7 +11,9 @@
 //!   tree's root hash ([`EMPTY_ROOT`] when there is no state);
 //! - versions nodes and values by height, so every retained height answers [`Store::get_at`] and
 //!   [`Store::prove_at`], whose two ICS-23 proofs [`verify_proof`] checks;
-//! - prunes heights older than [`StoreOptions::keep_recent`].
+//! - prunes heights older than [`StoreOptions::keep_recent`];
+//! - hands out [`Snapshot`]s of the last committed height, which queries read from any thread
+//!   while the next height is executed and committed.
 //!
 //! A tree is written only at heights where it changes; how reads and writes find the right root
 //! is described in the `tree` module, the on-disk layout in the `db` module.
@@ -20,12 +22,16 @@ mod commit;
 mod db;
 mod proof;
 mod prune;
+mod snapshot;
 mod store;
 mod tree;
 mod view;
 
 pub use commit::Staged;
 pub use proof::{verify_proof, Proven};
-pub use store::{HeightError, Store, StoreOptions};
+pub use snapshot::Snapshot;
+pub use store::{
+    HeightError, Store, StoreOptions, DEFAULT_CACHE_BYTES, DEFAULT_WRITE_BUFFER_BYTES,
+};
 pub use tree::EMPTY_ROOT;
 pub use view::LatestView;

@@ -4,7 +4,7 @@
 use anyhow::{bail, ensure, Context, Result};
 use ics23::{verify_membership, verify_non_membership, CommitmentProof, HostFunctionsManager};
 
-use crate::db;
+use crate::db::{self, Db};
 use crate::store::{substore_tree, Store};
 use crate::tree::{TreeStore, EMPTY_ROOT};
 
@@ -32,35 +32,40 @@ impl Store {
     /// Fails if the whole state is empty at `height` (no tree to prove against).
     pub fn prove_at(&self, module: &str, key: &[u8], height: u64) -> Result<Proven> {
         self.check_retained(height)?;
-        let tree = substore_tree(module)?;
-        if self.app_hash_at(height)? == EMPTY_ROOT {
-            bail!("there is no state at height {height}, so there is nothing to prove against");
-        }
-        let (root_value, root_proof) = TreeStore::new(&self.db, db::ROOT_TREE)
-            .prove(module.as_bytes(), height)
-            .with_context(|| format!("proving module {module} in the root tree at {height}"))?;
-        let Some(root) = root_value else {
-            return Ok(Proven {
-                value: None,
-                substore_proof: CommitmentProof::default(),
-                root_proof,
-                substore_root: EMPTY_ROOT,
-            });
-        };
-        let substore_root: [u8; 32] = root
-            .as_slice()
-            .try_into()
-            .context("corrupt substore root in the root tree")?;
-        let (value, substore_proof) = TreeStore::new(&self.db, &tree)
-            .prove(key, height)
-            .with_context(|| format!("proving a key of module {module} at height {height}"))?;
-        Ok(Proven {
-            value,
-            substore_proof,
-            root_proof,
-            substore_root,
-        })
+        prove(&self.db, module, key, height)
     }
+}
+
+/// Proves (`module`, `key`) at `height`, which the caller checked is retained.
+pub(crate) fn prove(db: &Db, module: &str, key: &[u8], height: u64) -> Result<Proven> {
+    let tree = substore_tree(module)?;
+    if TreeStore::new(db, db::ROOT_TREE).root_hash_at(height)? == EMPTY_ROOT {
+        bail!("there is no state at height {height}, so there is nothing to prove against");
+    }
+    let (root_value, root_proof) = TreeStore::new(db, db::ROOT_TREE)
+        .prove(module.as_bytes(), height)
+        .with_context(|| format!("proving module {module} in the root tree at {height}"))?;
+    let Some(root) = root_value else {
+        return Ok(Proven {
+            value: None,
+            substore_proof: CommitmentProof::default(),
+            root_proof,
+            substore_root: EMPTY_ROOT,
+        });
+    };
+    let substore_root: [u8; 32] = root
+        .as_slice()
+        .try_into()
+        .context("corrupt substore root in the root tree")?;
+    let (value, substore_proof) = TreeStore::new(db, &tree)
+        .prove(key, height)
+        .with_context(|| format!("proving a key of module {module} at height {height}"))?;
+    Ok(Proven {
+        value,
+        substore_proof,
+        root_proof,
+        substore_root,
+    })
 }
 
 /// Verifies a [`Proven`] for (`module`, `key`) against `app_hash`: both levels, membership or

@@ -1,6 +1,7 @@
 //! The store handle: opening, metadata and historical reads.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::{ensure, Context, Result};
 
@@ -8,11 +9,40 @@ use crate::db::{self, Db};
 use crate::tree::{TreeStore, EMPTY_ROOT};
 
 /// How the store is run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StoreOptions {
     /// Number of most recent heights whose state stays readable and provable; 0 keeps every
     /// height. After committing height `h`, heights below `h + 1 - keep_recent` are pruned.
     pub keep_recent: u64,
+    /// Bytes of RocksDB's block cache, shared by every column family.
+    pub cache_bytes: usize,
+    /// Bytes all column families' memtables may hold together before RocksDB flushes them.
+    pub write_buffer_bytes: usize,
+}
+
+/// Default block cache: 128 MiB.
+pub const DEFAULT_CACHE_BYTES: usize = 128 << 20;
+/// Default memtable budget across column families: 64 MiB.
+pub const DEFAULT_WRITE_BUFFER_BYTES: usize = 64 << 20;
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        Self {
+            keep_recent: 0,
+            cache_bytes: DEFAULT_CACHE_BYTES,
+            write_buffer_bytes: DEFAULT_WRITE_BUFFER_BYTES,
+        }
+    }
+}
+
+impl StoreOptions {
+    /// Default options keeping the last `keep_recent` heights (0 = all).
+    pub fn keeping(keep_recent: u64) -> Self {
+        Self {
+            keep_recent,
+            ..Self::default()
+        }
+    }
 }
 
 /// Why a height cannot be read.
@@ -44,7 +74,7 @@ pub enum HeightError {
 /// Agora's committed state: the latest value of every flat key, plus a two-level Jellyfish
 /// Merkle commitment (one tree per module, a root tree over the module roots) versioned by height.
 pub struct Store {
-    pub(crate) db: Db,
+    pub(crate) db: Arc<Db>,
     pub(crate) opts: StoreOptions,
     pub(crate) height: u64,
     pub(crate) app_hash: [u8; 32],
@@ -68,7 +98,7 @@ impl Store {
     ///
     /// Fails if the recorded app hash does not match the root tree, i.e. the database is corrupt.
     pub fn open(dir: &Path, opts: StoreOptions) -> Result<Store> {
-        let db = Db::open(dir)?;
+        let db = Arc::new(Db::open(dir, &opts)?);
         let height = db.meta_u64(db::META_HEIGHT)?.unwrap_or(0);
         let earliest = db.meta_u64(db::META_EARLIEST)?.unwrap_or(0);
         let app_hash = match db.db.get_cf(db.meta(), db::META_APP_HASH)? {
@@ -116,22 +146,7 @@ impl Store {
 
     /// Errors with a [`HeightError`] unless `height` is committed and retained.
     pub(crate) fn check_retained(&self, height: u64) -> Result<()> {
-        if height > self.height {
-            return Err(HeightError::Future {
-                height,
-                latest: self.height,
-            }
-            .into());
-        }
-        if height < self.earliest {
-            return Err(HeightError::Pruned {
-                height,
-                earliest: self.earliest,
-                keep_recent: self.opts.keep_recent,
-            }
-            .into());
-        }
-        Ok(())
+        check_retained(height, self.height, self.earliest, self.opts.keep_recent)
     }
 
     /// App hash at a retained past height.
@@ -154,4 +169,25 @@ impl Store {
     pub fn entry_counts(&self) -> Result<Vec<(&'static str, u64)>> {
         Ok(self.db.entry_counts()?.to_vec())
     }
+}
+
+/// Errors with a [`HeightError`] unless `height` lies in `earliest..=latest`.
+pub(crate) fn check_retained(
+    height: u64,
+    latest: u64,
+    earliest: u64,
+    keep_recent: u64,
+) -> Result<()> {
+    if height > latest {
+        return Err(HeightError::Future { height, latest }.into());
+    }
+    if height < earliest {
+        return Err(HeightError::Pruned {
+            height,
+            earliest,
+            keep_recent,
+        }
+        .into());
+    }
+    Ok(())
 }

@@ -1,7 +1,7 @@
 //! The read-only view of the latest committed state over flat keys.
 
 use cosmwasm_std::{Order, Record, Storage};
-use rocksdb::{IteratorMode, ReadOptions};
+use rocksdb::IteratorMode;
 
 use crate::db::Db;
 use crate::store::Store;
@@ -42,13 +42,7 @@ impl Storage for LatestView<'_> {
                 return Box::new(std::iter::empty());
             }
         }
-        let mut bounds = ReadOptions::default();
-        if let Some(start) = start {
-            bounds.set_iterate_lower_bound(start.to_vec());
-        }
-        if let Some(end) = end {
-            bounds.set_iterate_upper_bound(end.to_vec());
-        }
+        let bounds = crate::snapshot::bounded(start, end);
         let mode = match order {
             Order::Ascending => IteratorMode::Start,
             Order::Descending => IteratorMode::End,

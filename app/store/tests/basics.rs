@@ -206,7 +206,7 @@ fn reopen_gives_the_same_height_hash_and_values() {
 fn rejects_bad_heights_and_bad_writes() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = open(dir.path(), 0);
-    let err = store.commit(2, vec![set("bank", b"a", b"1")]).unwrap_err();
+    let err = store.commit(0, vec![set("bank", b"a", b"1")]).unwrap_err();
     assert!(
         err.to_string().contains("last committed height is 0"),
         "{err}"
@@ -241,4 +241,63 @@ fn rejects_bad_heights_and_bad_writes() {
 fn the_store_can_be_shared_between_threads() {
     fn shareable<T: Send + Sync>() {}
     shareable::<agora_store::Store>();
+}
+
+/// A chain whose genesis `initial_height` is above 1 commits that height first, then goes on
+/// one height at a time; heights below the first read as empty state.
+#[test]
+fn the_first_commit_may_be_at_any_height() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(dir.path(), 0);
+    store.commit(7, vec![set("bank", b"a", b"1")]).unwrap();
+    assert_eq!(store.height(), 7);
+    let err = store.commit(9, vec![set("bank", b"a", b"2")]).unwrap_err();
+    assert!(
+        err.to_string().contains("last committed height is 7"),
+        "{err}"
+    );
+    store.commit(8, vec![set("bank", b"a", b"2")]).unwrap();
+    assert_eq!(store.get_at("bank", b"a", 7).unwrap(), Some(b"1".to_vec()));
+    assert_eq!(store.get_at("bank", b"a", 8).unwrap(), Some(b"2".to_vec()));
+    assert_eq!(store.get_at("bank", b"a", 3).unwrap(), None);
+    drop(store);
+    let store = open(dir.path(), 0);
+    assert_eq!(store.height(), 8);
+}
+
+/// A snapshot keeps showing its height, on another thread, while later heights commit.
+#[test]
+fn snapshots_keep_their_height_while_the_store_moves_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(dir.path(), 0);
+    commit(
+        &mut store,
+        vec![set("bank", b"a", b"1"), set("bank", b"b", b"1")],
+    );
+    let snapshot = store.snapshot();
+    commit(&mut store, vec![set("bank", b"a", b"2"), del("bank", b"b")]);
+    commit(&mut store, vec![set("bank", b"c", b"3")]);
+    let reader = std::thread::spawn(move || {
+        let keys: Vec<_> = snapshot.range(None, None, Order::Ascending).collect();
+        (
+            snapshot.height(),
+            snapshot.get(&module_key("bank", b"a")),
+            keys,
+        )
+    });
+    let (height, a, keys) = reader.join().unwrap();
+    assert_eq!(height, 1);
+    assert_eq!(a, Some(b"1".to_vec()));
+    assert_eq!(
+        keys,
+        vec![
+            (module_key("bank", b"a"), b"1".to_vec()),
+            (module_key("bank", b"b"), b"1".to_vec())
+        ]
+    );
+    let latest = store.snapshot();
+    assert_eq!(latest.height(), 3);
+    assert_eq!(latest.get(&module_key("bank", b"b")), None);
+    assert_eq!(latest.get_at("bank", b"b", 1).unwrap(), Some(b"1".to_vec()));
+    assert!(latest.prove_at("bank", b"c", 3).unwrap().value.is_some());
 }

@@ -11,7 +11,7 @@ pub type Write = (Vec<u8>, Option<Vec<u8>>);
 
 /// Opens a store in `dir` keeping `keep_recent` heights.
 pub fn open(dir: &Path, keep_recent: u64) -> Store {
-    Store::open(dir, StoreOptions { keep_recent }).expect("open store")
+    Store::open(dir, StoreOptions::keeping(keep_recent)).expect("open store")
 }
 
 /// Sets `module`'s `key` to `value`.
