@@ -151,4 +151,9 @@ fn killed_at_random_points_the_node_restarts_where_it_committed() {
         kills >= 3,
         "the node must have been killed mid-stream several times (restart heights {restarts_seen:?})"
     );
+    let distinct: std::collections::BTreeSet<i64> = restarts_seen.iter().copied().collect();
+    assert!(
+        distinct.len() >= 3,
+        "the restarts must come back at several different heights, got {restarts_seen:?}"
+    );
 }

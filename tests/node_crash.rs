@@ -2,7 +2,8 @@
 //! stream of signed txs, and restart it on the same home each time. Everything the RPC showed
 //! before a kill must come back identical after it (block, block hash, block results, app
 //! hash), every tx `broadcast_tx_commit` reported committed must still be found by `tx`, and
-//! the chain must go on past the last height seen.
+//! the chain must go on past the last height seen. The restarts must come back at several
+//! different heights, so the kills hit the chain at different points of its life.
 //!
 //! The kill moments come from a seeded RNG: set `AGORA_CRASH_SEED` to replay a run.
 
@@ -343,9 +344,14 @@ fn sigkill_during_block_production_loses_and_changes_nothing() {
     let mut committed: Vec<CommittedTx> = Vec::new();
     let mut seqs = vec![0u64; KEYS];
     let mut kills = 0;
+    // The height each restart came back at.
+    let mut restarts: Vec<u64> = Vec::new();
     loop {
         let mut node = NodeProcess::start(&home);
         let latest = node.wait_ready(&rpc);
+        if kills > 0 {
+            restarts.push(latest);
+        }
         let last_seen = observed.keys().next_back().copied().unwrap_or(0);
         assert!(
             latest >= last_seen,
@@ -398,7 +404,16 @@ fn sigkill_during_block_production_loses_and_changes_nothing() {
     }
 
     assert_eq!(kills, KILLS);
-    assert!(kills >= 3);
+    assert_eq!(restarts.len(), KILLS);
+    let distinct: std::collections::BTreeSet<u64> = restarts.iter().copied().collect();
+    assert!(
+        distinct.len() >= 3,
+        "the restarts must happen at several different heights, got {restarts:?}"
+    );
+    assert!(
+        restarts.windows(2).all(|w| w[0] <= w[1]),
+        "a restart went back in height: {restarts:?}"
+    );
     assert!(committed.len() >= KILLS, "{committed:?}");
     // Each height's app hash (from block_results) is the next header's app hash.
     for (height, seen) in &observed {

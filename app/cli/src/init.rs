@@ -2,7 +2,7 @@
 
 use agora_app::modules::ModuleSet;
 use agora_node::config::{self, AppToml, ClientToml, NodeConfig};
-use agora_node::setup::{generate_node_key, new_genesis, write_json};
+use agora_node::setup::{generate_node_key, init_sign_state, new_genesis, write_json};
 use agora_node::validator::PrivValidator;
 use anyhow::{anyhow, bail, Context as _, Result};
 use rand::distributions::{Alphanumeric, DistString};
@@ -28,7 +28,8 @@ pub struct InitArgs {
 
 impl InitArgs {
     /// Creates config/ (genesis.json, config.toml, app.toml, client.toml, the validator and
-    /// node keys) and data/; keys already there are kept.
+    /// node keys, mode 0600) and data/ with an empty priv_validator_state.json; keys and a
+    /// sign state already there are kept.
     pub fn run(self, globals: &Globals) -> Result<()> {
         let home = &globals.home;
         let chain_id = match self.chain_id {
@@ -62,6 +63,7 @@ impl InitArgs {
         if !home.priv_validator_key().exists() {
             PrivValidator::generate()?.save(&home.priv_validator_key())?;
         }
+        init_sign_state(home)?;
         let node_id = if home.node_key().exists() {
             tendermint_config::NodeKey::load_json_file(&home.node_key())
                 .map_err(|e| anyhow!("cannot load {}: {e}", home.node_key().display()))?

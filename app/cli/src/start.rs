@@ -1,12 +1,15 @@
 //! `agorad start` and `agorad export`.
 
+use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use agora_app::{App, AppConfig};
 use agora_node::config::{self, AppToml, NodeConfig};
-use agora_node::{engine, rpc, Node};
-use anyhow::{Context as _, Result};
+use agora_node::{engine, files, rpc, GenesisDoc, Node};
+use anyhow::{anyhow, bail, Context as _, Result};
 
 use crate::Globals;
 
@@ -61,7 +64,8 @@ impl StartArgs {
         Ok(node_config)
     }
 
-    /// Runs the node until SIGINT or SIGTERM.
+    /// Runs the node until SIGINT or SIGTERM; fails (so agorad exits non-zero) when block
+    /// production stops or panics, with the cause logged.
     pub fn run(self, globals: &Globals) -> Result<()> {
         let app_config = self.app_config(globals)?;
         if self.abci_only {
@@ -73,18 +77,30 @@ impl StartArgs {
             return agora_app::abci::serve(app, &self.abci_addr);
         }
         let node_config = self.node_config(globals)?;
+        warn_if_exposed(&[globals.home.priv_validator_key(), globals.home.node_key()]);
         let node = Node::open(globals.home.clone(), node_config, app_config)?;
         engine::handshake(&node)?;
         log_pol_conformance();
         let runtime = tokio::runtime::Runtime::new()?;
         let stop = Arc::new(AtomicBool::new(false));
-        let producer = {
+        let (stopped_tx, stopped) = tokio::sync::oneshot::channel();
+        {
             let (node, stop) = (node.clone(), stop.clone());
             std::thread::Builder::new()
                 .name("block-producer".into())
-                .spawn(move || engine::run(node, stop))?
-        };
-        runtime.block_on(async {
+                .spawn(move || {
+                    let outcome =
+                        std::panic::catch_unwind(AssertUnwindSafe(|| engine::run(node, stop)))
+                            .unwrap_or_else(|panic| {
+                                Err(anyhow!(
+                                    "the block producer panicked: {}",
+                                    panic_text(&panic)
+                                ))
+                            });
+                    let _ = stopped_tx.send(outcome);
+                })?;
+        }
+        let outcome = runtime.block_on(async {
             let laddr = node.config.rpc.laddr.to_string();
             let addr = laddr.trim_start_matches("tcp://").to_string();
             let listener = tokio::net::TcpListener::bind(&addr)
@@ -92,16 +108,53 @@ impl StartArgs {
                 .with_context(|| format!("cannot listen for RPC on {laddr}"))?;
             tracing::info!(address = %laddr, "serving CometBFT JSON-RPC");
             let server = tokio::spawn(rpc::serve(node.clone(), listener));
-            shutdown_signal().await;
-            tracing::info!("shutting down");
+            let mut stopped = stopped;
+            let outcome = tokio::select! {
+                () = shutdown_signal() => {
+                    tracing::info!("shutting down");
+                    stop.store(true, Ordering::SeqCst);
+                    (&mut stopped).await
+                }
+                outcome = &mut stopped => outcome,
+            };
             server.abort();
-            anyhow::Ok(())
-        })?;
-        stop.store(true, Ordering::SeqCst);
-        producer
-            .join()
-            .map_err(|_| anyhow::anyhow!("the block producer panicked"))??;
-        Ok(())
+            let outcome = outcome.map_err(|_| anyhow!("the block producer vanished"))?;
+            if let Err(e) = &outcome {
+                tracing::error!(error = %format!("{e:#}"), "block production stopped; the node exits");
+            } else if !stop.load(Ordering::SeqCst) {
+                return Err(anyhow!("block production stopped on its own"));
+            }
+            outcome.context("block production stopped")
+        });
+        // RPC requests still running on blocking threads must not keep the process alive.
+        runtime.shutdown_timeout(Duration::from_secs(1));
+        outcome
+    }
+}
+
+/// The message of a caught panic.
+fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".into())
+}
+
+/// Warns about key files that others than their owner may read, as CometBFT's keys are 0600.
+fn warn_if_exposed(paths: &[PathBuf]) {
+    for path in paths {
+        match files::exposed_mode(path) {
+            Ok(Some(mode)) => tracing::warn!(
+                file = %path.display(),
+                mode = %format!("{mode:o}"),
+                "key file is readable by group or others; run `chmod 600` on it"
+            ),
+            Ok(None) => {}
+            Err(e) => {
+                tracing::warn!(error = %format!("{e:#}"), "cannot check key file permissions")
+            }
+        }
     }
 }
 
@@ -114,13 +167,24 @@ async fn shutdown_signal() {
     }
 }
 
-/// `agorad export`: the state at the last committed height as genesis `app_state` JSON.
+/// `agorad export`: a genesis document to restart the chain from the last committed height,
+/// as the SDK's `export`: genesis.json with `app_state` the exported state and
+/// `initial_height` the next height.
 pub fn export(globals: &Globals) -> Result<()> {
+    let path = globals.home.genesis();
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let mut genesis: GenesisDoc = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a valid genesis file", path.display()))?;
     let app = App::open(&globals.home.application_db(), AppConfig::default())?;
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&app.export_app_state()?)?
-    );
+    let height = app.store().height();
+    if height == 0 {
+        bail!("nothing to export: the application has committed no block yet");
+    }
+    genesis.app_state = app.export_app_state()?;
+    genesis.initial_height = i64::try_from(height + 1)?;
+    genesis.app_hash = Default::default();
+    println!("{}", serde_json::to_string_pretty(&genesis)?);
     Ok(())
 }
 

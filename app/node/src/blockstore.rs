@@ -2,16 +2,23 @@
 //!
 //! Keys (one column family, prefixed):
 //! - `H` → latest stored block height; `R` → latest height with stored results
+//! - `G` → the app hash InitChain answered (block `initial_height` carries it)
 //! - `b/<height>` → block (protobuf), `c/<height>` → its commit, `r/<height>` → its results
 //! - `h/<block hash>` → height
 //! - `t/<tx hash>` → (height, index)
 //! - `e/<type.key>=<value>/<height><index>` → empty: the event attribute index
 //!
-//! A block and its commit are written (synced) before the app executes it; its results after
-//! FinalizeBlock and before the app's Commit. So after a crash the store is never behind the
-//! app, and a block the app has not committed can be replayed.
+//! A proposed block is written (synced) at `b/<H+1>` before the validator signs it, so a node
+//! that dies after signing proposes the very same block again (the role of CometBFT's WAL).
+//! The block and its commit are written (synced) before the app executes it; its results
+//! after FinalizeBlock and before the app's Commit. So after a crash the store is never
+//! behind the app, and a block the app has not committed can be replayed.
+//!
+//! The heights (`H`, `R`, the base) are read once at open, so a read error stops the node
+//! there, and kept in memory afterwards.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::{anyhow, Context as _, Result};
 use prost::Message as _;
@@ -50,6 +57,12 @@ pub fn tx_hash(tx: &[u8]) -> [u8; 32] {
 /// Blocks, commits, results and the tx index of one node.
 pub struct BlockStore {
     db: DB,
+    /// The lowest stored block height (0 before the first block).
+    base: AtomicU64,
+    /// `H`.
+    height: AtomicU64,
+    /// `R`.
+    results_height: AtomicU64,
 }
 
 fn height_key(prefix: u8, height: u64) -> Vec<u8> {
@@ -95,29 +108,79 @@ impl BlockStore {
         opts.create_if_missing(true);
         let db = DB::open(&opts, path)
             .with_context(|| format!("cannot open the block store at {}", path.display()))?;
-        Ok(Self { db })
-    }
-
-    fn get_u64(&self, key: &[u8]) -> Result<u64> {
-        match self.db.get(key)? {
-            Some(bytes) => read_u64(&bytes),
-            None => Ok(0),
-        }
+        let read = |key: &[u8]| -> Result<u64> {
+            match db.get(key).context("block store read failed")? {
+                Some(bytes) => read_u64(&bytes),
+                None => Ok(0),
+            }
+        };
+        let height = read(b"H")?;
+        let results_height = read(b"R")?;
+        let base = if height == 0 {
+            0
+        } else {
+            first_block_height(&db)?
+                .ok_or_else(|| anyhow!("corrupt block store: height {height} but no block"))?
+        };
+        Ok(Self {
+            db,
+            base: AtomicU64::new(base),
+            height: AtomicU64::new(height),
+            results_height: AtomicU64::new(results_height),
+        })
     }
 
     /// The latest stored block's height (0 before the first block).
     pub fn height(&self) -> u64 {
-        self.get_u64(b"H").unwrap_or(0)
+        self.height.load(Ordering::SeqCst)
     }
 
     /// The latest height whose FinalizeBlock results are stored.
     pub fn results_height(&self) -> u64 {
-        self.get_u64(b"R").unwrap_or(0)
+        self.results_height.load(Ordering::SeqCst)
     }
 
-    /// The lowest stored height (1 once a block exists; nothing is pruned yet).
+    /// The lowest stored height: genesis `initial_height` once a block exists (nothing is
+    /// pruned yet), 0 before.
     pub fn base(&self) -> u64 {
-        u64::from(self.height() > 0)
+        self.base.load(Ordering::SeqCst)
+    }
+
+    /// Records the app hash InitChain answered, which the first block's header carries.
+    pub fn save_init_chain_app_hash(&self, app_hash: &[u8]) -> Result<()> {
+        let mut batch = WriteBatch::default();
+        batch.put(b"G", app_hash);
+        self.write(batch)
+    }
+
+    /// The app hash InitChain answered, once recorded.
+    pub fn init_chain_app_hash(&self) -> Result<Option<Vec<u8>>> {
+        self.db.get(b"G").context("block store read failed")
+    }
+
+    /// Stores a block proposed at the next height, durably, before it is signed.
+    pub fn save_proposal(&self, block: &Block) -> Result<()> {
+        let height = block.header.height.value();
+        if height <= self.height() {
+            return Err(anyhow!(
+                "cannot propose height {height}: block {} is already stored",
+                self.height()
+            ));
+        }
+        let mut batch = WriteBatch::default();
+        batch.put(
+            height_key(b'b', height),
+            Protobuf::<raw::Block>::encode_vec(block.clone()),
+        );
+        self.write(batch)
+    }
+
+    /// The block proposed at `height` above the stored ones, if one was saved.
+    pub fn proposal(&self, height: u64) -> Result<Option<Block>> {
+        if height <= self.height() {
+            return Ok(None);
+        }
+        self.read_block(height)
     }
 
     fn write(&self, batch: WriteBatch) -> Result<()> {
@@ -144,7 +207,13 @@ impl BlockStore {
         hash_key.extend_from_slice(block.header.hash().as_bytes());
         batch.put(hash_key, height.to_be_bytes());
         batch.put(b"H", height.to_be_bytes());
-        self.write(batch)
+        self.write(batch)?;
+        self.height.store(height, Ordering::SeqCst);
+        // Only the first block sets the base; later ones leave it.
+        let _ = self
+            .base
+            .compare_exchange(0, height, Ordering::SeqCst, Ordering::SeqCst);
+        Ok(())
     }
 
     /// Stores a block's FinalizeBlock results and indexes its txs, durably.
@@ -174,11 +243,20 @@ impl BlockStore {
             }
         }
         batch.put(b"R", height.to_be_bytes());
-        self.write(batch)
+        self.write(batch)?;
+        self.results_height.store(height, Ordering::SeqCst);
+        Ok(())
     }
 
     /// The block at `height`.
     pub fn block(&self, height: u64) -> Result<Option<Block>> {
+        if height > self.height() {
+            return Ok(None);
+        }
+        self.read_block(height)
+    }
+
+    fn read_block(&self, height: u64) -> Result<Option<Block>> {
         self.db
             .get(height_key(b'b', height))?
             .map(|bytes| Protobuf::<raw::Block>::decode_vec(&bytes).context("corrupt stored block"))
@@ -273,6 +351,22 @@ impl BlockStore {
             found.push(split_position(position)?);
         }
         Ok(found)
+    }
+}
+
+/// The height of the first `b/<height>` key.
+fn first_block_height(db: &DB) -> Result<Option<u64>> {
+    let prefix = [b'b', b'/'];
+    let Some(item) = db
+        .iterator(IteratorMode::From(&prefix, Direction::Forward))
+        .next()
+    else {
+        return Ok(None);
+    };
+    let (key, _) = item.context("block store read failed")?;
+    match key.strip_prefix(&prefix[..]) {
+        Some(height) => read_u64(height).map(Some),
+        None => Ok(None),
     }
 }
 

@@ -1,5 +1,7 @@
-//! The embedded single-validator engine: the CometBFT handshake (InitChain, replay of stored
-//! blocks the app has not committed) and block production every `timeout_commit`.
+//! The embedded single-validator engine: the CometBFT handshake (consistency checks, InitChain,
+//! replay of stored blocks the app has not committed, the sign state) and block production
+//! every `timeout_commit`. Block times follow CometBFT: block `initial_height` has the genesis
+//! time, every later block the median time of the previous block's commit.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -8,7 +10,7 @@ use std::time::{Duration, Instant};
 use anyhow::{anyhow, bail, Context as _, Result};
 use prost::Message as _;
 use sha2::{Digest, Sha256};
-use tendermint::block::{self, header::Version, Block, Commit, Header};
+use tendermint::block::{self, header::Version, Block, Commit, CommitSig, Header};
 use tendermint::merkle::simple_hash_from_byte_vectors;
 use tendermint::{AppHash, Hash, Time};
 use tendermint_proto::google::protobuf::Timestamp;
@@ -22,43 +24,141 @@ use crate::blockstore::{block_id, tx_hash, TxRecord};
 use crate::events::NodeEvent;
 use crate::{Node, BLOCK_PROTOCOL};
 
-/// Brings the app level with the block store: InitChain on a fresh app, then replays every
-/// stored block the app has not committed, checking app hashes against stored results.
+/// Brings the app level with the block store: checks that the app, the block store and the
+/// sign state belong together (chain id, heights, app hashes), runs InitChain on a fresh app,
+/// replays every stored block the app has not committed (checking app hashes against stored
+/// results), and opens the validator's sign state.
 pub fn handshake(node: &Node) -> Result<()> {
+    let initial = initial_height(node)?;
     let app_height = node.app().store().height();
     let stored = node.blocks.height();
-    if app_height > stored {
-        bail!("the application is at height {app_height} but the block store only at {stored}: the data directory is inconsistent");
-    }
+    check_block_store(node, initial, stored)?;
+    check_app(node, initial, app_height, stored)?;
     if app_height == 0 {
-        init_chain(node)?;
+        init_chain(node, initial, stored)?;
     }
-    if stored > app_height {
+    let first = if app_height == 0 {
+        initial
+    } else {
+        app_height + 1
+    };
+    if stored >= first {
         tracing::info!(
-            from = app_height + 1,
+            from = first,
             to = stored,
             "replaying stored blocks the application has not committed"
         );
     }
-    for height in app_height + 1..=stored {
+    for height in first..=stored {
         let block = node
             .blocks
             .block(height)?
             .ok_or_else(|| anyhow!("block {height} is missing from the block store"))?;
         execute(node, &block, block_id(&block))?;
     }
+    open_sign_state(node, initial, stored)?;
     tracing::info!(height = stored, app_hash = %hex::encode_upper(node.app().store().app_hash()), "handshake complete");
     Ok(())
 }
 
-fn init_chain(node: &Node) -> Result<()> {
-    let genesis = &node.genesis;
-    if genesis.initial_height != 1 {
+/// Genesis `initial_height` (at least 1).
+fn initial_height(node: &Node) -> Result<u64> {
+    u64::try_from(node.genesis.initial_height)
+        .ok()
+        .filter(|h| *h >= 1)
+        .ok_or_else(|| {
+            anyhow!(
+                "genesis initial_height {} must be at least 1",
+                node.genesis.initial_height
+            )
+        })
+}
+
+/// The block store must hold this genesis' chain: it starts at `initial_height` and its
+/// blocks carry the genesis chain id.
+fn check_block_store(node: &Node, initial: u64, stored: u64) -> Result<()> {
+    if stored == 0 {
+        return Ok(());
+    }
+    let base = node.blocks.base();
+    if base != initial {
         bail!(
-            "genesis initial_height {} is not supported; use 1",
-            genesis.initial_height
+            "the block store ({}) starts at height {base}, but genesis initial_height is {initial}: data/ belongs to another genesis",
+            node.home.blockstore_db().display()
         );
     }
+    let last = node
+        .blocks
+        .block(stored)?
+        .ok_or_else(|| anyhow!("block {stored} is missing from the block store"))?;
+    if &last.header.chain_id != node.chain_id() {
+        bail!(
+            "the block store ({}) holds chain {:?}, but genesis.json is chain {:?}: data/ belongs to another chain",
+            node.home.blockstore_db().display(),
+            last.header.chain_id.as_str(),
+            node.chain_id().as_str()
+        );
+    }
+    Ok(())
+}
+
+/// The app's committed state must be this chain's, at a height the block store has reached,
+/// with the app hash the block store recorded for that height.
+fn check_app(node: &Node, initial: u64, app_height: u64, stored: u64) -> Result<()> {
+    if app_height == 0 {
+        return Ok(());
+    }
+    let app = node.app();
+    let db = node.home.application_db();
+    let chain = agora_app::chain::ChainParams::load(&app.store().latest())
+        .map_err(|e| anyhow!("cannot read the chain id from {}: {e}", db.display()))?;
+    if let Some(chain) = chain {
+        if chain.chain_id != node.chain_id().as_str() {
+            bail!(
+                "the application state ({}) is chain {:?}, but genesis.json is chain {:?}: application.db comes from another chain",
+                db.display(),
+                chain.chain_id,
+                node.chain_id().as_str()
+            );
+        }
+    }
+    if app_height < initial {
+        bail!(
+            "the application state ({}) is at height {app_height}, below genesis initial_height {initial}: application.db comes from another genesis",
+            db.display()
+        );
+    }
+    if app_height > stored {
+        bail!(
+            "the application state ({}) is at height {app_height}, but the block store only at {stored}: the block store is behind the application (restored from an older backup, or from another node). Restore data/blockstore.db and data/application.db from the same copy",
+            db.display()
+        );
+    }
+    let app_hash = app.store().app_hash();
+    let recorded = match node.blocks.results(app_height)? {
+        Some(results) => Some(results.app_hash.to_vec()),
+        None => node
+            .blocks
+            .block(app_height + 1)?
+            .map(|b| b.header.app_hash.as_bytes().to_vec()),
+    };
+    if let Some(recorded) = recorded {
+        if recorded != app_hash {
+            bail!(
+                "the application state ({}) at height {app_height} has app hash {}, but the block store recorded {} for that height: application.db and blockstore.db do not belong together",
+                db.display(),
+                hex::encode_upper(app_hash),
+                hex::encode_upper(recorded)
+            );
+        }
+    }
+    Ok(())
+}
+
+/// InitChain from genesis; records the app hash it answers, which block `initial` carries,
+/// and checks it against that block when the block store already has it.
+fn init_chain(node: &Node, initial: u64, stored: u64) -> Result<()> {
+    let genesis = &node.genesis;
     let validators = genesis
         .validators
         .iter()
@@ -75,33 +175,125 @@ fn init_chain(node: &Node) -> Result<()> {
         app_state_bytes: serde_json::to_vec(&genesis.app_state)?.into(),
         initial_height: genesis.initial_height,
     };
-    node.app()
+    let response = node
+        .app()
         .init_chain(request)
         .map_err(|e| anyhow!("InitChain failed: {e}"))?;
+    if stored > 0 {
+        let first = node
+            .blocks
+            .block(initial)?
+            .ok_or_else(|| anyhow!("block {initial} is missing from the block store"))?;
+        if first.header.app_hash.as_bytes() != response.app_hash.as_ref() {
+            bail!(
+                "InitChain on genesis.json gives app hash {}, but block {initial} in the block store carries {}: genesis.json is not the genesis of data/",
+                hex::encode_upper(&response.app_hash),
+                hex::encode_upper(first.header.app_hash.as_bytes())
+            );
+        }
+    }
+    node.blocks.save_init_chain_app_hash(&response.app_hash)?;
     Ok(())
 }
 
-/// Proposes, signs, stores, executes and commits one block; returns its height.
+/// Opens `priv_validator_state.json`, raised to the last stored commit's precommit (so a lost
+/// file is rebuilt from the block store), and refuses to go on when the validator signed a
+/// height the block store does not hold: signing there again could sign a second block.
+fn open_sign_state(node: &Node, initial: u64, stored: u64) -> Result<()> {
+    let floor = match node.blocks.commit(stored)? {
+        Some(commit) if stored > 0 => node.validator.signed_in(node.chain_id(), &commit)?,
+        _ => None,
+    };
+    let path = node.home.priv_validator_state();
+    let state = node.validator.open_sign_state(&path, floor)?;
+    let next = if stored == 0 { initial } else { stored + 1 };
+    if state.height < next {
+        return Ok(());
+    }
+    if state.height == next && node.blocks.proposal(next)?.is_some() {
+        tracing::info!(
+            height = next,
+            "the validator signed a block it had not stored: proposing the same block again"
+        );
+        return Ok(());
+    }
+    bail!(
+        "{} says this validator already signed height {}, but the block store ends at {stored}: data/ was wiped or restored from an older backup. Producing blocks now could sign a second, different block at a height already signed (a double sign), so the node refuses. Restore data/blockstore.db and data/application.db from the copy that reached height {}; or, only if no one ever saw a block above {stored} (a throwaway test chain), delete the sign state file to start over",
+        path.display(),
+        state.height,
+        state.height
+    )
+}
+
+/// Proposes (or re-proposes after a restart), signs, stores, executes and commits one block;
+/// returns its height.
 pub fn produce_block(node: &Node) -> Result<u64> {
-    let height = node.blocks.height() + 1;
-    let previous = if height > 1 {
+    let stored = node.blocks.height();
+    let height = if stored == 0 {
+        initial_height(node)?
+    } else {
+        stored + 1
+    };
+    let previous = if stored > 0 {
         let block = node
             .blocks
-            .block(height - 1)?
+            .block(stored)?
             .context("previous block missing")?;
         let commit = node
             .blocks
-            .commit(height - 1)?
+            .commit(stored)?
             .context("previous commit missing")?;
         let results = node
             .blocks
-            .results(height - 1)?
+            .results(stored)?
             .context("previous results missing")?;
         Some((block, commit, results))
     } else {
         None
     };
-    let time = block_time(previous.as_ref().map(|(b, _, _)| b.header.time));
+    let block = match node.blocks.proposal(height)? {
+        Some(block) => {
+            let expected = previous.as_ref().map(|(b, _, _)| block_id(b));
+            if block.header.last_block_id != expected {
+                bail!("the stored proposal for height {height} does not extend block {stored}: the block store is corrupt");
+            }
+            block
+        }
+        None => {
+            let block = propose(node, height, previous.as_ref())?;
+            node.blocks.save_proposal(&block)?;
+            block
+        }
+    };
+    let id = block_id(&block);
+    let signature = node.validator.sign_precommit(
+        node.chain_id(),
+        block.header.height,
+        id,
+        vote_time(block.header.time)?,
+        0,
+    )?;
+    let commit = Commit {
+        height: block.header.height,
+        round: block::Round::default(),
+        block_id: id,
+        signatures: vec![signature],
+    };
+    node.blocks.save_block(&block, &commit)?;
+    execute(node, &block, id)?;
+    Ok(height)
+}
+
+/// The block at `height` over `previous` (block, commit, results), with txs from the mempool.
+fn propose(
+    node: &Node,
+    height: u64,
+    previous: Option<&(Block, Commit, ResponseFinalizeBlock)>,
+) -> Result<Block> {
+    let time = match previous {
+        Some((_, commit, _)) => median_time(node, commit)?,
+        None => node.genesis.genesis_time,
+    };
     let params = &node.genesis.consensus_params.block;
     let txs = {
         let app = node.app();
@@ -122,17 +314,22 @@ pub fn produce_block(node: &Node) -> Result<u64> {
     };
 
     let empty = Hash::Sha256(simple_hash_from_byte_vectors::<Sha256>(&[] as &[&[u8]]));
-    let (last_block_id, last_commit, last_commit_hash, app_hash, last_results_hash) =
-        match &previous {
-            Some((block, commit, results)) => (
-                Some(block_id(block)),
-                Some(commit.clone()),
-                commit_hash(commit),
-                AppHash::try_from(results.app_hash.to_vec())?,
-                results_hash(&results.tx_results),
-            ),
-            None => (None, None, empty, node.genesis.app_hash.clone(), empty),
-        };
+    let (last_block_id, last_commit, last_commit_hash, app_hash, last_results_hash) = match previous
+    {
+        Some((block, commit, results)) => (
+            Some(block_id(block)),
+            Some(commit.clone()),
+            commit_hash(commit),
+            AppHash::try_from(results.app_hash.to_vec())?,
+            results_hash(&results.tx_results),
+        ),
+        None => {
+            let app_hash = node.blocks.init_chain_app_hash()?.ok_or_else(|| {
+                anyhow!("no InitChain app hash recorded: run the handshake first")
+            })?;
+            (None, None, empty, AppHash::try_from(app_hash)?, empty)
+        }
+    };
     let tx_hashes: Vec<[u8; 32]> = txs.iter().map(|tx| tx_hash(tx)).collect();
     let header = Header {
         version: Version {
@@ -155,24 +352,7 @@ pub fn produce_block(node: &Node) -> Result<u64> {
         evidence_hash: Some(empty),
         proposer_address: node.validator.address(),
     };
-    let block = Block::new(header, txs, Default::default(), last_commit);
-    let id = block_id(&block);
-    let signature = node.validator.sign_precommit(
-        node.chain_id(),
-        block.header.height,
-        id,
-        block_time(Some(time)),
-        0,
-    )?;
-    let commit = Commit {
-        height: block.header.height,
-        round: block::Round::default(),
-        block_id: id,
-        signatures: vec![signature],
-    };
-    node.blocks.save_block(&block, &commit)?;
-    execute(node, &block, id)?;
-    Ok(height)
+    Ok(Block::new(header, txs, Default::default(), last_commit))
 }
 
 /// Runs a stored block (with its id) through the app (FinalizeBlock, store results, Commit),
@@ -287,27 +467,103 @@ fn publish(node: &Node, block: &Block, id: block::Id, results: ResponseFinalizeB
     }
 }
 
-/// Produces blocks every `timeout_commit` until `stop` is set.
+/// Produces blocks every `timeout_commit` until `stop` is set; waits for genesis time first.
 pub fn run(node: Arc<Node>, stop: Arc<AtomicBool>) -> Result<()> {
     let pause: Duration = *node.config.consensus.timeout_commit;
+    if node.blocks.height() == 0 {
+        if let Ok(wait) = node.genesis.genesis_time.duration_since(Time::now()) {
+            tracing::info!(?wait, "waiting for genesis time");
+            sleep_unless_stopped(wait, &stop);
+        }
+    }
     tracing::info!(timeout_commit = ?pause, validator = %node.validator.address(), "producing blocks");
     while !stop.load(Ordering::SeqCst) {
         produce_block(&node)?;
-        let resume = Instant::now() + pause;
-        while Instant::now() < resume && !stop.load(Ordering::SeqCst) {
-            std::thread::sleep((resume - Instant::now()).min(Duration::from_millis(50)));
-        }
+        sleep_unless_stopped(pause, &stop);
     }
     Ok(())
 }
 
-/// The next block's time: now, but always after the previous block's.
-fn block_time(previous: Option<Time>) -> Time {
-    let now = Time::now();
-    match previous {
-        Some(prev) if now <= prev => (prev + Duration::from_millis(1)).expect("time in range"),
-        _ => now,
+fn sleep_unless_stopped(pause: Duration, stop: &AtomicBool) {
+    let resume = Instant::now() + pause;
+    while Instant::now() < resume && !stop.load(Ordering::SeqCst) {
+        std::thread::sleep((resume - Instant::now()).min(Duration::from_millis(50)));
     }
+}
+
+/// CometBFT's `voteTime`: now, but at least 1 ms after the block voted for, so block times
+/// (the median of the previous commit's vote times) always increase.
+fn vote_time(block_time: Time) -> Result<Time> {
+    let min = block_time
+        .checked_add(Duration::from_millis(1))
+        .context("block time out of range")?;
+    Ok(Time::now().max(min))
+}
+
+/// CometBFT's `MedianTime`: the voting-power-weighted median of the commit's vote times; the
+/// time of the block after it. With one validator, its precommit's timestamp.
+fn median_time(node: &Node, commit: &Commit) -> Result<Time> {
+    let mut times: Vec<(Time, u64)> = commit
+        .signatures
+        .iter()
+        .filter_map(|sig| match sig {
+            CommitSig::BlockIdFlagCommit {
+                validator_address,
+                timestamp,
+                ..
+            }
+            | CommitSig::BlockIdFlagNil {
+                validator_address,
+                timestamp,
+                ..
+            } => node
+                .validators
+                .validator(*validator_address)
+                .map(|v| (*timestamp, v.power.value())),
+            CommitSig::BlockIdFlagAbsent => None,
+        })
+        .collect();
+    times.sort_by_key(|(time, _)| *time);
+    let mut median = times.iter().map(|(_, power)| power).sum::<u64>() / 2;
+    for (time, power) in times {
+        if median <= power {
+            return Ok(time);
+        }
+        median -= power;
+    }
+    bail!(
+        "the commit of block {} holds no vote of a known validator",
+        commit.height
+    )
+}
+
+/// The `health` check: an error when block production has stalled, i.e. the latest block's
+/// commit is older than 3 x `timeout_commit`. Healthy before the first block.
+pub fn health(node: &Node) -> Result<()> {
+    let height = node.blocks.height();
+    let Some(commit) = node.blocks.commit(height)? else {
+        return Ok(());
+    };
+    let committed = commit
+        .signatures
+        .iter()
+        .filter_map(|sig| match sig {
+            CommitSig::BlockIdFlagCommit { timestamp, .. }
+            | CommitSig::BlockIdFlagNil { timestamp, .. } => Some(*timestamp),
+            CommitSig::BlockIdFlagAbsent => None,
+        })
+        .max()
+        .context("the latest commit holds no vote")?;
+    let limit = *node.config.consensus.timeout_commit * 3;
+    let age = Time::now().duration_since(committed).unwrap_or_default();
+    if age > limit {
+        bail!(
+            "the latest block ({height}) was committed {:.1} s ago, more than 3 x timeout_commit ({:.1} s): block production has stalled",
+            age.as_secs_f64(),
+            limit.as_secs_f64()
+        );
+    }
+    Ok(())
 }
 
 /// CometBFT's `Commit.Hash()`: the Merkle root of the protobuf-encoded commit signatures.

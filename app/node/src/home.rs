@@ -64,6 +64,11 @@ impl Home {
         self.root.join("data")
     }
 
+    /// `data/priv_validator_state.json`: the last height, round and step the validator signed.
+    pub fn priv_validator_state(&self) -> PathBuf {
+        self.data_dir().join("priv_validator_state.json")
+    }
+
     /// `data/application.db`: the application's state (agora-store).
     pub fn application_db(&self) -> PathBuf {
         self.data_dir().join("application.db")

@@ -2,19 +2,21 @@
 //!
 //! [`Node`] owns the [`App`](agora_app::App), a [`Mempool`](mempool::Mempool), a
 //! [`BlockStore`](blockstore::BlockStore) in RocksDB and an [`EventBus`](events::EventBus).
-//! [`engine`] produces CometBFT-format blocks signed with `priv_validator_key.json` and replays
-//! stored blocks the app has not committed; [`rpc`] serves the CometBFT JSON-RPC over HTTP and
-//! websocket.
+//! [`engine`] produces CometBFT-format blocks signed with `priv_validator_key.json` (guarded by
+//! [`sign_state`] against double signing) and replays stored blocks the app has not committed;
+//! [`rpc`] serves the CometBFT JSON-RPC over HTTP and websocket.
 
 pub mod blockstore;
 pub mod config;
 pub mod engine;
 pub mod events;
+pub mod files;
 pub mod home;
 pub mod mempool;
 mod node;
 pub mod rpc;
 pub mod setup;
+pub mod sign_state;
 pub mod validator;
 
 pub use home::Home;

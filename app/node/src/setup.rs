@@ -11,6 +11,8 @@ use tendermint::{block, consensus, evidence, public_key::Algorithm, validator, v
 use tendermint_config::NodeKey;
 
 use crate::config::{self, ClientToml, NodeConfig};
+use crate::files;
+use crate::sign_state::SignStateFile;
 use crate::validator::PrivValidator;
 use crate::{GenesisDoc, Home};
 
@@ -50,20 +52,29 @@ pub fn new_genesis(chain_id: &str, app_state: serde_json::Value) -> Result<Genes
     })
 }
 
-/// Writes `value` as pretty JSON.
+/// Writes `value` as pretty JSON, atomically.
 pub fn write_json(path: &Path, value: &impl Serialize) -> Result<()> {
-    let text = serde_json::to_string_pretty(value)?;
-    std::fs::write(path, text + "\n").with_context(|| format!("cannot write {}", path.display()))
+    let text = serde_json::to_string_pretty(value)? + "\n";
+    files::write_atomic(path, text.as_bytes(), false)
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// Writes a fresh `node_key.json` and returns the node id.
+/// Writes a fresh `node_key.json` (atomically, mode 0600) and returns the node id.
 pub fn generate_node_key(path: &Path) -> Result<tendermint::node::Id> {
     let signer = ed25519_consensus::SigningKey::new(rand::rngs::OsRng);
     let key = NodeKey {
         priv_key: tendermint::PrivateKey::from_ed25519_consensus(signer),
     };
-    write_json(path, &key)?;
+    let text = serde_json::to_string_pretty(&key)? + "\n";
+    files::write_atomic(path, text.as_bytes(), true)
+        .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(key.node_id())
+}
+
+/// Writes CometBFT's empty `priv_validator_state.json` (`{"height":"0","round":0,"step":0}`)
+/// unless one exists: a sign state is never reset by `init`.
+pub fn init_sign_state(home: &Home) -> Result<()> {
+    SignStateFile::open(&home.priv_validator_state(), None).map(drop)
 }
 
 /// The genesis validator entry for `key` with `power`.
@@ -87,6 +98,7 @@ pub fn single_validator_home(
     let key = PrivValidator::generate()?;
     key.save(&home.priv_validator_key())?;
     generate_node_key(&home.node_key())?;
+    init_sign_state(&home)?;
     let mut genesis = new_genesis(chain_id, app_state)?;
     genesis.validators = vec![genesis_validator(
         &key,
