@@ -49,6 +49,53 @@ fn send(home: &Home, node: &Node, from: &str, to: &str, extra: &[&str]) -> Value
     json(&home.ok(&args))
 }
 
+/// The address of an account as `query auth accounts` prints it.
+fn account_address(account: &Value) -> String {
+    let base = match account["@type"].as_str() {
+        Some("/cosmos.auth.v1beta1.ModuleAccount") => &account["base_account"],
+        _ => account,
+    };
+    base["address"].as_str().unwrap().to_string()
+}
+
+/// `query auth accounts --limit 1`, then `--page-key` with each `next_key`, visits every
+/// account once (`--count-total` of them, `holders` among them); `--reverse` starts at the last.
+fn accounts_page_by_page(home: &Home, node: &Node, holders: &[&str]) {
+    let page = |extra: &[&str]| {
+        let mut args = vec!["query", "auth", "accounts", "--limit", "1"];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["--node", &node.rpc, "-o", "json"]);
+        json(&home.ok(&args))
+    };
+    let first = page(&["--count-total"]);
+    let total: usize = first["pagination"]["total"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(total >= 3, "validator, bob and the fee collector: {first}");
+    let (mut seen, mut current) = (Vec::new(), first);
+    loop {
+        let accounts = current["accounts"].as_array().unwrap();
+        assert_eq!(accounts.len(), 1, "{current}");
+        seen.push(account_address(&accounts[0]));
+        match current["pagination"]["next_key"].as_str() {
+            Some(key) => current = page(&["--page-key", key]),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), total, "{seen:?}");
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), total, "each account once: {seen:?}");
+    for holder in holders {
+        assert!(seen.iter().any(|a| a == holder), "{holder} in {seen:?}");
+    }
+    let last = page(&["--reverse"]);
+    assert_eq!(&account_address(&last["accounts"][0]), seen.last().unwrap());
+}
+
 #[test]
 fn sends_queries_and_restarts_against_a_running_node() {
     let home = Home::new();
@@ -129,6 +176,16 @@ fn sends_queries_and_restarts_against_a_running_node() {
     ]));
     assert_eq!(balances["balances"][0]["amount"], "1000");
     assert_eq!(balances["pagination"]["total"], "1");
+    let one_page = json(&home.ok(&[
+        "query", "bank", "balances", &bob, "--limit", "1", "--node", &node.rpc, "-o", "json",
+    ]));
+    assert_eq!(one_page["balances"], balances["balances"]);
+    assert_eq!(
+        one_page["pagination"]["next_key"],
+        Value::Null,
+        "{one_page}"
+    );
+    accounts_page_by_page(&home, &node, &[&validator, &bob]);
     let supply = json(&home.ok(&["query", "bank", "total", "--node", &node.rpc, "-o", "json"]));
     assert_eq!(supply["supply"][0]["amount"], BALANCE.to_string());
     let account = json(&home.ok(&[

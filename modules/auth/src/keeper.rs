@@ -1,6 +1,9 @@
 //! What other modules and the app call: accounts, module accounts and params.
 
+use agora_core::pagination::paginate;
 use agora_core::{Address, Context, Error, Result, SdkCode};
+use agora_proto::cosmos::base::query::v1beta1::{PageRequest, PageResponse};
+use cosmwasm_std::Order;
 
 use crate::state::{ACCOUNTS, MODULE_PERMISSIONS, NEXT_ACCOUNT_NUMBER, PARAMS};
 use crate::{Account, ModuleAccountInfo, Params, MODULE};
@@ -73,6 +76,35 @@ pub fn module_account(ctx: &mut Context, name: &str) -> Result<Account> {
     };
     set_account(ctx, &account)?;
     Ok(account)
+}
+
+/// One page of accounts, by address bytes (`next_key` is the next account's address bytes).
+pub fn accounts_page(
+    ctx: &mut Context,
+    page: Option<&PageRequest>,
+) -> Result<(Vec<Account>, PageResponse)> {
+    let kv = ctx.kv(MODULE);
+    paginate(&kv, &ACCOUNTS.prefix(()), page, |_, account| Ok(account))
+}
+
+/// The module accounts the app registered that exist, by module name: one read per registered
+/// module, however many accounts there are.
+pub fn module_accounts(ctx: &mut Context) -> Result<Vec<Account>> {
+    let names = {
+        let kv = ctx.kv(MODULE);
+        MODULE_PERMISSIONS
+            .keys(&kv, None, None, Order::Ascending)
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    let mut accounts = Vec::with_capacity(names.len());
+    for name in names {
+        if let Some(found) = account(ctx, &Address::module(&name))? {
+            if found.module.is_some() {
+                accounts.push(found);
+            }
+        }
+    }
+    Ok(accounts)
 }
 
 /// The auth params.

@@ -2,12 +2,9 @@
 
 use agora_core::{decode_request, Address, Context, Error, Result, SdkCode, ACCOUNT_PREFIX};
 use agora_proto::cosmos::auth::v1beta1 as pb;
-use agora_proto::cosmos::base::query::v1beta1::PageResponse;
-use cosmwasm_std::Order;
 use prost::Message;
 
-use crate::state::ACCOUNTS;
-use crate::{keeper, Account, MODULE};
+use crate::{keeper, Account};
 
 const ACCOUNTS_PATH: &str = "/cosmos.auth.v1beta1.Query/Accounts";
 const ACCOUNT_PATH: &str = "/cosmos.auth.v1beta1.Query/Account";
@@ -32,15 +29,11 @@ pub const PATHS: &[&str] = &[
 pub fn handle(ctx: &mut Context, path: &str, data: &[u8]) -> Result<Vec<u8>> {
     Ok(match path {
         ACCOUNTS_PATH => {
-            decode_request::<pb::QueryAccountsRequest>(path, data)?;
-            let accounts: Vec<_> = all_accounts(ctx)?.iter().map(Account::to_any).collect();
-            let pagination = Some(PageResponse {
-                next_key: Vec::new(),
-                total: accounts.len() as u64,
-            });
+            let req: pb::QueryAccountsRequest = decode_request(path, data)?;
+            let (accounts, pagination) = keeper::accounts_page(ctx, req.pagination.as_ref())?;
             pb::QueryAccountsResponse {
-                accounts,
-                pagination,
+                accounts: accounts.iter().map(Account::to_any).collect(),
+                pagination: Some(pagination),
             }
             .encode_to_vec()
         }
@@ -68,10 +61,10 @@ pub fn handle(ctx: &mut Context, path: &str, data: &[u8]) -> Result<Vec<u8>> {
             .encode_to_vec()
         }
         MODULE_ACCOUNTS_PATH => {
+            // The request has no pagination (as the SDK's): the list is the app's module accounts.
             decode_request::<pb::QueryModuleAccountsRequest>(path, data)?;
-            let accounts = all_accounts(ctx)?
+            let accounts = keeper::module_accounts(ctx)?
                 .iter()
-                .filter(|a| a.module.is_some())
                 .map(Account::to_any)
                 .collect();
             pb::QueryModuleAccountsResponse { accounts }.encode_to_vec()
@@ -83,12 +76,7 @@ pub fn handle(ctx: &mut Context, path: &str, data: &[u8]) -> Result<Vec<u8>> {
             }
             let account = keeper::account(ctx, &Address::module(&req.name))?
                 .filter(|a| a.module.is_some())
-                .ok_or_else(|| {
-                    Error::sdk(
-                        SdkCode::KeyNotFound,
-                        format!("account {} not found", req.name),
-                    )
-                })?;
+                .ok_or_else(|| not_found(&req.name))?;
             pb::QueryModuleAccountByNameResponse {
                 account: Some(account.to_any()),
             }
@@ -110,7 +98,7 @@ pub fn handle(ctx: &mut Context, path: &str, data: &[u8]) -> Result<Vec<u8>> {
     })
 }
 
-/// The account at a bech32 address; errors with `KeyNotFound` ("account agora1... not found") if none.
+/// The account at a bech32 address; errors with [`not_found`] if none.
 fn existing_account(ctx: &mut Context, address: &str) -> Result<Account> {
     if address.is_empty() {
         return Err(Error::sdk(
@@ -119,15 +107,15 @@ fn existing_account(ctx: &mut Context, address: &str) -> Result<Account> {
         ));
     }
     let addr = Address::from_bech32(address)?;
-    keeper::account(ctx, &addr)?
-        .ok_or_else(|| Error::sdk(SdkCode::KeyNotFound, format!("account {addr} not found")))
+    keeper::account(ctx, &addr)?.ok_or_else(|| not_found(&addr))
 }
 
-/// Every account, in address-byte order.
-fn all_accounts(ctx: &mut Context) -> Result<Vec<Account>> {
-    let kv = ctx.kv(MODULE);
-    let accounts = ACCOUNTS
-        .range(&kv, None, None, Order::Ascending)
-        .map(|item| item.map(|(_, a)| a));
-    Ok(accounts.collect::<Result<_, _>>()?)
+/// An unknown account as the SDK's ABCI query reports it, a gRPC `NotFound` status wrapped in
+/// `sdk/22`: "rpc error: code = NotFound desc = account agora1... not found: key not found".
+/// cosmjs matches "rpc error: code = NotFound" to answer `null` for accounts not yet created.
+fn not_found(account: impl std::fmt::Display) -> Error {
+    Error::sdk(
+        SdkCode::KeyNotFound,
+        format!("rpc error: code = NotFound desc = account {account} not found"),
+    )
 }

@@ -6,6 +6,7 @@ use agora_auth::{
 use agora_core::store::CacheStore;
 use agora_core::{Address, BlockInfo, Context, ExecMode, GasMeter, Module, Result, SdkCode};
 use agora_proto::cosmos::auth::v1beta1 as pb;
+use agora_proto::cosmos::base::query::v1beta1::PageRequest;
 use agora_proto::cosmos::crypto::secp256k1::PubKey;
 use cosmwasm_std::testing::MockStorage as MemoryStorage;
 use cosmwasm_std::Timestamp;
@@ -170,10 +171,31 @@ fn query_account_returns_protobuf_accounts() {
             },
         )
         .unwrap_err();
+        // The SDK's gRPC NotFound status wrapped in sdk/22, which cosmjs reads as "no account".
+        let wording =
+            format!("rpc error: code = NotFound desc = account {missing} not found: key not found");
         assert!(err.is(SdkCode::KeyNotFound), "{err:?}");
+        assert_eq!(err.msg, wording);
+        let err = query::<_, pb::QueryAccountInfoResponse>(
+            auth,
+            ctx,
+            "AccountInfo",
+            pb::QueryAccountInfoRequest {
+                address: missing.clone(),
+            },
+        )
+        .unwrap_err();
+        assert_eq!((err.is(SdkCode::KeyNotFound), err.msg), (true, wording));
+        let err = query::<_, pb::QueryModuleAccountByNameResponse>(
+            auth,
+            ctx,
+            "ModuleAccountByName",
+            pb::QueryModuleAccountByNameRequest { name: "gov".into() },
+        )
+        .unwrap_err();
         assert_eq!(
             err.msg,
-            format!("account {missing} not found: key not found")
+            "rpc error: code = NotFound desc = account gov not found: key not found"
         );
         Ok(())
     });
@@ -344,4 +366,123 @@ fn genesis_round_trips() {
         auth.export_genesis(ctx)
     });
     assert_eq!(again, exported);
+}
+
+/// The addresses of one `Accounts` page, and its `next_key`.
+fn accounts_page(
+    auth: &Auth,
+    ctx: &mut Context,
+    pagination: PageRequest,
+) -> Result<(Vec<String>, Vec<u8>)> {
+    let req = pb::QueryAccountsRequest {
+        pagination: Some(pagination),
+    };
+    let resp: pb::QueryAccountsResponse = query(auth, ctx, "Accounts", req)?;
+    let addresses = resp
+        .accounts
+        .iter()
+        .map(|any| match any.type_url.as_str() {
+            BASE_ACCOUNT_TYPE_URL => pb::BaseAccount::decode(any.value.as_slice()).unwrap(),
+            _ => pb::ModuleAccount::decode(any.value.as_slice())
+                .unwrap()
+                .base_account
+                .unwrap(),
+        })
+        .map(|base| base.address)
+        .collect();
+    Ok((addresses, resp.pagination.unwrap().next_key))
+}
+
+#[test]
+fn accounts_come_in_pages_chained_by_next_key() {
+    with_state(None, u64::MAX, |auth, ctx| {
+        for n in 1..=4 {
+            keeper::new_account(ctx, &addr(n))?;
+        }
+        // Address-byte order: the fee collector's address sorts among the test ones.
+        let mut all: Vec<Address> = (1..=4).map(addr).collect();
+        all.push(Address::module(FEE_COLLECTOR));
+        all.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+        let all: Vec<String> = all.iter().map(Address::to_string).collect();
+        for reverse in [false, true] {
+            for limit in [1, 2, 5] {
+                let (mut seen, mut key) = (Vec::new(), Vec::new());
+                loop {
+                    let (page, next_key) = accounts_page(
+                        auth,
+                        ctx,
+                        PageRequest {
+                            key,
+                            limit,
+                            reverse,
+                            ..PageRequest::default()
+                        },
+                    )?;
+                    assert!(page.len() as u64 <= limit);
+                    seen.extend(page);
+                    if next_key.is_empty() {
+                        break;
+                    }
+                    key = next_key;
+                }
+                let mut expected = all.clone();
+                if reverse {
+                    expected.reverse();
+                }
+                assert_eq!(seen, expected, "limit {limit} reverse {reverse}");
+            }
+        }
+        // next_key is the next account's address bytes.
+        let (_, next_key) = accounts_page(
+            auth,
+            ctx,
+            PageRequest {
+                offset: 1,
+                limit: 1,
+                ..PageRequest::default()
+            },
+        )?;
+        assert_eq!(Address::from_bytes(next_key)?.to_string(), all[2]);
+        let err = accounts_page(
+            auth,
+            ctx,
+            PageRequest {
+                key: addr(1).as_bytes().to_vec(),
+                offset: 1,
+                ..PageRequest::default()
+            },
+        )
+        .unwrap_err();
+        assert!(err.is(SdkCode::InvalidRequest), "{err:?}");
+        Ok(())
+    });
+}
+
+#[test]
+fn module_accounts_lists_the_registered_ones_that_exist() {
+    with_state(None, u64::MAX, |auth, ctx| {
+        keeper::new_account(ctx, &addr(1))?;
+        let names = |auth: &Auth, ctx: &mut Context| -> Result<Vec<String>> {
+            let resp: pb::QueryModuleAccountsResponse = query(
+                auth,
+                ctx,
+                "ModuleAccounts",
+                pb::QueryModuleAccountsRequest {},
+            )?;
+            Ok(resp
+                .accounts
+                .iter()
+                .map(|any| {
+                    assert_eq!(any.type_url, MODULE_ACCOUNT_TYPE_URL);
+                    pb::ModuleAccount::decode(any.value.as_slice())
+                        .unwrap()
+                        .name
+                })
+                .collect())
+        };
+        assert_eq!(names(auth, ctx)?, [FEE_COLLECTOR]);
+        keeper::module_account(ctx, "mint")?;
+        assert_eq!(names(auth, ctx)?, [FEE_COLLECTOR, "mint"]);
+        Ok(())
+    });
 }

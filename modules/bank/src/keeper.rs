@@ -1,7 +1,9 @@
 //! What other modules and the app call: balances, sends, module accounts, mint/burn, supply.
 
 use agora_auth::{BURNER, MINTER};
+use agora_core::pagination::paginate;
 use agora_core::{Address, Coin, Coins, Context, Error, Result, SdkCode};
+use agora_proto::cosmos::base::query::v1beta1::{PageRequest, PageResponse};
 use cosmwasm_std::{Order, Uint128};
 
 use crate::state::{BALANCES, BLOCKED, DENOM_METADATA, PARAMS, SEND_ENABLED, SUPPLY};
@@ -26,6 +28,21 @@ pub fn all_balances(ctx: &mut Context, addr: &Address) -> Result<Coins> {
         coins.push(Coin::new(amount.u128(), denom));
     }
     Coins::new(coins).map_err(|e| Error::internal(format!("stored balances of {addr}: {e}")))
+}
+
+/// One page of `addr`'s balances, by denom (`next_key` is the next denom).
+pub fn balances_page(
+    ctx: &mut Context,
+    addr: &Address,
+    page: Option<&PageRequest>,
+) -> Result<(Vec<Coin>, PageResponse)> {
+    let kv = ctx.kv(MODULE);
+    paginate(
+        &kv,
+        &BALANCES.prefix(addr.as_bytes()),
+        page,
+        |denom, amount| Ok(Coin::new(amount.u128(), stored_denom(denom)?)),
+    )
 }
 
 /// Moves `amount` from `from` to `to`, creating `to`'s auth account if missing. Emits
@@ -158,6 +175,17 @@ pub fn total_supply(ctx: &mut Context) -> Result<Coins> {
     Coins::new(coins).map_err(|e| Error::internal(format!("stored supply: {e}")))
 }
 
+/// One page of the total supply, by denom (`next_key` is the next denom).
+pub fn supply_page(
+    ctx: &mut Context,
+    page: Option<&PageRequest>,
+) -> Result<(Vec<Coin>, PageResponse)> {
+    let kv = ctx.kv(MODULE);
+    paginate(&kv, &SUPPLY.prefix(()), page, |denom, amount| {
+        Ok(Coin::new(amount.u128(), stored_denom(denom)?))
+    })
+}
+
 /// The bank params.
 pub fn params(ctx: &mut Context) -> Result<Params> {
     Ok(PARAMS.may_load(&ctx.kv(MODULE))?.unwrap_or_default())
@@ -203,6 +231,20 @@ pub fn send_enabled_entries(ctx: &mut Context, denoms: &[String]) -> Result<Vec<
     Ok(out)
 }
 
+/// One page of the explicit send-enabled flags, by denom.
+pub fn send_enabled_page(
+    ctx: &mut Context,
+    page: Option<&PageRequest>,
+) -> Result<(Vec<SendEnabled>, PageResponse)> {
+    let kv = ctx.kv(MODULE);
+    paginate(&kv, &SEND_ENABLED.prefix(()), page, |denom, enabled| {
+        Ok(SendEnabled {
+            denom: stored_denom(denom)?,
+            enabled,
+        })
+    })
+}
+
 /// Sets the send-enabled flag of one denom.
 pub fn set_send_enabled(ctx: &mut Context, denom: &str, enabled: bool) -> Result<()> {
     Ok(SEND_ENABLED.save(&mut ctx.kv(MODULE), denom, &enabled)?)
@@ -220,6 +262,17 @@ pub fn all_denom_metadata(ctx: &mut Context) -> Result<Vec<Metadata>> {
         .range(&kv, None, None, Order::Ascending)
         .map(|item| item.map(|(_, m)| m));
     Ok(all.collect::<Result<_, _>>()?)
+}
+
+/// One page of the denom metadata, by base denom.
+pub fn denom_metadata_page(
+    ctx: &mut Context,
+    page: Option<&PageRequest>,
+) -> Result<(Vec<Metadata>, PageResponse)> {
+    let kv = ctx.kv(MODULE);
+    paginate(&kv, &DENOM_METADATA.prefix(()), page, |_, metadata| {
+        Ok(metadata)
+    })
 }
 
 /// Saves denom metadata under its base denom; errors if it is invalid.
@@ -313,6 +366,12 @@ pub(crate) fn set_supply(ctx: &mut Context, denom: &str, amount: u128) -> Result
         return Ok(());
     }
     Ok(SUPPLY.save(&mut kv, denom, &Uint128::new(amount))?)
+}
+
+/// A denom read back from a store key.
+fn stored_denom(key: &[u8]) -> Result<String> {
+    String::from_utf8(key.to_vec())
+        .map_err(|_| Error::internal(format!("stored denom {key:02x?} is not UTF-8")))
 }
 
 /// Creates the auth account of `addr` if it has none.

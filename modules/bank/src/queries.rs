@@ -1,10 +1,7 @@
 //! `/cosmos.bank.v1beta1.Query/...` handlers: protobuf request in, protobuf response out.
 
-use agora_core::{
-    decode_request, validate_denom, Address, Coin, Coins, Context, Error, Result, SdkCode,
-};
+use agora_core::{decode_request, validate_denom, Address, Coin, Context, Error, Result, SdkCode};
 use agora_proto::cosmos::bank::v1beta1 as pb;
-use agora_proto::cosmos::base::query::v1beta1::PageResponse;
 use agora_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
 use prost::Message;
 
@@ -35,7 +32,7 @@ pub const PATHS: &[&str] = &[
     SEND_ENABLED_PATH,
 ];
 
-/// Answers one query. Balances and lists come whole; `pagination.total` gives their length.
+/// Answers one query. Lists come a page at a time (`pagination`, see [`agora_core::pagination`]).
 pub fn handle(ctx: &mut Context, path: &str, data: &[u8]) -> Result<Vec<u8>> {
     Ok(match path {
         BALANCE => {
@@ -50,27 +47,33 @@ pub fn handle(ctx: &mut Context, path: &str, data: &[u8]) -> Result<Vec<u8>> {
         }
         ALL_BALANCES => {
             let req: pb::QueryAllBalancesRequest = decode_request(path, data)?;
-            let (balances, pagination) = page(keeper::all_balances(ctx, &address(&req.address)?)?);
+            let addr = address(&req.address)?;
+            let (coins, pagination) = keeper::balances_page(ctx, &addr, req.pagination.as_ref())?;
             pb::QueryAllBalancesResponse {
-                balances,
-                pagination,
+                balances: coins.iter().map(proto_coin).collect(),
+                pagination: Some(pagination),
             }
             .encode_to_vec()
         }
         SPENDABLE_BALANCES => {
             // No vesting accounts yet: everything held is spendable.
             let req: pb::QuerySpendableBalancesRequest = decode_request(path, data)?;
-            let (balances, pagination) = page(keeper::all_balances(ctx, &address(&req.address)?)?);
+            let addr = address(&req.address)?;
+            let (coins, pagination) = keeper::balances_page(ctx, &addr, req.pagination.as_ref())?;
             pb::QuerySpendableBalancesResponse {
-                balances,
-                pagination,
+                balances: coins.iter().map(proto_coin).collect(),
+                pagination: Some(pagination),
             }
             .encode_to_vec()
         }
         TOTAL_SUPPLY => {
-            decode_request::<pb::QueryTotalSupplyRequest>(path, data)?;
-            let (supply, pagination) = page(keeper::total_supply(ctx)?);
-            pb::QueryTotalSupplyResponse { supply, pagination }.encode_to_vec()
+            let req: pb::QueryTotalSupplyRequest = decode_request(path, data)?;
+            let (coins, pagination) = keeper::supply_page(ctx, req.pagination.as_ref())?;
+            pb::QueryTotalSupplyResponse {
+                supply: coins.iter().map(proto_coin).collect(),
+                pagination: Some(pagination),
+            }
+            .encode_to_vec()
         }
         SUPPLY_OF => {
             let req: pb::QuerySupplyOfRequest = decode_request(path, data)?;
@@ -101,31 +104,26 @@ pub fn handle(ctx: &mut Context, path: &str, data: &[u8]) -> Result<Vec<u8>> {
             .encode_to_vec()
         }
         DENOMS_METADATA => {
-            decode_request::<pb::QueryDenomsMetadataRequest>(path, data)?;
-            let metadatas: Vec<_> = keeper::all_denom_metadata(ctx)?
-                .iter()
-                .map(Metadata::to_proto)
-                .collect();
-            let pagination = total(metadatas.len());
+            let req: pb::QueryDenomsMetadataRequest = decode_request(path, data)?;
+            let (metadatas, pagination) =
+                keeper::denom_metadata_page(ctx, req.pagination.as_ref())?;
             pb::QueryDenomsMetadataResponse {
-                metadatas,
-                pagination,
+                metadatas: metadatas.iter().map(Metadata::to_proto).collect(),
+                pagination: Some(pagination),
             }
             .encode_to_vec()
         }
         SEND_ENABLED_PATH => {
+            // Listed denoms come without pagination, as the SDK answers them.
             let req: pb::QuerySendEnabledRequest = decode_request(path, data)?;
-            let send_enabled: Vec<_> = keeper::send_enabled_entries(ctx, &req.denoms)?
-                .iter()
-                .map(SendEnabled::to_proto)
-                .collect();
-            let pagination = if req.denoms.is_empty() {
-                total(send_enabled.len())
+            let (entries, pagination) = if req.denoms.is_empty() {
+                let (entries, page) = keeper::send_enabled_page(ctx, req.pagination.as_ref())?;
+                (entries, Some(page))
             } else {
-                None
+                (keeper::send_enabled_entries(ctx, &req.denoms)?, None)
             };
             pb::QuerySendEnabledResponse {
-                send_enabled,
+                send_enabled: entries.iter().map(SendEnabled::to_proto).collect(),
                 pagination,
             }
             .encode_to_vec()
@@ -163,17 +161,4 @@ fn proto_coin(coin: &Coin) -> ProtoCoin {
         denom: coin.denom.clone(),
         amount: coin.amount.to_string(),
     }
-}
-
-fn total(len: usize) -> Option<PageResponse> {
-    Some(PageResponse {
-        next_key: Vec::new(),
-        total: len as u64,
-    })
-}
-
-fn page(coins: Coins) -> (Vec<ProtoCoin>, Option<PageResponse>) {
-    let coins: Vec<_> = coins.iter().map(proto_coin).collect();
-    let pagination = total(coins.len());
-    (coins, pagination)
 }

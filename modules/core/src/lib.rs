@@ -15,6 +15,7 @@ mod error;
 mod events;
 pub mod gas;
 mod module;
+pub mod pagination;
 pub mod store;
 
 pub use address::{Address, ACCOUNT_PREFIX, MAX_ADDRESS_LEN, VALCONS_PREFIX, VALOPER_PREFIX};

@@ -1,17 +1,21 @@
 //! `agorad query ...`: accounts, balances, supply, txs and blocks from a node.
 
+mod page;
+
 use agora_core::{Address, SdkCode, SDK_CODESPACE};
 use agora_proto::cosmos::auth::v1beta1::{
-    BaseAccount, ModuleAccount, QueryAccountRequest, QueryAccountResponse,
+    BaseAccount, ModuleAccount, QueryAccountRequest, QueryAccountResponse, QueryAccountsRequest,
+    QueryAccountsResponse, QueryModuleAccountsRequest, QueryModuleAccountsResponse,
 };
 use agora_proto::cosmos::bank::v1beta1 as bank;
-use agora_proto::cosmos::base::query::v1beta1::PageResponse;
 use agora_proto::cosmos::base::v1beta1::Coin;
+use agora_proto::Any;
 use anyhow::{anyhow, bail, Context as _, Result};
 use prost::{Message, Name};
 use serde::Serialize;
 use tendermint_rpc::Client as _;
 
+use self::page::{PageArgs, PageJson};
 use super::args::{parse_address, NodeArg};
 use super::response::TxResponse;
 use super::rpc::{query_error, Rpc};
@@ -53,12 +57,24 @@ pub enum AuthQuery {
         #[command(flatten)]
         node: NodeArg,
     },
+    /// One page of every account, by address bytes (`pagination.next_key` leads to the next).
+    Accounts {
+        #[command(flatten)]
+        page: PageArgs,
+        #[command(flatten)]
+        node: NodeArg,
+    },
+    /// The module accounts.
+    ModuleAccounts {
+        #[command(flatten)]
+        node: NodeArg,
+    },
 }
 
 /// `agorad query bank` subcommands.
 #[derive(Debug, clap::Subcommand)]
 pub enum BankQuery {
-    /// Every balance of an account, or one denom's.
+    /// Every balance of an account (every page, unless a pagination flag names one), or one denom's.
     Balances {
         /// The account's address.
         address: String,
@@ -66,13 +82,17 @@ pub enum BankQuery {
         #[arg(long)]
         denom: Option<String>,
         #[command(flatten)]
+        page: PageArgs,
+        #[command(flatten)]
         node: NodeArg,
     },
-    /// The total supply, or one denom's.
+    /// The total supply (every page, unless a pagination flag names one), or one denom's.
     Total {
         /// Only this denom.
         #[arg(long)]
         denom: Option<String>,
+        #[command(flatten)]
+        page: PageArgs,
         #[command(flatten)]
         node: NodeArg,
     },
@@ -88,9 +108,39 @@ impl QueryCommand {
                 let rpc = Rpc::new(&node.url(globals))?;
                 output::print(&account_json(&rpc, &address)?, json)
             }
+            QueryCommand::Auth(AuthQuery::Accounts { page, node }) => {
+                let rpc = Rpc::new(&node.url(globals))?;
+                let req = QueryAccountsRequest {
+                    pagination: Some(page.request()?),
+                };
+                let res: QueryAccountsResponse = auth_query(&rpc, "Accounts", req.encode_to_vec())?;
+                let accounts = res.accounts.iter().map(any_json).collect::<Result<_>>()?;
+                let pagination = PageJson::new(res.pagination.unwrap_or_default());
+                output::print(
+                    &Accounts {
+                        accounts,
+                        pagination: Some(pagination),
+                    },
+                    json,
+                )
+            }
+            QueryCommand::Auth(AuthQuery::ModuleAccounts { node }) => {
+                let rpc = Rpc::new(&node.url(globals))?;
+                let req = QueryModuleAccountsRequest {}.encode_to_vec();
+                let res: QueryModuleAccountsResponse = auth_query(&rpc, "ModuleAccounts", req)?;
+                let accounts = res.accounts.iter().map(any_json).collect::<Result<_>>()?;
+                output::print(
+                    &Accounts {
+                        accounts,
+                        pagination: None,
+                    },
+                    json,
+                )
+            }
             QueryCommand::Bank(BankQuery::Balances {
                 address,
                 denom,
+                page,
                 node,
             }) => {
                 let address = parse_address(&address)?.to_string();
@@ -102,22 +152,28 @@ impl QueryCommand {
                         output::print(&coin_json(res.balance.unwrap_or_default()), json)
                     }
                     None => {
-                        let req = bank::QueryAllBalancesRequest {
-                            address,
-                            ..Default::default()
-                        };
-                        let res: bank::QueryAllBalancesResponse = query(&rpc, "AllBalances", req)?;
+                        let (balances, pagination) = page::fetch(&page, |pagination| {
+                            let req = bank::QueryAllBalancesRequest {
+                                address: address.clone(),
+                                pagination: Some(pagination),
+                                resolve_denom: false,
+                            };
+                            let res: bank::QueryAllBalancesResponse =
+                                query(&rpc, "AllBalances", req)?;
+                            Ok((res.balances, res.pagination))
+                        })?;
+                        let balances = balances.into_iter().map(coin_json).collect();
                         output::print(
                             &Balances {
-                                balances: res.balances.into_iter().map(coin_json).collect(),
-                                pagination: page_json(res.pagination),
+                                balances,
+                                pagination,
                             },
                             json,
                         )
                     }
                 }
             }
-            QueryCommand::Bank(BankQuery::Total { denom, node }) => {
+            QueryCommand::Bank(BankQuery::Total { denom, page, node }) => {
                 let rpc = Rpc::new(&node.url(globals))?;
                 match denom {
                     Some(denom) => {
@@ -126,18 +182,16 @@ impl QueryCommand {
                         output::print(&coin_json(res.amount.unwrap_or_default()), json)
                     }
                     None => {
-                        let res: bank::QueryTotalSupplyResponse = query(
-                            &rpc,
-                            "TotalSupply",
-                            bank::QueryTotalSupplyRequest::default(),
-                        )?;
-                        output::print(
-                            &Supply {
-                                supply: res.supply.into_iter().map(coin_json).collect(),
-                                pagination: page_json(res.pagination),
-                            },
-                            json,
-                        )
+                        let (supply, pagination) = page::fetch(&page, |pagination| {
+                            let req = bank::QueryTotalSupplyRequest {
+                                pagination: Some(pagination),
+                            };
+                            let res: bank::QueryTotalSupplyResponse =
+                                query(&rpc, "TotalSupply", req)?;
+                            Ok((res.supply, res.pagination))
+                        })?;
+                        let supply = supply.into_iter().map(coin_json).collect();
+                        output::print(&Supply { supply, pagination }, json)
                     }
                 }
             }
@@ -160,6 +214,13 @@ impl QueryCommand {
             }
         }
     }
+}
+
+/// An auth query `/cosmos.auth.v1beta1.Query/<method>`.
+fn auth_query<Res: Message + Default>(rpc: &Rpc, method: &str, req: Vec<u8>) -> Result<Res> {
+    let path = format!("/cosmos.auth.v1beta1.Query/{method}");
+    let bytes = rpc.abci_query(&path, req)?;
+    Res::decode(bytes.as_slice()).with_context(|| format!("cannot decode the answer of {path}"))
 }
 
 /// A bank query `/cosmos.bank.v1beta1.Query/<method>`.
@@ -199,6 +260,10 @@ fn account_any(rpc: &Rpc, address: &Address) -> Result<AccountAny> {
     let any = QueryAccountResponse::decode(bytes.as_slice())?
         .account
         .ok_or_else(|| anyhow!("the node answered no account for {address}"))?;
+    decode_account(&any)
+}
+
+fn decode_account(any: &Any) -> Result<AccountAny> {
     if any.type_url == BaseAccount::type_url() {
         Ok(AccountAny::Base(BaseAccount::decode(any.value.as_slice())?))
     } else if any.type_url == ModuleAccount::type_url() {
@@ -250,15 +315,31 @@ fn base_json(base: BaseAccount) -> Result<BaseJson> {
 }
 
 fn account_json(rpc: &Rpc, address: &Address) -> Result<AccountResponse> {
-    let account = match account_any(rpc, address)? {
+    let account = typed_json(account_any(rpc, address)?)?;
+    Ok(AccountResponse { account })
+}
+
+fn any_json(any: &Any) -> Result<AccountJson> {
+    typed_json(decode_account(any)?)
+}
+
+fn typed_json(account: AccountAny) -> Result<AccountJson> {
+    Ok(match account {
         AccountAny::Base(base) => AccountJson::Base(base_json(base)?),
         AccountAny::Module(m) => AccountJson::Module {
             base_account: base_json(m.base_account.unwrap_or_default())?,
             name: m.name,
             permissions: m.permissions,
         },
-    };
-    Ok(AccountResponse { account })
+    })
+}
+
+/// `query auth accounts` and `module-accounts` as the SDK prints them.
+#[derive(Serialize)]
+struct Accounts {
+    accounts: Vec<AccountJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pagination: Option<PageJson>,
 }
 
 #[derive(Serialize)]
@@ -271,22 +352,6 @@ fn coin_json(c: Coin) -> CoinJson {
     CoinJson {
         denom: c.denom,
         amount: c.amount,
-    }
-}
-
-#[derive(Serialize)]
-struct PageJson {
-    next_key: Option<String>,
-    total: String,
-}
-
-fn page_json(page: Option<PageResponse>) -> PageJson {
-    let page = page.unwrap_or_default();
-    use base64::Engine as _;
-    PageJson {
-        next_key: (!page.next_key.is_empty())
-            .then(|| base64::engine::general_purpose::STANDARD.encode(&page.next_key)),
-        total: page.total.to_string(),
     }
 }
 
