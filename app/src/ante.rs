@@ -4,7 +4,7 @@
 use agora_auth::{keeper as auth, FEE_COLLECTOR};
 use agora_bank::keeper as bank;
 use agora_core::{
-    Address, Coin, Context, Dec, Error, Event, ExecMode, Result, SdkCode, BOND_DENOM,
+    Address, Coin, Coins, Context, Dec, Error, Event, ExecMode, Result, SdkCode, BOND_DENOM,
 };
 use base64::Engine;
 
@@ -19,22 +19,24 @@ pub struct AnteEnv<'a> {
     pub min_gas_prices: &'a [(Dec, String)],
     /// Signatures already verified for this block.
     pub verified: &'a VerifiedSignatures,
+    /// The consensus `block.max_gas`, when it limits a tx's gas (`None` where the block's
+    /// limits are already enforced, as in FinalizeBlock).
+    pub max_block_gas: Option<u64>,
 }
+
+/// The SDK's `MaxGasWanted`: gas limits above it are refused.
+const MAX_GAS_WANTED: u64 = (1 << 63) - 1;
 
 /// Runs the ante steps; on error the caller drops every write they made.
 pub fn run(ctx: &mut Context, tx: &DecodedTx, signers: &[Address], env: &AnteEnv) -> Result<()> {
-    let params = auth::params(ctx)?;
-    validate_basic(tx, signers)?;
-    let memo_chars = tx.body.memo.chars().count() as u64;
-    if memo_chars > params.max_memo_characters {
+    if let Some(max) = env.max_block_gas.filter(|&max| tx.gas_limit > max) {
         return Err(Error::sdk(
-            SdkCode::MemoTooLarge,
-            format!(
-                "maximum number of characters is {} but received {memo_chars} characters",
-                params.max_memo_characters
-            ),
+            SdkCode::InvalidGasLimit,
+            format!("tx gas limit {} exceeds block max gas {max}", tx.gas_limit),
         ));
     }
+    let params = auth::params(ctx)?;
+    validate_basic(tx, signers)?;
     if tx.body.timeout_height > 0 && ctx.block.height > tx.body.timeout_height {
         return Err(Error::sdk(
             SdkCode::TxTimeoutHeight,
@@ -44,16 +46,28 @@ pub fn run(ctx: &mut Context, tx: &DecodedTx, signers: &[Address], env: &AnteEnv
             ),
         ));
     }
+    // the SDK measures the memo in bytes (Go's len), whatever its name says
+    let memo_bytes = tx.body.memo.len() as u64;
+    if memo_bytes > params.max_memo_characters {
+        return Err(Error::sdk(
+            SdkCode::MemoTooLarge,
+            format!(
+                "maximum number of characters is {} but received {memo_bytes} characters",
+                params.max_memo_characters
+            ),
+        ));
+    }
     ctx.consume_gas(
         params
             .tx_size_cost_per_byte
             .saturating_mul(tx.len as u64 + simulated_bytes(ctx, tx)),
         "txSize",
     )?;
+    let fee = fee_coins(tx)?;
     if ctx.is_check() {
-        check_min_gas_price(tx, env.min_gas_prices)?;
+        check_min_gas_price(tx, &fee, env.min_gas_prices)?;
     }
-    deduct_fee(ctx, tx, signers)?;
+    deduct_fee(ctx, tx, &fee, signers)?;
     set_pub_keys(ctx, tx, signers)?;
     if signers.len() as u64 > params.tx_sig_limit {
         return Err(Error::sdk(
@@ -82,42 +96,64 @@ fn simulated_bytes(ctx: &Context, tx: &DecodedTx) -> u64 {
     missing_signatures * 64 + missing_fee
 }
 
+/// The SDK's `ValidateBasic`: one signature per signer info and per signer (the fee payer
+/// included), a gas limit within `MaxGasWanted`.
 fn validate_basic(tx: &DecodedTx, signers: &[Address]) -> Result<()> {
+    if tx.gas_limit > MAX_GAS_WANTED {
+        return Err(Error::sdk(
+            SdkCode::InvalidRequest,
+            format!("invalid gas supplied; {} > {MAX_GAS_WANTED}", tx.gas_limit),
+        ));
+    }
     if tx.signatures.is_empty() {
         return Err(Error::sdk(SdkCode::NoSignatures, "tx has no signatures"));
     }
-    if tx.signatures.len() != tx.signers.len() {
-        return Err(Error::sdk(
-            SdkCode::Unauthorized,
-            format!(
-                "wrong number of signatures; expected {}, got {}",
-                tx.signers.len(),
-                tx.signatures.len()
-            ),
-        ));
-    }
-    if signers.len() != tx.signers.len() {
-        return Err(Error::sdk(
-            SdkCode::Unauthorized,
-            format!(
-                "wrong number of signers; expected {}, got {}",
-                signers.len(),
-                tx.signers.len()
-            ),
-        ));
+    for expected in [tx.signers.len(), signers.len()] {
+        if tx.signatures.len() != expected {
+            return Err(Error::sdk(
+                SdkCode::Unauthorized,
+                format!(
+                    "wrong number of signers; expected {expected}, got {}",
+                    tx.signatures.len()
+                ),
+            ));
+        }
     }
     Ok(())
 }
 
+/// The fee as a coin set, as `DeductFees` requires it: nothing to deduct when every amount is
+/// zero, else the coins must be canonical (sorted by denom, no repeats, positive, valid denoms).
+fn fee_coins(tx: &DecodedTx) -> Result<Coins> {
+    if tx.fee.iter().all(|c| c.amount == 0) {
+        return Ok(Coins::empty());
+    }
+    Coins::from_canonical(tx.fee.clone()).map_err(|_| {
+        Error::sdk(
+            SdkCode::InsufficientFee,
+            format!("invalid fee amount: {}", show_coins(&tx.fee)),
+        )
+    })
+}
+
+/// Coins as the SDK prints them: `5uagr,7ustake`, in the order given.
+fn show_coins(coins: &[Coin]) -> String {
+    coins
+        .iter()
+        .map(Coin::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// The fee a tx must pay at `prices` for its gas limit: any one denom covering its price suffices.
-fn check_min_gas_price(tx: &DecodedTx, prices: &[(Dec, String)]) -> Result<()> {
+fn check_min_gas_price(tx: &DecodedTx, fee: &Coins, prices: &[(Dec, String)]) -> Result<()> {
     if prices.iter().all(|(p, _)| p.is_zero()) {
         return Ok(());
     }
     let mut required = Vec::new();
     for (price, denom) in prices {
         let amount = price.mul_ceil(tx.gas_limit as u128)?;
-        if tx.fee.amount_of(denom) >= amount {
+        if fee.amount_of(denom) >= amount {
             return Ok(());
         }
         required.push(format!("{amount}{denom}"));
@@ -126,55 +162,42 @@ fn check_min_gas_price(tx: &DecodedTx, prices: &[(Dec, String)]) -> Result<()> {
         SdkCode::InsufficientFee,
         format!(
             "insufficient fees; got: {} required: {}",
-            tx.fee,
+            show_coins(&tx.fee),
             required.join(",")
         ),
     ))
 }
 
-fn deduct_fee(ctx: &mut Context, tx: &DecodedTx, signers: &[Address]) -> Result<()> {
-    let payer = match &tx.fee_payer {
-        Some(p) => {
-            let p = Address::from_bech32(p)?;
-            if !signers.contains(&p) {
-                return Err(Error::sdk(
-                    SdkCode::InvalidRequest,
-                    format!("fee payer {p} must sign the tx"),
-                ));
-            }
-            p
-        }
-        None => signers[0].clone(),
-    };
-    if !auth::has_account(ctx, &payer)? {
+/// Moves the fee from the fee payer (a signer: the explicit payer, else the first signer).
+fn deduct_fee(ctx: &mut Context, tx: &DecodedTx, fee: &Coins, signers: &[Address]) -> Result<()> {
+    let payer = tx.fee_payer.as_ref().unwrap_or(&signers[0]);
+    if !auth::has_account(ctx, payer)? {
         return Err(Error::sdk(
             SdkCode::UnknownAddress,
             format!("fee payer address: {payer} does not exist"),
         ));
     }
-    if tx.fee.is_empty() && ctx.mode == ExecMode::Simulate {
+    if fee.is_empty() && ctx.mode == ExecMode::Simulate {
         // Wallets (cosmjs, Keplr) simulate with no fee; charge what moving one will cost so the
         // estimate covers the real tx. Simulate's writes are discarded, and so is this result.
         let probe = Coin::new(1, BOND_DENOM).into();
-        let _ = bank::send_coins_from_account_to_module(ctx, &payer, FEE_COLLECTOR, &probe);
+        let _ = bank::send_coins_from_account_to_module(ctx, payer, FEE_COLLECTOR, &probe);
     }
-    if !tx.fee.is_empty() {
-        bank::send_coins_from_account_to_module(ctx, &payer, FEE_COLLECTOR, &tx.fee).map_err(
-            |e| {
-                if e.is(SdkCode::InsufficientFunds) {
-                    Error::sdk(
-                        SdkCode::InsufficientFunds,
-                        format!("failed to deduct fees: {}", e.msg),
-                    )
-                } else {
-                    e
-                }
-            },
-        )?;
+    if !fee.is_empty() {
+        bank::send_coins_from_account_to_module(ctx, payer, FEE_COLLECTOR, fee).map_err(|e| {
+            if e.is(SdkCode::InsufficientFunds) {
+                Error::sdk(
+                    SdkCode::InsufficientFunds,
+                    format!("failed to deduct fees: {}", e.msg),
+                )
+            } else {
+                e
+            }
+        })?;
     }
     ctx.emit(
         Event::new("tx")
-            .attr("fee", tx.fee.to_string())
+            .attr("fee", show_coins(&tx.fee))
             .attr("fee_payer", payer.to_string()),
     );
     Ok(())
@@ -228,7 +251,9 @@ fn verify_and_increment(
                 ),
             ));
         }
-        if ctx.mode != ExecMode::Simulate {
+        // Simulations carry no signatures; a ReCheck verified them when the tx entered the
+        // mempool and the signed bytes cannot have changed since (as the SDK skips them).
+        if !matches!(ctx.mode, ExecMode::Simulate | ExecMode::ReCheck) {
             if !info.direct {
                 return Err(Error::sdk(
                     SdkCode::NotSupported,

@@ -18,7 +18,8 @@ mod runner;
 pub mod sigverify;
 pub mod testing;
 pub mod tx;
+mod wire;
 
-pub use app::App;
+pub use app::{check_mode, App};
 pub use config::AppConfig;
-pub use query::{JMT_PROOF_OP, SIMULATE_PATH};
+pub use query::{PreparedCheck, QueryService, JMT_PROOF_OP, SIMULATE_PATH};

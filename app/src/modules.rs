@@ -82,17 +82,27 @@ impl ModuleSet {
             .map(|&i| self.modules[i].as_ref())
     }
 
-    /// The distinct signers of a tx's Msgs, in first-seen order (the SDK's `GetSigners`), after
-    /// each Msg's stateless checks.
-    pub fn signers(&self, msgs: &[Any]) -> Result<Vec<Address>> {
-        let mut out: Vec<Address> = Vec::new();
-        for msg in msgs {
-            for signer in self.for_msg(&msg.type_url)?.msg_signers(msg)? {
-                if !out.contains(&signer) {
-                    out.push(signer);
-                }
-            }
-        }
-        Ok(out)
+    /// Each Msg's own signers, in order, after each Msg's stateless checks.
+    pub fn msg_signers(&self, msgs: &[Any]) -> Result<Vec<Vec<Address>>> {
+        msgs.iter()
+            .map(|msg| self.for_msg(&msg.type_url)?.msg_signers(msg))
+            .collect()
     }
+
+    /// The distinct signers of a tx's Msgs, in first-seen order (the SDK's `GetSigners` before
+    /// it appends the fee payer), after each Msg's stateless checks.
+    pub fn signers(&self, msgs: &[Any]) -> Result<Vec<Address>> {
+        Ok(distinct(self.msg_signers(msgs)?.into_iter().flatten()))
+    }
+}
+
+/// `addresses` without repeats, in first-seen order.
+pub fn distinct(addresses: impl IntoIterator<Item = Address>) -> Vec<Address> {
+    let mut out: Vec<Address> = Vec::new();
+    for address in addresses {
+        if !out.contains(&address) {
+            out.push(address);
+        }
+    }
+    out
 }

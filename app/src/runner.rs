@@ -10,7 +10,8 @@ use cosmwasm_std::Storage;
 use prost::Message;
 
 use crate::ante::{self, AnteEnv};
-use crate::modules::ModuleSet;
+use crate::chain::ChainParams;
+use crate::modules::{distinct, ModuleSet};
 use crate::sigverify::VerifiedSignatures;
 use crate::tx::DecodedTx;
 
@@ -24,22 +25,38 @@ pub struct TxEnv<'a> {
     pub min_gas_prices: &'a [(Dec, String)],
     /// Signatures verified ahead of execution.
     pub verified: &'a VerifiedSignatures,
+    /// The gas a simulation may use (the node's `query-gas-limit`; unused by other modes).
+    pub simulate_gas_limit: u64,
 }
 
-/// A decoded tx with its Msgs' signers derived once (which decodes every Msg), shared by the
+/// A decoded tx with its signers derived once (which decodes every Msg), shared by the
 /// block's signature pre-check and the ante handler.
 pub struct PreparedTx {
     /// The decoded tx.
     pub tx: DecodedTx,
-    /// The distinct signers of its Msgs, or why they could not be derived.
+    /// The tx's signers, as the SDK's `GetSigners`: its Msgs' distinct signers in first-seen
+    /// order, then the fee payer unless it is one of them; or why they could not be derived.
     pub signers: Result<Vec<Address>>,
+    /// Each Msg's first signer: the `sender` of its `message` event.
+    pub senders: Vec<Option<Address>>,
 }
 
 impl PreparedTx {
-    /// Derives the signers of `tx`'s Msgs.
+    /// Derives the signers of `tx`.
     pub fn new(modules: &ModuleSet, tx: DecodedTx) -> Self {
-        let signers = modules.signers(tx.msgs());
-        Self { tx, signers }
+        let (signers, senders) = match modules.msg_signers(tx.msgs()) {
+            Ok(per_msg) => {
+                let senders = per_msg.iter().map(|s| s.first().cloned()).collect();
+                let all = per_msg.into_iter().flatten().chain(tx.fee_payer.clone());
+                (Ok(distinct(all)), senders)
+            }
+            Err(e) => (Err(e), Vec::new()),
+        };
+        Self {
+            tx,
+            signers,
+            senders,
+        }
     }
 }
 
@@ -79,14 +96,15 @@ pub fn run_tx(
 ) -> (TxOutcome, Writes) {
     let tx = &prepared.tx;
     let gas = if mode == ExecMode::Simulate {
-        GasMeter::infinite()
+        GasMeter::new(env.simulate_gas_limit)
     } else {
         GasMeter::new(tx.gas_limit)
     };
+    // Out of gas, the SDK reports all the gas consumed, which exceeds the limit.
     let finish = |result, events, gas: &GasMeter| TxOutcome {
         result,
         gas_wanted: tx.gas_limit,
-        gas_used: gas.consumed().min(gas.limit()),
+        gas_used: gas.consumed(),
         events,
     };
 
@@ -105,29 +123,28 @@ pub fn run_tx(
         Err(e) => return (finish(Err(e.clone()), vec![], &gas), Writes::new()),
     };
 
+    let max_block_gas = match max_block_gas(mode, parent) {
+        Ok(max) => max,
+        Err(e) => return (finish(Err(e), vec![], &gas), Writes::new()),
+    };
     let mut ante_cache = CacheStore::new(parent);
     let ante_env = AnteEnv {
         chain_id: env.chain_id,
         min_gas_prices: env.min_gas_prices,
         verified: env.verified,
+        max_block_gas,
     };
     let mut ctx = Context::new(block, mode, &mut ante_cache, &gas);
-    if let Err(e) =
-        ante::run(&mut ctx, tx, signers, &ante_env).and_then(|()| out_of_gas_check(&gas))
-    {
+    if let Err(e) = gas_checked(&gas, ante::run(&mut ctx, tx, signers, &ante_env)) {
         return (finish(Err(e), vec![], &gas), Writes::new());
     }
     let mut events = ctx.take_events();
 
     let mut msg_cache = CacheStore::new(&ante_cache);
     let mut ctx = Context::new(block, mode, &mut msg_cache, &gas);
-    let outcome = run_msgs(&mut ctx, env.modules, tx, &signers[0]).and_then(|data| {
-        out_of_gas_check(&gas)?;
-        Ok(data)
-    });
-    let msg_events = ctx.take_events();
+    let outcome = gas_checked(&gas, run_msgs(&mut ctx, env.modules, tx, &prepared.senders));
     match outcome {
-        Ok(data) => {
+        Ok((data, msg_events)) => {
             events.extend(msg_events);
             let writes = msg_cache.into_writes();
             ante_cache.apply(writes);
@@ -140,30 +157,39 @@ pub fn run_tx(
     }
 }
 
-fn out_of_gas_check(gas: &GasMeter) -> Result<()> {
-    if gas.is_out_of_gas() {
-        return Err(Error::sdk(
-            SdkCode::OutOfGas,
-            format!(
-                "out of gas; gasWanted: {}, gasUsed: {}",
-                gas.limit(),
-                gas.consumed()
-            ),
-        ));
+/// The consensus `block.max_gas` when it limits a tx's gas (> 0), for the ante handler.
+/// FinalizeBlock skips the read: ProcessProposal refuses blocks whose gas exceeds it.
+fn max_block_gas(mode: ExecMode, state: &dyn Storage) -> Result<Option<u64>> {
+    if mode == ExecMode::Finalize {
+        return Ok(None);
     }
-    Ok(())
+    Ok(ChainParams::load(state)?
+        .and_then(|chain| u64::try_from(chain.max_gas).ok())
+        .filter(|&max| max > 0))
 }
 
+/// `result`, unless the tx ran out of gas: then the out-of-gas error, since a store access past
+/// the limit found nothing and may be what `result` failed on.
+fn gas_checked<T>(gas: &GasMeter, result: Result<T>) -> Result<T> {
+    match (result, gas.out_of_gas_error()) {
+        (Err(e), _) if e.is(SdkCode::OutOfGas) => Err(e),
+        (_, Some(out_of_gas)) => Err(out_of_gas),
+        (result, None) => result,
+    }
+}
+
+/// Runs the Msgs in order; returns the encoded `TxMsgData` and the events: per Msg, its
+/// `message` event then the handler's, all tagged with `msg_index`.
 fn run_msgs(
     ctx: &mut Context,
     modules: &ModuleSet,
     tx: &DecodedTx,
-    first_signer: &agora_core::Address,
-) -> Result<Vec<u8>> {
+    senders: &[Option<Address>],
+) -> Result<(Vec<u8>, Vec<Event>)> {
     let mut responses = Vec::with_capacity(tx.msgs().len());
-    for (index, msg) in tx.msgs().iter().enumerate() {
+    let mut events = Vec::new();
+    for (index, (msg, sender)) in tx.msgs().iter().zip(senders).enumerate() {
         let module = modules.for_msg(&msg.type_url)?;
-        let before = ctx.events().len();
         let response = module.handle_msg(ctx, msg).map_err(|e| Error {
             msg: format!(
                 "failed to execute message; message index: {index}: {}",
@@ -171,34 +197,33 @@ fn run_msgs(
             ),
             ..e
         })?;
-        let mut emitted = ctx.take_events();
-        let handler_events = emitted.split_off(before);
-        emitted.push(
-            Event::new("message")
-                .attr("action", msg.type_url.clone())
-                .attr("sender", first_signer.to_string())
-                .attr("module", module.name())
-                .attr("msg_index", index.to_string()),
-        );
-        emitted.extend(
-            handler_events
-                .into_iter()
-                .map(|e| e.attr("msg_index", index.to_string())),
-        );
-        for e in emitted {
-            ctx.emit(e);
+        let index = index.to_string();
+        let mut message = Event::new("message").attr("action", msg.type_url.clone());
+        if let Some(sender) = sender {
+            message = message.attr("sender", sender.to_string());
         }
+        events.push(
+            message
+                .attr("module", module.name())
+                .attr("msg_index", index.clone()),
+        );
+        events.extend(
+            ctx.take_events()
+                .into_iter()
+                .map(|e| e.attr("msg_index", index.clone())),
+        );
         responses.push(Any {
             type_url: response_type_url(&msg.type_url),
             value: response,
         });
     }
     #[allow(deprecated)]
-    Ok(TxMsgData {
+    let data = TxMsgData {
         data: vec![],
         msg_responses: responses,
     }
-    .encode_to_vec())
+    .encode_to_vec();
+    Ok((data, events))
 }
 
 /// `/cosmos.bank.v1beta1.MsgSend` -> `/cosmos.bank.v1beta1.MsgSendResponse`.

@@ -96,12 +96,24 @@ impl<'a> TxSpec<'a> {
 
     /// Encodes and signs the tx (SIGN_MODE_DIRECT), returning `TxRaw` bytes.
     pub fn sign(&self) -> Vec<u8> {
-        let body = TxBody {
+        self.sign_parts(
+            self.body().encode_to_vec(),
+            self.auth_info().encode_to_vec(),
+        )
+    }
+
+    /// The tx body: messages, memo, timeout height.
+    pub fn body(&self) -> TxBody {
+        TxBody {
             messages: self.msgs.clone(),
             memo: self.memo.clone(),
             timeout_height: self.timeout_height,
             ..Default::default()
-        };
+        }
+    }
+
+    /// The auth info: a SIGN_MODE_DIRECT signer info per signer, with its public key; the fee.
+    pub fn auth_info(&self) -> AuthInfo {
         let signer_infos = self
             .signers
             .iter()
@@ -134,13 +146,17 @@ impl<'a> TxSpec<'a> {
             ..Default::default()
         };
         #[allow(deprecated)]
-        let auth_info = AuthInfo {
+        AuthInfo {
             signer_infos,
             fee: Some(fee),
             tip: None,
-        };
-        let body_bytes = body.encode_to_vec();
-        let auth_info_bytes = auth_info.encode_to_vec();
+        }
+    }
+
+    /// Signs `body_bytes` and `auth_info_bytes` as given (an edited [`TxSpec::body`] or
+    /// [`TxSpec::auth_info`], or bytes they cannot express) with each signer, returning `TxRaw`
+    /// bytes.
+    pub fn sign_parts(&self, body_bytes: Vec<u8>, auth_info_bytes: Vec<u8>) -> Vec<u8> {
         let signatures = self
             .signers
             .iter()

@@ -1,11 +1,13 @@
 //! Decoding a `cosmos.tx.v1beta1.TxRaw` into what the ante handler and the router need.
 
-use agora_core::{Coins, Error, Result, SdkCode};
+use agora_core::{Address, Coin, Error, Result, SdkCode};
 use agora_proto::cosmos::tx::signing::v1beta1::SignMode;
 use agora_proto::cosmos::tx::v1beta1::{mode_info, AuthInfo, SignDoc, TxBody, TxRaw};
 use agora_proto::Any;
 use prost::Message;
 use sha2::{Digest, Sha256};
+
+use crate::wire::{reject_unknown_fields, AUTH_INFO, SECP256K1_PUB_KEY, TX_BODY, TX_RAW};
 
 /// A decoded tx. The body and auth-info bytes are kept as received, since signatures cover
 /// those exact bytes, not a re-encoding.
@@ -21,12 +23,12 @@ pub struct DecodedTx {
     pub auth_info_bytes: Vec<u8>,
     /// Decoded body: messages, memo, timeout height.
     pub body: TxBody,
-    /// Fee, gas limit and one signer info per signer.
-    pub fee: Coins,
+    /// The fee coins as sent, in order (the ante handler checks they are a valid coin set).
+    pub fee: Vec<Coin>,
     /// The gas limit the tx asks for.
     pub gas_limit: u64,
-    /// An explicit fee payer, if set.
-    pub fee_payer: Option<String>,
+    /// An explicit fee payer, if set: it signs the tx too.
+    pub fee_payer: Option<Address>,
     /// Per signer: its public key (if sent) and the sequence it signed.
     pub signers: Vec<SignerInfo>,
     /// One signature per signer.
@@ -53,12 +55,23 @@ fn decode_err(detail: impl std::fmt::Display) -> Error {
 }
 
 impl DecodedTx {
-    /// Decodes and checks the tx's shape: protobuf structure, SIGN_MODE_DIRECT single signers
-    /// with secp256k1 keys, valid fee coins, no unknown critical extension options.
+    /// Decodes and checks the tx's shape: protobuf structure without unknown fields (only
+    /// non-critical ones in the body, ADR-020), `TxRaw` bytes in their one canonical encoding,
+    /// SIGN_MODE_DIRECT single signers with secp256k1 keys, integer fee amounts, no unknown
+    /// critical extension options.
     pub fn decode(bytes: &[u8]) -> Result<Self> {
+        reject_unknown_fields(bytes, &TX_RAW, false)?;
         let raw = TxRaw::decode(bytes).map_err(|e| decode_err(format!("cannot decode tx: {e}")))?;
+        if raw.encoded_len() != bytes.len() || raw.encode_to_vec() != bytes {
+            return Err(decode_err(
+                "tx bytes are not the canonical encoding of their TxRaw (fields out of order, \
+                 repeated or empty, or non-minimal varints): a tx must have one hash",
+            ));
+        }
+        reject_unknown_fields(&raw.body_bytes, &TX_BODY, true)?;
         let body = TxBody::decode(raw.body_bytes.as_slice())
             .map_err(|e| decode_err(format!("cannot decode tx body: {e}")))?;
+        reject_unknown_fields(&raw.auth_info_bytes, &AUTH_INFO, false)?;
         let auth = AuthInfo::decode(raw.auth_info_bytes.as_slice())
             .map_err(|e| decode_err(format!("cannot decode auth info: {e}")))?;
         if !body.extension_options.is_empty() {
@@ -85,14 +98,21 @@ impl DecodedTx {
             .iter()
             .map(|c| {
                 let amount = c.amount.parse().map_err(|_| {
-                    Error::sdk(
-                        SdkCode::InvalidCoins,
-                        format!("fee amount {:?} is not a non-negative integer", c.amount),
-                    )
+                    decode_err(format!(
+                        "fee amount {:?} is not a non-negative integer",
+                        c.amount
+                    ))
                 })?;
-                Ok(agora_core::Coin::new(amount, c.denom.clone()))
+                Ok(Coin::new(amount, c.denom.clone()))
             })
             .collect::<Result<Vec<_>>>()?;
+        let fee_payer = match fee.payer.as_str() {
+            "" => None,
+            payer => Some(
+                Address::from_bech32(payer)
+                    .map_err(|e| decode_err(format!("invalid fee payer: {}", e.msg)))?,
+            ),
+        };
         let signers = auth
             .signer_infos
             .iter()
@@ -101,9 +121,9 @@ impl DecodedTx {
         Ok(Self {
             hash: Sha256::digest(bytes).into(),
             len: bytes.len(),
-            fee: Coins::new(fee_coins)?,
+            fee: fee_coins,
             gas_limit: fee.gas_limit,
-            fee_payer: (!fee.payer.is_empty()).then_some(fee.payer),
+            fee_payer,
             body,
             signers,
             signatures: raw.signatures,
@@ -155,6 +175,7 @@ fn signer_info(info: &agora_proto::cosmos::tx::v1beta1::SignerInfo) -> Result<Si
     let pub_key = match &info.public_key {
         None => None,
         Some(any) if any.type_url == SECP256K1_PUBKEY_URL => {
+            reject_unknown_fields(&any.value, &SECP256K1_PUB_KEY, false)?;
             let key = agora_proto::cosmos::crypto::secp256k1::PubKey::decode(any.value.as_slice())
                 .map_err(|e| {
                     Error::sdk(

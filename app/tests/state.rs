@@ -256,7 +256,19 @@ fn malformed_genesis_is_refused_with_the_field_named() {
     let err = app
         .init_chain(agora_app::testing::init_chain_request(CHAIN_ID, &bad))
         .unwrap_err();
-    assert!(err.msg.contains("bank"), "{}", err.msg);
+    // the error names the JSON path of the bad field and its value
+    assert_eq!(
+        (err.codespace.as_ref(), err.code),
+        ("sdk", 7),
+        "{}",
+        err.msg
+    );
+    assert!(
+        err.msg.starts_with("app_state.bank.balances[0].address: ")
+            && err.msg.contains("\"agora1notanaddress\""),
+        "{}",
+        err.msg
+    );
     let unknown = serde_json::json!({"nosuchmodule": {}});
     let err = app
         .init_chain(agora_app::testing::init_chain_request(CHAIN_ID, &unknown))

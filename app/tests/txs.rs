@@ -169,7 +169,7 @@ fn garbage_bytes_are_a_decode_error() {
         b"not a tx".to_vec(),
         "sdk",
         2,
-        "cannot decode tx",
+        "cannot decode cosmos.tx.v1beta1.TxRaw",
     );
 }
 
@@ -229,16 +229,43 @@ fn bad_signatures_are_unauthorized() {
 fn a_replayed_sequence_is_refused() {
     let mut chain = Chain::new(2);
     let keys = chain.keys.clone();
-    let to = chain.keys[1].address.clone();
+    let (from, to) = (keys[0].address.clone(), keys[1].address.clone());
     let tx = send_tx(&keys, 0, &to, 10, 0).sign();
-    assert_eq!(chain.deliver(tx.clone()).code, 0);
+    let moved = |chain: &mut Chain| {
+        assert_eq!(chain.balance(&from), START_BALANCE - 10 - FEE);
+        assert_eq!(chain.balance(&to), START_BALANCE + 10);
+        assert_eq!(chain.balance(&fee_collector()), FEE);
+        assert_eq!(chain.account(&from), (0, 1));
+    };
+    // twice in one block: the second copy fails with sdk/32 and moves nothing
+    let res = chain.block(vec![tx.clone(), tx.clone()]);
+    let codes: Vec<_> = res
+        .tx_results
+        .iter()
+        .map(|r| (r.codespace.as_str(), r.code))
+        .collect();
+    assert_eq!(codes, [("", 0), ("sdk", 32)], "{:?}", res.tx_results[1].log);
+    moved(&mut chain);
+    // in a later block, and in the mempool
     assert_refused_without_effect(
         &mut chain,
-        tx,
+        tx.clone(),
         "sdk",
         32,
-        "account sequence mismatch, expected 1, got 0",
+        "account sequence mismatch, expected 1, got 0: incorrect account sequence",
     );
+    moved(&mut chain);
+    let res = chain.app.check_tx(RequestCheckTx {
+        tx: tx.into(),
+        r#type: CheckTxType::New as i32,
+    });
+    assert_eq!(
+        (res.codespace.as_str(), res.code),
+        ("sdk", 32),
+        "{}",
+        res.log
+    );
+    moved(&mut chain);
 }
 
 #[test]
@@ -335,7 +362,9 @@ fn gas_limit_too_low_is_out_of_gas() {
     spec.gas_limit = needed - 2_000; // the send's own store writes cost far more than 2,000
     let res = chain.deliver(spec.sign());
     assert_eq!(res.code, 11, "{}", res.log);
-    assert_eq!(res.gas_used as u64, needed - 2_000);
+    assert_eq!(res.gas_wanted as u64, needed - 2_000);
+    // the gas consumed is reported, past the limit, as the SDK does
+    assert!(res.gas_used > res.gas_wanted, "{res:?}");
     assert_eq!(chain.balance(&a), START_BALANCE - FEE);
     assert_eq!(chain.balance(&b), START_BALANCE);
     assert_eq!(chain.account(&a), (0, 1));

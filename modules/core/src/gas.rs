@@ -1,6 +1,6 @@
 //! Gas: the meter every tx carries and the Cosmos SDK's KV store costs.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 /// Cosmos SDK v0.50 KV store gas costs (`storetypes.KVGasConfig()`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,13 +37,17 @@ impl Default for KvGasConfig {
 
 /// Counts the gas a tx (or a block phase) uses against a limit.
 ///
-/// Consumption is recorded even past the limit, so the caller can report `gas_used` the way the
-/// SDK does; [`GasMeter::is_out_of_gas`] tells whether the limit was crossed. Interior mutability
-/// lets every store view of one tx share the meter.
+/// The charge that crosses the limit is still recorded, so the caller can report `gas_used` the
+/// way the SDK does (where that charge panics and the tx stops); later charges are refused
+/// without being added, as nothing runs past that point in the SDK.
+/// [`GasMeter::is_out_of_gas`] tells whether the limit was crossed. Interior mutability lets
+/// every store view of one tx share the meter.
 #[derive(Debug)]
 pub struct GasMeter {
     limit: u64,
     consumed: Cell<u64>,
+    /// The descriptor of the charge that crossed the limit.
+    exhausted_at: RefCell<Option<String>>,
 }
 
 impl GasMeter {
@@ -52,6 +56,7 @@ impl GasMeter {
         Self {
             limit,
             consumed: Cell::new(0),
+            exhausted_at: RefCell::new(None),
         }
     }
 
@@ -80,20 +85,35 @@ impl GasMeter {
         self.consumed() > self.limit
     }
 
-    /// Adds `amount` to the consumption; errors (and stays over the limit) if that crosses it.
+    /// Adds `amount` to the consumption; errors if that crosses the limit. Once out of gas, it
+    /// errors without adding.
     pub fn consume(&self, amount: u64, descriptor: &str) -> Result<(), crate::Error> {
+        if let Some(err) = self.out_of_gas_error() {
+            return Err(err);
+        }
         let total = self.consumed().saturating_add(amount);
         self.consumed.set(total);
         if total > self.limit {
-            return Err(crate::Error::sdk(
-                crate::SdkCode::OutOfGas,
-                format!(
-                    "out of gas in location: {descriptor}; gasWanted: {}, gasUsed: {total}",
-                    self.limit
-                ),
-            ));
+            *self.exhausted_at.borrow_mut() = Some(descriptor.to_string());
+            return Err(self.error(descriptor));
         }
         Ok(())
+    }
+
+    /// The SDK's out-of-gas error naming the charge that crossed the limit, once one has.
+    pub fn out_of_gas_error(&self) -> Option<crate::Error> {
+        self.exhausted_at.borrow().as_deref().map(|d| self.error(d))
+    }
+
+    fn error(&self, descriptor: &str) -> crate::Error {
+        crate::Error::sdk(
+            crate::SdkCode::OutOfGas,
+            format!(
+                "out of gas in location: {descriptor}; gasWanted: {}, gasUsed: {}",
+                self.limit,
+                self.consumed()
+            ),
+        )
     }
 }
 
@@ -111,6 +131,14 @@ mod tests {
         assert!(meter.is_out_of_gas());
         assert_eq!(meter.consumed(), 101);
         assert_eq!(meter.remaining(), 0);
+        // nothing is added past the crossing charge; the error keeps naming it
+        let again = meter.consume(50, "c").unwrap_err();
+        assert_eq!(meter.consumed(), 101);
+        assert_eq!(again, err);
+        assert_eq!(
+            meter.out_of_gas_error().unwrap().msg,
+            "out of gas in location: b; gasWanted: 100, gasUsed: 101: out of gas"
+        );
     }
 
     #[test]
