@@ -6,21 +6,30 @@ use tendermint_abci::Application;
 use tendermint_proto::v0_38::abci::*;
 
 use crate::app::App;
+use crate::query::QueryService;
 
 /// The App shared by the ABCI connections CometBFT opens (consensus, mempool, query,
-/// snapshot); calls are serialised by a mutex.
+/// snapshot). Consensus and mempool calls are serialised by a mutex; Info and Query read
+/// committed snapshots without it, and CheckTx verifies signatures before taking it.
 #[derive(Clone)]
-pub struct AbciApp(Arc<Mutex<App>>);
+pub struct AbciApp {
+    app: Arc<Mutex<App>>,
+    queries: QueryService,
+}
 
 impl AbciApp {
     /// Shares `app` between connections.
     pub fn new(app: App) -> Self {
-        Self(Arc::new(Mutex::new(app)))
+        let queries = app.queries();
+        Self {
+            app: Arc::new(Mutex::new(app)),
+            queries,
+        }
     }
 
     fn app(&self) -> MutexGuard<'_, App> {
         // A panic while holding the lock means a consensus failure; nothing can continue.
-        self.0
+        self.app
             .lock()
             .expect("the application panicked; restart the node")
     }
@@ -37,7 +46,7 @@ fn must<T>(what: &str, result: agora_core::Result<T>) -> T {
 
 impl Application for AbciApp {
     fn info(&self, _req: RequestInfo) -> ResponseInfo {
-        self.app().info()
+        self.queries.info()
     }
 
     fn init_chain(&self, req: RequestInitChain) -> ResponseInitChain {
@@ -45,11 +54,16 @@ impl Application for AbciApp {
     }
 
     fn query(&self, req: RequestQuery) -> ResponseQuery {
-        self.app().query(req)
+        self.queries.query(req)
     }
 
     fn check_tx(&self, req: RequestCheckTx) -> ResponseCheckTx {
-        self.app().check_tx(req)
+        let mode = crate::app::check_mode(&req);
+        let prepared = match mode {
+            agora_core::ExecMode::ReCheck => self.queries.prepare_recheck(&req.tx),
+            _ => self.queries.prepare(&req.tx),
+        };
+        self.app().check_prepared(prepared, mode)
     }
 
     fn commit(&self) -> ResponseCommit {

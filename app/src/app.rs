@@ -3,6 +3,8 @@
 use agora_core::store::{CacheStore, Writes};
 use agora_core::{BlockInfo, Context, Error, ExecMode, GasMeter, Result};
 use agora_store::{Staged, Store, StoreOptions};
+use std::sync::Arc;
+
 use cosmwasm_std::Timestamp;
 use rayon::prelude::*;
 use tendermint_proto::v0_38::abci::{self as abci, response_process_proposal::ProposalStatus};
@@ -11,9 +13,10 @@ use crate::chain::ChainParams;
 use crate::config::AppConfig;
 use crate::genesis;
 use crate::modules::ModuleSet;
+use crate::query::{check_size, PreparedCheck, QueryService};
 use crate::results;
 use crate::runner::{run_tx, PreparedTx, TxEnv, TxOutcome};
-use crate::sigverify::{SignatureCheck, VerifiedSignatures};
+use crate::sigverify::{signature_checks, VerifiedSignatures};
 use crate::tx::DecodedTx;
 
 /// A block executed by FinalizeBlock and waiting for Commit.
@@ -22,19 +25,23 @@ struct Finalized {
     block: BlockInfo,
 }
 
-/// Agora's ABCI application. Single-threaded: the ABCI driver serialises calls.
+/// Agora's ABCI application. Single-threaded: the ABCI driver serialises calls; queries go to
+/// its [`QueryService`], which needs no lock.
 pub struct App {
     pub(crate) store: Store,
-    pub(crate) modules: ModuleSet,
+    pub(crate) modules: Arc<ModuleSet>,
     pub(crate) config: AppConfig,
     pub(crate) chain: Option<ChainParams>,
-    /// Genesis state from InitChain; committed with block 1, as CometBFT expects.
+    /// Genesis state from InitChain; committed with the first block, as CometBFT expects.
     genesis_writes: Option<Writes>,
+    /// The height of the chain's first block (genesis `initial_height`), known from InitChain.
+    initial_height: u64,
     /// The mempool's view: committed state plus the writes of txs accepted since the last commit.
     pub(crate) check_writes: Writes,
     /// The last committed block, for CheckTx's context.
     pub(crate) last_block: BlockInfo,
     finalized: Option<Finalized>,
+    queries: QueryService,
 }
 
 impl App {
@@ -44,6 +51,8 @@ impl App {
             dir,
             StoreOptions {
                 keep_recent: config.keep_recent,
+                cache_bytes: config.store_cache_bytes,
+                write_buffer_bytes: config.store_write_buffer_bytes,
             },
         )?;
         let chain = ChainParams::load(&store.latest())?;
@@ -56,16 +65,31 @@ impl App {
                 .unwrap_or_default(),
         };
         tracing::info!(height = store.height(), app_hash = %hex::encode_upper(store.app_hash()), "opened application state");
+        let modules = Arc::new(ModuleSet::agora());
+        let queries = QueryService::new(modules.clone(), &config, &store, last_block.clone())?;
         Ok(Self {
             store,
-            modules: ModuleSet::agora(),
+            modules,
             config,
             chain,
             genesis_writes: None,
+            initial_height: 1,
             check_writes: Writes::new(),
             last_block,
             finalized: None,
+            queries,
         })
+    }
+
+    /// The query service: answers ABCI queries and simulations from committed snapshots on
+    /// any thread, without this App's lock.
+    pub fn queries(&self) -> QueryService {
+        self.queries.clone()
+    }
+
+    /// ABCI Query, answered by the [`QueryService`] from a committed snapshot.
+    pub fn query(&self, req: abci::RequestQuery) -> abci::ResponseQuery {
+        self.queries.query(req)
     }
 
     /// The committed store.
@@ -75,21 +99,12 @@ impl App {
 
     /// ABCI Info: the last committed height and app hash, so the driver knows what to replay.
     pub fn info(&self) -> abci::ResponseInfo {
-        let height = self.store.height();
-        abci::ResponseInfo {
-            data: "agora".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-            app_version: 1,
-            last_block_height: height as i64,
-            last_block_app_hash: if height == 0 {
-                Default::default()
-            } else {
-                self.store.app_hash().to_vec().into()
-            },
-        }
+        self.queries.info()
     }
 
-    /// ABCI InitChain: validates and loads every module's genesis; the state is committed with block 1.
+    /// ABCI InitChain: validates and loads every module's genesis; the state is committed with
+    /// the first block. Answers with the genesis state's working app hash (as SDK v0.50), which
+    /// the first block's header carries.
     pub fn init_chain(&mut self, req: abci::RequestInitChain) -> Result<abci::ResponseInitChain> {
         if self.store.height() > 0 {
             return Err(Error::internal(format!(
@@ -103,8 +118,9 @@ impl App {
             chain.max_gas = block.max_gas;
         }
         let time = req.time.map(to_timestamp).unwrap_or_default();
+        let initial_height = req.initial_height.max(1) as u64;
         let block = BlockInfo {
-            height: req.initial_height.max(1) as u64,
+            height: initial_height,
             time,
             chain_id: chain.chain_id.clone(),
         };
@@ -113,16 +129,22 @@ impl App {
         genesis::init(&self.modules, &block, &mut state, &req.app_state_bytes)?;
         chain.save(&mut state);
         let writes = state.into_writes();
-        // CheckTx sees the genesis accounts before block 1 commits them.
+        let app_hash = self
+            .store
+            .stage(initial_height, writes.clone())
+            .map_err(|e| Error::internal(format!("hashing the genesis state: {e:#}")))?
+            .app_hash();
+        // CheckTx sees the genesis accounts before the first block commits them.
         self.check_writes = writes.clone();
         self.genesis_writes = Some(writes);
-        tracing::info!(chain_id = %chain.chain_id, validators = req.validators.len(), "initialised chain from genesis");
+        self.initial_height = initial_height;
+        tracing::info!(chain_id = %chain.chain_id, initial_height, validators = req.validators.len(), app_hash = %hex::encode_upper(app_hash), "initialised chain from genesis");
         self.last_block.chain_id = chain.chain_id.clone();
         self.chain = Some(chain);
         Ok(abci::ResponseInitChain {
             consensus_params: None,
             validators: req.validators,
-            app_hash: Default::default(),
+            app_hash: app_hash.to_vec().into(),
         })
     }
 
@@ -132,57 +154,51 @@ impl App {
         })
     }
 
-    /// ABCI CheckTx: runs the tx against the mempool's state and keeps its writes if it passes.
+    /// ABCI CheckTx: decodes and pre-verifies the tx (see [`App::check_prepared`] to do that
+    /// outside the lock), then runs the ante handler against the mempool's state.
     pub fn check_tx(&mut self, req: abci::RequestCheckTx) -> abci::ResponseCheckTx {
-        let mode = if req.r#type == abci::CheckTxType::Recheck as i32 {
-            ExecMode::ReCheck
-        } else {
-            ExecMode::Check
+        let mode = check_mode(&req);
+        let prepared = match mode {
+            ExecMode::ReCheck => self.queries.prepare_recheck(&req.tx),
+            _ => self.queries.prepare(&req.tx),
         };
-        let outcome = self.check_or_simulate(&req.tx, mode);
-        results::check_tx(outcome)
+        self.check_prepared(prepared, mode)
     }
 
-    /// Runs a tx over the mempool's state (`Check`/`ReCheck`, keeping its writes on success) or
-    /// a copy of it (`Simulate`).
-    pub(crate) fn check_or_simulate(&mut self, tx_bytes: &[u8], mode: ExecMode) -> TxOutcome {
+    /// CheckTx of a tx [`QueryService::prepare`]d without the lock: the ante handler only
+    /// (SDK v0.50), over the mempool's state, keeping its writes if it passes. `ReCheck` skips
+    /// signature verification, as the SDK does.
+    pub fn check_prepared(&mut self, prepared: PreparedCheck, mode: ExecMode) -> abci::ResponseCheckTx {
+        results::check_tx(self.run_check(prepared, mode))
+    }
+
+    fn run_check(&mut self, prepared: PreparedCheck, mode: ExecMode) -> TxOutcome {
         let chain = match self.chain() {
             Ok(c) => c.clone(),
             Err(e) => return TxOutcome::rejected(e),
         };
-        let tx = match self.decode_checked(tx_bytes, &chain) {
-            Ok(tx) => PreparedTx::new(&self.modules, tx),
+        if let Err(e) = check_size(prepared.len, &chain) {
+            return TxOutcome::rejected(e);
+        }
+        let tx = match prepared.tx {
+            Ok(tx) => tx,
             Err(e) => return TxOutcome::rejected(e),
         };
-        let verified = VerifiedSignatures::default();
         let env = TxEnv {
             modules: &self.modules,
             chain_id: &chain.chain_id,
             min_gas_prices: &self.config.min_gas_prices,
-            verified: &verified,
+            verified: &prepared.verified,
+            simulate_gas_limit: 0,
         };
         let committed = self.store.latest();
         let mut state = CacheStore::with_writes(&committed, std::mem::take(&mut self.check_writes));
         let (outcome, writes) = run_tx(&env, &self.last_block, mode, &state, &tx);
-        if mode != ExecMode::Simulate && outcome.result.is_ok() {
+        if outcome.result.is_ok() {
             state.apply(writes);
         }
         self.check_writes = state.into_writes();
         outcome
-    }
-
-    fn decode_checked(&self, bytes: &[u8], chain: &ChainParams) -> Result<DecodedTx> {
-        if !chain.fits(bytes.len() as u64, 0) {
-            return Err(Error::sdk(
-                agora_core::SdkCode::TxTooLarge,
-                format!(
-                    "tx of {} bytes exceeds the block limit of {} bytes",
-                    bytes.len(),
-                    chain.max_bytes
-                ),
-            ));
-        }
-        DecodedTx::decode(bytes)
     }
 
     /// ABCI PrepareProposal: keeps the txs that decode, in order, while the block stays within
@@ -249,9 +265,13 @@ impl App {
     ) -> Result<abci::ResponseFinalizeBlock> {
         let chain = self.chain()?.clone();
         let height = req.height as u64;
-        if height != self.store.height() + 1 {
+        let expected = match self.store.height() {
+            0 => self.initial_height,
+            last => last + 1,
+        };
+        if height != expected {
             return Err(Error::internal(format!(
-                "FinalizeBlock at height {height}, but the last committed height is {}",
+                "FinalizeBlock at height {height}, but the next height is {expected} (last committed: {})",
                 self.store.height()
             )));
         }
@@ -292,6 +312,7 @@ impl App {
             chain_id: &chain.chain_id,
             min_gas_prices: &[],
             verified: &verified,
+            simulate_gas_limit: 0,
         };
         let mut outcomes = Vec::with_capacity(decoded.len());
         for tx in &decoded {
@@ -343,26 +364,8 @@ impl App {
         let mut view = CacheStore::new(state);
         let gas = GasMeter::infinite();
         let mut ctx = Context::new(block, ExecMode::Finalize, &mut view, &gas);
-        let mut checks = Vec::new();
-        for prepared in decoded.iter().filter_map(|t| t.as_ref().ok()) {
-            let (tx, Ok(signers)) = (&prepared.tx, &prepared.signers) else {
-                continue;
-            };
-            for ((addr, info), signature) in signers.iter().zip(&tx.signers).zip(&tx.signatures) {
-                let Ok(Some(account)) = agora_auth::keeper::account(&mut ctx, addr) else {
-                    continue;
-                };
-                let Some(pub_key) = info.pub_key.clone().or(account.pub_key) else {
-                    continue;
-                };
-                checks.push(SignatureCheck {
-                    pub_key,
-                    sign_bytes: tx.sign_bytes(&block.chain_id, account.account_number),
-                    signature: signature.clone(),
-                });
-            }
-        }
-        VerifiedSignatures::precheck(checks)
+        let txs = decoded.iter().filter_map(|t| t.as_ref().ok());
+        VerifiedSignatures::precheck(signature_checks(&mut ctx, &block.chain_id, txs))
     }
 
     /// ABCI Commit: makes the finalized block durable and resets the mempool's state.
@@ -376,6 +379,7 @@ impl App {
             .map_err(|e| Error::internal(format!("commit failed: {e:#}")))?;
         self.last_block = finalized.block;
         self.check_writes.clear();
+        self.queries.publish(&self.store, self.last_block.clone())?;
         Ok(abci::ResponseCommit { retain_height: 0 })
     }
 
@@ -384,6 +388,15 @@ impl App {
         let committed = self.store.latest();
         let mut state = CacheStore::new(&committed);
         genesis::export(&self.modules, &self.last_block, &mut state)
+    }
+}
+
+/// The CheckTx mode of a request.
+pub fn check_mode(req: &abci::RequestCheckTx) -> ExecMode {
+    if req.r#type == abci::CheckTxType::Recheck as i32 {
+        ExecMode::ReCheck
+    } else {
+        ExecMode::Check
     }
 }
 

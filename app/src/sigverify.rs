@@ -2,10 +2,14 @@
 
 use std::collections::HashSet;
 
+use agora_core::Context;
+
 use rayon::prelude::*;
 use ripemd::Ripemd160;
 use secp256k1::{ecdsa::Signature, Message, PublicKey, SECP256K1};
 use sha2::{Digest, Sha256};
+
+use crate::runner::PreparedTx;
 
 /// The account address of a compressed secp256k1 key: RIPEMD-160(SHA-256(key)), as the SDK derives it.
 pub fn pubkey_address(pub_key: &[u8]) -> Vec<u8> {
@@ -64,11 +68,52 @@ impl VerifiedSignatures {
         )
     }
 
+    /// Verifies `checks` on this thread (one tx's signatures, before it takes the app lock).
+    pub fn verify_now(checks: Vec<SignatureCheck>) -> Self {
+        Self(
+            checks
+                .into_iter()
+                .filter(|c| verify(&c.pub_key, &c.sign_bytes, &c.signature))
+                .map(|c| check_id(&c.pub_key, &c.sign_bytes, &c.signature))
+                .collect(),
+        )
+    }
+
     /// Whether the signature is valid, from the precheck or by verifying it now.
     pub fn check(&self, pub_key: &[u8], sign_bytes: &[u8], signature: &[u8]) -> bool {
         self.0.contains(&check_id(pub_key, sign_bytes, signature))
             || verify(pub_key, sign_bytes, signature)
     }
+}
+
+/// The signature checks of `txs` against the accounts in `ctx`'s state: each signer's key (sent
+/// in the tx or stored) and account number. Signers without an account or key are skipped; the
+/// ante handler verifies those itself.
+pub(crate) fn signature_checks<'a>(
+    ctx: &mut Context,
+    chain_id: &str,
+    txs: impl Iterator<Item = &'a PreparedTx>,
+) -> Vec<SignatureCheck> {
+    let mut checks = Vec::new();
+    for prepared in txs {
+        let (tx, Ok(signers)) = (&prepared.tx, &prepared.signers) else {
+            continue;
+        };
+        for ((addr, info), signature) in signers.iter().zip(&tx.signers).zip(&tx.signatures) {
+            let Ok(Some(account)) = agora_auth::keeper::account(ctx, addr) else {
+                continue;
+            };
+            let Some(pub_key) = info.pub_key.clone().or(account.pub_key) else {
+                continue;
+            };
+            checks.push(SignatureCheck {
+                pub_key,
+                sign_bytes: tx.sign_bytes(chain_id, account.account_number),
+                signature: signature.clone(),
+            });
+        }
+    }
+    checks
 }
 
 #[cfg(test)]
