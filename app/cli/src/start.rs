@@ -68,6 +68,13 @@ impl StartArgs {
     /// production stops or panics, with the cause logged.
     pub fn run(self, globals: &Globals) -> Result<()> {
         let app_config = self.app_config(globals)?;
+        if app_config
+            .min_gas_prices
+            .iter()
+            .all(|(price, _)| price.is_zero())
+        {
+            tracing::warn!("minimum-gas-prices is zero (app.toml): this node accepts txs that pay no fee, so anyone can fill its mempool for free; set e.g. minimum-gas-prices = \"0.025uagr\"");
+        }
         if self.abci_only {
             let dir = globals.home.application_db();
             std::fs::create_dir_all(&dir)

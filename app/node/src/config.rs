@@ -39,6 +39,34 @@ pub struct RpcConfig {
     pub max_subscriptions_per_client: usize,
     /// How long `broadcast_tx_commit` waits for the tx to land in a block.
     pub timeout_broadcast_tx_commit: Timeout,
+
+    // Limits (issue 8): CometBFT's names where CometBFT has the setting.
+    /// Origins allowed to make cross-origin requests; `*` allows any, `http://*.example.com`
+    /// a wildcard subdomain; empty turns CORS off (CometBFT's default).
+    pub cors_allowed_origins: Vec<String>,
+    /// Methods cross-origin requests may use.
+    pub cors_allowed_methods: Vec<String>,
+    /// Headers cross-origin requests may send.
+    pub cors_allowed_headers: Vec<String>,
+    /// Most simultaneous connections (HTTP and websocket); more wait to be accepted. 0 is no
+    /// limit.
+    pub max_open_connections: usize,
+    /// Most requests in one JSON-RPC batch; 0 is no limit.
+    pub max_request_batch_size: usize,
+    /// Most requests handled at once over all connections; others wait their turn (Agora's).
+    pub max_concurrent_requests: usize,
+    /// How long a request may run (Go's `WriteTimeout`); `broadcast_tx_commit` gets
+    /// `timeout_broadcast_tx_commit` plus a second, as in CometBFT.
+    pub timeout_write: Timeout,
+    /// A websocket client that sends nothing (not even a pong to the server's pings, sent
+    /// every 9/10 of this) for this long is dropped (CometBFT's `readWait`, 30 s).
+    pub websocket_read_wait: Timeout,
+    /// Bytes queued for one websocket client beyond which it is too slow and is dropped.
+    pub websocket_write_buffer_bytes: usize,
+    /// Heights (or txs) `tx_search` and `block_search` may scan for conditions no index
+    /// answers; a wider query is refused and must be narrowed with `tx.height` or
+    /// `block.height` bounds.
+    pub max_search_scan: u64,
 }
 
 /// `[consensus]`.
@@ -63,6 +91,11 @@ pub struct MempoolConfig {
     pub cache_size: usize,
     /// Re-run CheckTx on the remaining txs after every block.
     pub recheck: bool,
+
+    // Limits (issue 8).
+    /// Most txs one sender (first signer) may have pending; 0 is no limit (Agora's; CometBFT
+    /// has none, the SDK's priority mempool bounds senders only by `max-txs`).
+    pub max_txs_per_sender: usize,
 }
 
 /// `[tx_index]`.
@@ -93,6 +126,25 @@ impl Default for RpcConfig {
             max_subscription_clients: 100,
             max_subscriptions_per_client: 5,
             timeout_broadcast_tx_commit: Duration::from_secs(10).into(),
+
+            cors_allowed_origins: Vec::new(),
+            cors_allowed_methods: ["HEAD", "GET", "POST"].map(String::from).to_vec(),
+            cors_allowed_headers: [
+                "Origin",
+                "Accept",
+                "Content-Type",
+                "X-Requested-With",
+                "X-Server-Time",
+            ]
+            .map(String::from)
+            .to_vec(),
+            max_open_connections: 900,
+            max_request_batch_size: 10,
+            max_concurrent_requests: 64,
+            timeout_write: Duration::from_secs(10).into(),
+            websocket_read_wait: Duration::from_secs(30).into(),
+            websocket_write_buffer_bytes: 16 << 20,
+            max_search_scan: 10_000,
         }
     }
 }
@@ -113,6 +165,8 @@ impl Default for MempoolConfig {
             max_tx_bytes: 1 << 20,
             cache_size: 10_000,
             recheck: true,
+
+            max_txs_per_sender: 100,
         }
     }
 }

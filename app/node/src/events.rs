@@ -1,4 +1,8 @@
 //! The node's event bus: what websocket subscribers and `broadcast_tx_commit` wait on.
+//!
+//! Each event is published once as a shared [`Published`], which also carries its encodings
+//! for subscribers: its query keys and JSON are computed at most once, by the first subscriber
+//! that needs them, however many subscribers there are.
 
 use std::sync::Arc;
 
@@ -24,27 +28,45 @@ pub enum NodeEvent {
     Tx(Arc<TxRecord>),
 }
 
+/// An event as subscribers receive it, with its shared, lazily computed encodings.
+#[derive(Debug)]
+pub struct Published {
+    /// The event.
+    pub event: NodeEvent,
+    pub(crate) encoded: crate::rpc::Encodings,
+}
+
 /// Fans committed blocks and txs out to any number of subscribers.
 #[derive(Debug, Clone)]
 pub struct EventBus {
-    sender: broadcast::Sender<NodeEvent>,
+    sender: broadcast::Sender<Arc<Published>>,
 }
 
 impl EventBus {
     /// A bus whose slow subscribers lag (and are told so) beyond `capacity` events.
     pub fn new(capacity: usize) -> Self {
         Self {
-            sender: broadcast::channel(capacity).0,
+            sender: broadcast::channel(capacity.max(1)).0,
         }
     }
 
+    /// A bus that holds two blocks of `max_block_txs` txs each (a block publishes one
+    /// NewBlock and one Tx per tx), so a subscriber that keeps up between blocks never lags
+    /// within one. Size it from `mempool.size`, the most txs a block can reap.
+    pub fn for_block_txs(max_block_txs: usize) -> Self {
+        Self::new(2 * (max_block_txs + 1))
+    }
+
     /// A new subscriber, seeing events published from now on.
-    pub fn subscribe(&self) -> broadcast::Receiver<NodeEvent> {
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Published>> {
         self.sender.subscribe()
     }
 
     /// Publishes an event; having no subscribers is fine.
     pub fn publish(&self, event: NodeEvent) {
-        let _ = self.sender.send(event);
+        let _ = self.sender.send(Arc::new(Published {
+            event,
+            encoded: Default::default(),
+        }));
     }
 }

@@ -5,9 +5,11 @@ mod rpc_support;
 
 use std::time::Duration;
 
+use agora_app::testing::{bank_send, Signer, TxSpec};
+use agora_app::tx::DecodedTx;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
-use rpc_support::{hex_upper, tx_hash, TestNode};
+use rpc_support::{hex_upper, tx_hash, TestNode, CHAIN_ID};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use tendermint::Hash;
@@ -355,14 +357,33 @@ async fn a_full_mempool_refuses_more_txs() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tx_larger_than_max_tx_bytes_is_refused() {
-    let t = TestNode::start_with(|c| c.mempool.max_tx_bytes = 64).await;
+    let t = TestNode::start_with(|c| c.mempool.max_tx_bytes = 2048).await;
+    t.produce().await;
+    // A real signed send, valid but for its size: a 3,000-byte memo.
+    let key = &t.keys[0];
+    let mut spec = TxSpec::new(
+        CHAIN_ID,
+        vec![bank_send(&key.address, &t.keys[2].address, 5)],
+        Signer {
+            key,
+            account_number: 0,
+            sequence: 0,
+        },
+    );
+    spec.memo = "m".repeat(3000);
+    let big = spec.sign();
+    assert!(DecodedTx::decode(&big).is_ok(), "the oversized tx decodes");
     let refused = t
-        .call("broadcast_tx_sync", json!({"tx": BASE64.encode([1u8; 65])}))
+        .call("broadcast_tx_sync", json!({"tx": BASE64.encode(&big)}))
         .await;
     assert_eq!(refused["error"]["code"], -32603, "{refused}");
     assert_eq!(
         refused["error"]["data"],
-        "tx too large. Max size is 64, but got 65"
+        format!("tx too large. Max size is 2048, but got {}", big.len())
+    );
+    assert_eq!(
+        t.call("num_unconfirmed_txs", json!({})).await["result"]["n_txs"],
+        "0"
     );
     // A tx CheckTx rejects is a result with its code, not an error.
     let garbage = t

@@ -1,5 +1,10 @@
 //! Subscription messages for the node's events, shaped as CometBFT v0.38 sends them:
 //! `{"jsonrpc":"2.0","id":<subscribe id>,"result":{"query":…,"data":{"type":…,"value":…},"events":{…}}}`.
+//!
+//! An event's query keys are computed once, when the first subscriber matches it; its JSON
+//! once, when the first subscription matches it (an event nobody matches is never encoded).
+
+use std::sync::OnceLock;
 
 use serde::Serialize;
 use tendermint::block;
@@ -9,7 +14,7 @@ use super::json::{base64, hex_upper, FinalizeBlockJson, SparseTxResult};
 use super::query::{self, EventMap};
 use super::{Id, RpcError};
 use crate::blockstore::TxRecord;
-use crate::events::NodeEvent;
+use crate::events::{NodeEvent, Published};
 
 /// `{"type": …, "value": …}`, how CometBFT tags event data.
 #[derive(Serialize)]
@@ -45,14 +50,27 @@ fn is_zero(n: &u32) -> bool {
     *n == 0
 }
 
-/// One event, encoded once and matched against every subscription.
-pub(crate) struct Prepared {
-    /// The `data` field.
-    data: String,
+/// An event's encodings, each computed at most once and shared by every subscriber.
+#[derive(Debug, Default)]
+pub(crate) struct Encodings {
+    /// What queries are matched against.
+    keys: OnceLock<Keys>,
+    /// The `data` and `events` fields, or why the event could not be encoded.
+    json: OnceLock<Result<Json, String>>,
+}
+
+#[derive(Debug)]
+struct Keys {
     /// The `events` field.
+    events: EventMap,
+    /// `events` plus `block.height` for blocks, which CometBFT matches but does not send.
+    matched: EventMap,
+}
+
+#[derive(Debug)]
+struct Json {
+    data: String,
     events: String,
-    /// What queries are matched against: `events`, plus `block.height` for blocks.
-    pub(crate) keys: EventMap,
 }
 
 /// The keys of a committed tx: its event attributes, `tm.event`, `tx.hash`, `tx.height`.
@@ -65,60 +83,83 @@ fn tx_keys(record: &TxRecord) -> EventMap {
     keys
 }
 
-impl Prepared {
-    /// Encodes `event`.
-    pub(crate) fn new(event: &NodeEvent) -> Result<Self, RpcError> {
-        match event {
-            NodeEvent::NewBlock {
-                block,
-                block_id,
-                result,
-            } => {
-                let mut keys = EventMap::new();
-                query::add_events(&mut keys, &result.events, false);
-                query::add(&mut keys, "tm.event", "NewBlock".into());
-                let events = super::to_json(&keys)?;
-                let data = super::to_json(&Tagged {
-                    r#type: "tendermint/event/NewBlock",
-                    value: NewBlockData {
-                        block: BlockJson::from(block.as_ref()),
-                        block_id,
-                        result_finalize_block: FinalizeBlockJson::from(result.as_ref()),
-                    },
-                })?;
-                query::add(&mut keys, "block.height", block.header.height.to_string());
-                Ok(Self { data, events, keys })
-            }
-            NodeEvent::Tx(record) => {
-                let keys = tx_keys(record);
-                let data = super::to_json(&Tagged {
-                    r#type: "tendermint/event/Tx",
-                    value: TxData {
-                        tx_result: TxResultJson {
-                            height: record.height.to_string(),
-                            index: record.index,
-                            tx: base64(&record.tx),
-                            result: SparseTxResult::from(&record.result),
-                        },
-                    },
-                })?;
-                Ok(Self {
-                    data,
-                    events: super::to_json(&keys)?,
-                    keys,
-                })
+fn keys_of(event: &NodeEvent) -> Keys {
+    match event {
+        NodeEvent::NewBlock { block, result, .. } => {
+            let mut events = EventMap::new();
+            query::add_events(&mut events, &result.events, false);
+            query::add(&mut events, "tm.event", "NewBlock".into());
+            let mut matched = events.clone();
+            query::add(
+                &mut matched,
+                "block.height",
+                block.header.height.to_string(),
+            );
+            Keys { events, matched }
+        }
+        NodeEvent::Tx(record) => {
+            let events = tx_keys(record);
+            Keys {
+                matched: events.clone(),
+                events,
             }
         }
     }
+}
 
-    /// The message for the subscription with request id `id` and query text `query`.
-    pub(crate) fn message(&self, id: &Id, query: &str) -> String {
+fn data_of(event: &NodeEvent) -> Result<String, RpcError> {
+    match event {
+        NodeEvent::NewBlock {
+            block,
+            block_id,
+            result,
+        } => super::to_json(&Tagged {
+            r#type: "tendermint/event/NewBlock",
+            value: NewBlockData {
+                block: BlockJson::from(block.as_ref()),
+                block_id,
+                result_finalize_block: FinalizeBlockJson::from(result.as_ref()),
+            },
+        }),
+        NodeEvent::Tx(record) => super::to_json(&Tagged {
+            r#type: "tendermint/event/Tx",
+            value: TxData {
+                tx_result: TxResultJson {
+                    height: record.height.to_string(),
+                    index: record.index,
+                    tx: base64(&record.tx),
+                    result: SparseTxResult::from(&record.result),
+                },
+            },
+        }),
+    }
+}
+
+impl Published {
+    fn keys(&self) -> &Keys {
+        self.encoded.keys.get_or_init(|| keys_of(&self.event))
+    }
+
+    /// What subscription queries are matched against.
+    pub(crate) fn matched_keys(&self) -> &EventMap {
+        &self.keys().matched
+    }
+
+    /// The message for the subscription with request id `id` and query text `query`; the
+    /// event is encoded on the first call only.
+    pub(crate) fn message(&self, id: &Id, query: &str) -> Result<String, String> {
+        let json = self.encoded.json.get_or_init(|| {
+            let data = data_of(&self.event).map_err(|e| e.data.clone())?;
+            let events = super::to_json(&self.keys().events).map_err(|e| e.data.clone())?;
+            Ok(Json { data, events })
+        });
+        let json = json.as_ref().map_err(Clone::clone)?;
         let result = format!(
             "{{\"query\":{},\"data\":{},\"events\":{}}}",
             serde_json::Value::String(query.to_string()),
-            self.data,
-            self.events
+            json.data,
+            json.events
         );
-        super::envelope(Some(id), Ok(result))
+        Ok(super::envelope(Some(id), Ok(result)))
     }
 }

@@ -147,6 +147,45 @@ pub(crate) async fn call(
 ) -> Result<String, RpcError> {
     let transport = if conn.is_some() { "websocket" } else { "http" };
     tracing::debug!(method = spec.name, transport, ?params, "rpc request");
+    let config = &server.node.config.rpc;
+    let timeout = match spec.handler {
+        Handler::BroadcastCommit => {
+            *config.timeout_broadcast_tx_commit + std::time::Duration::from_secs(1)
+        }
+        _ => *config.timeout_write,
+    };
+    let run = async {
+        // Waiting for a permit counts against the request's time. `broadcast_tx_commit`
+        // mostly waits for a block; `max_subscription_clients` bounds it instead.
+        let _permit = match spec.handler {
+            Handler::BroadcastCommit => None,
+            _ => Some(
+                server
+                    .requests
+                    .acquire()
+                    .await
+                    .map_err(|_| RpcError::internal("the server is shutting down"))?,
+            ),
+        };
+        run(server, conn, id, spec, params).await
+    };
+    tokio::time::timeout(timeout, run)
+        .await
+        .unwrap_or_else(|_| {
+            Err(RpcError::internal(format!(
+                "{} did not finish within {timeout:?} (rpc.timeout_write)",
+                spec.name
+            )))
+        })
+}
+
+async fn run(
+    server: &Server,
+    conn: Option<&Conn>,
+    id: &Id,
+    spec: &Method,
+    params: Params,
+) -> Result<String, RpcError> {
     let node = server.node.clone();
     match spec.handler {
         Handler::Health => Ok("{}".into()),

@@ -6,13 +6,15 @@
 //!   `unsubscribe_all`.
 //!
 //! Results are written in the JSON shapes CometBFT v0.38 writes (see [`json`]); errors carry
-//! CometBFT's codes and messages.
+//! CometBFT's codes and messages. Batches run in order, at most `max_request_batch_size`
+//! requests each; [`limits`] holds the connection, concurrency and CORS limits.
 
 mod abci;
 mod blocks;
 mod events;
 mod info;
 mod json;
+mod limits;
 mod methods;
 mod params;
 mod query;
@@ -34,6 +36,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::Node;
+pub(crate) use events::Encodings;
 use params::Params;
 
 /// A JSON-RPC error as CometBFT writes it: `{"code":…,"message":…,"data":…}`.
@@ -135,20 +138,29 @@ pub(crate) fn to_json(value: &impl Serialize) -> Result<String, RpcError> {
 pub(crate) struct Server {
     node: Arc<Node>,
     subscribers: Arc<websocket::Subscribers>,
+    /// Permits for requests running at once (`max_concurrent_requests`).
+    requests: Arc<tokio::sync::Semaphore>,
 }
 
 /// Serves the RPC on `listener` until the process ends.
 pub async fn serve(node: Arc<Node>, listener: tokio::net::TcpListener) -> Result<()> {
+    let config = &node.config.rpc;
+    let cors = limits::Cors::new(config);
+    let listener = limits::LimitedListener::new(listener, config.max_open_connections);
     let server = Server {
-        subscribers: Arc::new(websocket::Subscribers::new(&node.config.rpc)),
+        subscribers: Arc::new(websocket::Subscribers::new(config)),
+        requests: Arc::new(tokio::sync::Semaphore::new(
+            config.max_concurrent_requests.max(1),
+        )),
         node,
     };
-    tracing::info!(addr = %listener.local_addr()?, "serving the CometBFT JSON-RPC");
+    tracing::info!(addr = %axum::serve::Listener::local_addr(&listener)?, "serving the CometBFT JSON-RPC");
     let app = Router::new()
         .route("/", any(json_rpc))
         .route("/websocket", get(websocket::upgrade))
         .route("/{method}", any(uri_call))
-        .with_state(server);
+        .with_state(server)
+        .layer(axum::middleware::from_fn_with_state(cors, limits::cors));
     axum::serve(listener, app).await?;
     Ok(())
 }
@@ -161,8 +173,8 @@ fn json_response(status: StatusCode, body: String) -> Response {
 pub(crate) enum Outcome {
     /// A response (or a batch of them) to send.
     Reply(String),
-    /// The body was not JSON: a parse error to send.
-    ParseError(String),
+    /// An error for the whole body (not JSON, or a batch too large): sent with HTTP 500.
+    Refused(String),
     /// Only notifications: nothing to send.
     Nothing,
 }
@@ -177,7 +189,7 @@ pub(crate) async fn handle_text(
         Ok(v) => v,
         Err(e) => {
             let error = RpcError::parse(format!("error unmarshaling request: {e}"));
-            return Outcome::ParseError(envelope(None, Err(error)));
+            return Outcome::Refused(envelope(None, Err(error)));
         }
     };
     match value {
@@ -186,11 +198,18 @@ pub(crate) async fn handle_text(
             Err(RpcError::invalid_request("empty batch")),
         )),
         Value::Array(items) => {
-            let replies = futures::future::join_all(
-                items.into_iter().map(|item| handle_one(server, item, conn)),
-            )
-            .await;
-            let replies: Vec<String> = replies.into_iter().flatten().collect();
+            let max = server.node.config.rpc.max_request_batch_size;
+            if max > 0 && items.len() > max {
+                let error = RpcError::invalid_request(format!(
+                    "batch request exceeds maximum ({max}) allowed number of requests"
+                ));
+                return Outcome::Refused(envelope(None, Err(error)));
+            }
+            // In order, one after another, as CometBFT runs a batch.
+            let mut replies = Vec::with_capacity(items.len());
+            for item in items {
+                replies.extend(handle_one(server, item, conn).await);
+            }
             if replies.is_empty() {
                 Outcome::Nothing
             } else {
@@ -302,7 +321,7 @@ async fn json_rpc(State(server): State<Server>, request: axum::extract::Request)
     }
     match handle_text(&server, &body, None).await {
         Outcome::Reply(text) => json_response(StatusCode::OK, text),
-        Outcome::ParseError(text) => json_response(StatusCode::INTERNAL_SERVER_ERROR, text),
+        Outcome::Refused(text) => json_response(StatusCode::INTERNAL_SERVER_ERROR, text),
         Outcome::Nothing => StatusCode::OK.into_response(),
     }
 }

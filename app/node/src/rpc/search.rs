@@ -54,6 +54,30 @@ pub(crate) fn descending(p: &Params, default_desc: bool) -> Result<bool, RpcErro
     }
 }
 
+/// Refuses a scan of `heights` heights wider than `rpc.max_search_scan`: conditions no index
+/// answers are checked block by block, so they need height bounds.
+pub(crate) fn check_scan(
+    max: u64,
+    heights: std::ops::RangeInclusive<u64>,
+    key: &str,
+) -> Result<(), RpcError> {
+    let n = if heights.is_empty() {
+        0
+    } else {
+        heights.end() - heights.start() + 1
+    };
+    if max > 0 && n > max {
+        return Err(RpcError::internal(format!(
+            "the query would scan {n} heights (rpc.max_search_scan is {max}): no index answers \
+             its conditions; add {key} bounds (e.g. {key} >= {} AND {key} <= {}), or a \
+             condition the index answers (tx.hash, or an indexed event attribute with =)",
+            heights.end().saturating_sub(max - 1),
+            heights.end()
+        )));
+    }
+    Ok(())
+}
+
 /// The `query` parameter, parsed.
 pub(crate) fn query(p: &Params) -> Result<Query, RpcError> {
     Query::parse(&p.string("query")?.unwrap_or_default()).map_err(RpcError::internal)

@@ -16,7 +16,7 @@ use super::query::{self, EventMap, Query};
 use super::websocket::Subscribers;
 use super::{info, search, to_json, RpcError};
 use crate::blockstore::{tx_hash, TxRecord};
-use crate::events::NodeEvent;
+use crate::events::{NodeEvent, Published};
 use crate::Node;
 
 /// A committed tx as `tx` and `tx_search` return it.
@@ -163,9 +163,13 @@ fn matching_txs(node: &Node, q: &Query) -> Result<Vec<(u64, u32)>, RpcError> {
             .collect()
     } else {
         let (low, high) = q.height_range("tx.height");
-        (low.max(node.blocks.base()).max(1)..=high.min(latest))
-            .map(|h| (h, None))
-            .collect()
+        let heights = low.max(node.blocks.base()).max(1)..=high.min(latest);
+        search::check_scan(
+            node.config.rpc.max_search_scan,
+            heights.clone(),
+            "tx.height",
+        )?;
+        heights.map(|h| (h, None)).collect()
     };
     let mut found = Vec::new();
     let mut loaded: Option<(
@@ -340,13 +344,18 @@ struct BroadcastCommit<'a> {
 /// event may have been among those missed.
 async fn committed(
     node: &Arc<Node>,
-    events: &mut tokio::sync::broadcast::Receiver<NodeEvent>,
+    events: &mut tokio::sync::broadcast::Receiver<Arc<Published>>,
     hash: [u8; 32],
 ) -> Result<Arc<TxRecord>, RpcError> {
     loop {
         match events.recv().await {
-            Ok(NodeEvent::Tx(record)) if record.hash == hash => return Ok(record),
-            Ok(_) => {}
+            Ok(published) => {
+                if let NodeEvent::Tx(record) = &published.event {
+                    if record.hash == hash {
+                        return Ok(record.clone());
+                    }
+                }
+            }
             Err(RecvError::Lagged(_)) => {
                 let node = node.clone();
                 if let Some(record) = blocking(move || Ok(node.blocks.tx(&hash)?)).await? {

@@ -2,14 +2,17 @@
 //! `unsubscribe_all`.
 //!
 //! Requests on one connection run in order, as CometBFT runs them. Each connection has one
-//! writer (responses and event messages share an ordered queue) and one forwarder, which
-//! matches the node's events against the connection's subscriptions. A subscriber that falls
-//! behind (its queue stays full, or the node's event bus overtakes it) has its subscriptions
-//! canceled with an error message instead of silently missing events; a closed socket drops
-//! its subscriptions.
+//! writer (responses and event messages share an ordered queue, bounded in bytes by
+//! `rpc.websocket_write_buffer_bytes`) and one forwarder, which matches the node's events
+//! against the connection's subscriptions and never waits: a client whose queue overflows is
+//! too slow and is disconnected, with the reason logged. A subscriber the node's event bus
+//! overtakes has its subscriptions canceled with an error message (CometBFT's "client is not
+//! pulling messages fast enough") instead of silently missing events. The server pings every
+//! 9/10 of `rpc.websocket_read_wait` and drops a client that sends nothing (not even a pong)
+//! for that long; a closed socket drops its subscriptions.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -18,20 +21,17 @@ use axum::extract::State;
 use axum::response::Response;
 use futures::{SinkExt as _, StreamExt as _};
 use tokio::sync::broadcast::error::RecvError;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 
-use super::events::Prepared;
 use super::params::Params;
 use super::query::Query;
 use super::{envelope, handle_text, Id, Outcome, RpcError, Server};
 use crate::config::RpcConfig;
-use crate::events::NodeEvent;
+use crate::events::Published;
 
-/// Messages queued for one connection's socket.
-const QUEUE: usize = 512;
-/// How long an event message may wait for room in a full queue before the subscriber counts
-/// as not keeping up.
-const QUEUE_PATIENCE: Duration = Duration::from_secs(2);
+/// How long a write to the socket (a message, a ping, the close frame) may take
+/// (CometBFT's `writeWait`).
+const WRITE_WAIT: Duration = Duration::from_secs(10);
 /// Why a lagging subscriber's subscriptions end (CometBFT's words).
 const TOO_SLOW: &str = "client is not pulling messages fast enough";
 
@@ -125,12 +125,58 @@ struct Subscription {
     active: bool,
 }
 
+/// One connection's outgoing messages, bounded in bytes. A message always fits an empty
+/// queue, so one large response cannot exceed the bound by itself.
+struct Outbox {
+    queue: mpsc::UnboundedSender<String>,
+    queued: Arc<AtomicUsize>,
+    max_bytes: usize,
+    /// Set (to the reason) when the connection must close.
+    closed: watch::Sender<Option<String>>,
+}
+
+impl Outbox {
+    /// Queues `text`; false if the connection is closing, or the queue is over its bound (the
+    /// client is then disconnected as too slow).
+    fn push(&self, client: u64, text: String) -> bool {
+        if self.closed.borrow().is_some() {
+            return false;
+        }
+        let len = text.len();
+        let before = self.queued.fetch_add(len, Ordering::SeqCst);
+        if before > 0 && before + len > self.max_bytes {
+            self.queued.fetch_sub(len, Ordering::SeqCst);
+            self.close(
+                client,
+                format!(
+                    "{TOO_SLOW}: {before} bytes already queued (rpc.websocket_write_buffer_bytes is {})",
+                    self.max_bytes
+                ),
+            );
+            return false;
+        }
+        self.queue.send(text).is_ok()
+    }
+
+    /// Closes the connection, logging why (the first reason wins).
+    fn close(&self, client: u64, reason: String) {
+        self.closed.send_if_modified(|current| {
+            if current.is_some() {
+                return false;
+            }
+            tracing::warn!(client, %reason, "dropping websocket client");
+            *current = Some(reason);
+            true
+        });
+    }
+}
+
 /// One websocket connection's state.
 pub(crate) struct Conn {
     client: u64,
     subscribers: Arc<Subscribers>,
     subscriptions: Mutex<Vec<Subscription>>,
-    out: mpsc::Sender<String>,
+    out: Outbox,
 }
 
 impl Conn {
@@ -184,16 +230,37 @@ impl Conn {
     }
 
     /// Cancels every subscription, telling the client why.
-    async fn cancel_all(&self, reason: &str) {
+    fn cancel_all(&self, reason: &str) {
         for id in self.unsubscribe_all() {
             let error = RpcError::server(format!("subscription was canceled (reason: {reason})"));
             tracing::debug!(client = self.client, reason, "subscription canceled");
-            if self
-                .out
-                .send(envelope(Some(&id), Err(error)))
-                .await
-                .is_err()
-            {
+            if !self.out.push(self.client, envelope(Some(&id), Err(error))) {
+                return;
+            }
+        }
+    }
+
+    /// Queues the messages for `event`'s matching subscriptions, without waiting.
+    fn deliver(&self, event: &Published) {
+        let subs = self.subscriptions();
+        let mut targets = subs.iter().filter(|s| s.active).peekable();
+        if targets.peek().is_none() {
+            return;
+        }
+        let keys = event.matched_keys();
+        let messages: Vec<String> = targets
+            .filter(|s| s.query.matches(keys))
+            .filter_map(|s| match event.message(&s.id, &s.text) {
+                Ok(message) => Some(message),
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot encode an event for subscribers");
+                    None
+                }
+            })
+            .collect();
+        drop(subs);
+        for message in messages {
+            if !self.out.push(self.client, message) {
                 return;
             }
         }
@@ -234,25 +301,87 @@ pub(crate) async fn upgrade(State(server): State<Server>, ws: WebSocketUpgrade) 
         .on_upgrade(move |socket| connection(server, socket))
 }
 
+/// Writes queued messages and pings until the queue closes, a write fails or times out, or
+/// the connection is closed (then with a close frame carrying the reason).
+async fn write(
+    mut sink: futures::stream::SplitSink<WebSocket, Message>,
+    mut queue: mpsc::UnboundedReceiver<String>,
+    queued: Arc<AtomicUsize>,
+    mut closed: watch::Receiver<Option<String>>,
+    ping_every: Duration,
+) {
+    let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + ping_every, ping_every);
+    loop {
+        let message = tokio::select! {
+            text = queue.recv() => match text {
+                Some(text) => {
+                    queued.fetch_sub(text.len(), Ordering::SeqCst);
+                    Message::Text(text.into())
+                }
+                None => return,
+            },
+            _ = ping.tick() => Message::Ping(Vec::new().into()),
+            _ = closed.changed() => {
+                let reason = closed.borrow().clone().unwrap_or_default();
+                let frame = axum::extract::ws::CloseFrame {
+                    code: axum::extract::ws::close_code::POLICY,
+                    reason: reason.chars().take(120).collect::<String>().into(),
+                };
+                let _ = tokio::time::timeout(WRITE_WAIT, sink.send(Message::Close(Some(frame)))).await;
+                return;
+            }
+        };
+        match tokio::time::timeout(WRITE_WAIT, sink.send(message)).await {
+            Ok(Ok(())) => {}
+            _ => return,
+        }
+    }
+}
+
 async fn connection(server: Server, socket: WebSocket) {
-    let (mut sink, mut stream) = socket.split();
-    let (out, mut queue) = mpsc::channel::<String>(QUEUE);
+    let config = &server.node.config.rpc;
+    let read_wait = *config.websocket_read_wait;
+    let (sink, mut stream) = socket.split();
+    let (out, queue) = mpsc::unbounded_channel::<String>();
+    let (closed, mut closed_rx) = watch::channel(None);
+    let queued = Arc::new(AtomicUsize::new(0));
     let conn = Arc::new(Conn {
         client: server.subscribers.new_client(),
         subscribers: server.subscribers.clone(),
         subscriptions: Mutex::new(Vec::new()),
-        out,
+        out: Outbox {
+            queue: out,
+            queued: queued.clone(),
+            max_bytes: config.websocket_write_buffer_bytes,
+            closed,
+        },
     });
     tracing::debug!(client = conn.client, "websocket connected");
-    let writer = tokio::spawn(async move {
-        while let Some(text) = queue.recv().await {
-            if sink.send(Message::Text(text.into())).await.is_err() {
+    let mut writer = tokio::spawn(write(
+        sink,
+        queue,
+        queued,
+        closed_rx.clone(),
+        read_wait.mul_f64(0.9).max(Duration::from_millis(1)),
+    ));
+    let forwarder = tokio::spawn(forward(server.node.events.subscribe(), conn.clone()));
+    loop {
+        let next = tokio::select! {
+            next = tokio::time::timeout(read_wait, stream.next()) => next,
+            _ = closed_rx.changed() => break,
+            _ = &mut writer => break,
+        };
+        let message = match next {
+            Ok(Some(Ok(message))) => message,
+            Ok(_) => break,
+            Err(_) => {
+                conn.out.close(
+                    conn.client,
+                    format!("nothing read for {read_wait:?} (rpc.websocket_read_wait)"),
+                );
                 break;
             }
-        }
-    });
-    let forwarder = tokio::spawn(forward(server.node.events.subscribe(), conn.clone()));
-    while let Some(Ok(message)) = stream.next().await {
+        };
         let text = match message {
             Message::Text(text) => text.as_bytes().to_vec(),
             Message::Binary(bytes) => bytes.to_vec(),
@@ -260,8 +389,8 @@ async fn connection(server: Server, socket: WebSocket) {
             Message::Ping(_) | Message::Pong(_) => continue,
         };
         match handle_text(&server, &text, Some(&conn)).await {
-            Outcome::Reply(reply) | Outcome::ParseError(reply) => {
-                if conn.out.send(reply).await.is_err() {
+            Outcome::Reply(reply) | Outcome::Refused(reply) => {
+                if !conn.out.push(conn.client, reply) {
                     break;
                 }
             }
@@ -270,54 +399,24 @@ async fn connection(server: Server, socket: WebSocket) {
         conn.activate();
     }
     forwarder.abort();
+    // Let the writer send a close frame, if the connection was closed for a reason.
+    if !writer.is_finished() && conn.out.closed.borrow().is_some() {
+        let _ = tokio::time::timeout(WRITE_WAIT, &mut writer).await;
+    }
     writer.abort();
     conn.unsubscribe_all();
     tracing::debug!(client = conn.client, "websocket closed");
 }
 
-/// Sends each of the node's events to the connection's matching subscriptions.
-async fn forward(mut bus: tokio::sync::broadcast::Receiver<NodeEvent>, conn: Arc<Conn>) {
+/// Delivers each of the node's events to the connection's matching subscriptions.
+async fn forward(mut bus: tokio::sync::broadcast::Receiver<Arc<Published>>, conn: Arc<Conn>) {
     loop {
-        let event = match bus.recv().await {
-            Ok(event) => event,
-            Err(RecvError::Lagged(_)) => {
-                conn.cancel_all(TOO_SLOW).await;
-                continue;
-            }
+        match bus.recv().await {
+            Ok(event) => conn.deliver(&event),
+            Err(RecvError::Lagged(_)) => conn.cancel_all(TOO_SLOW),
             Err(RecvError::Closed) => {
-                conn.cancel_all("the node stopped").await;
+                conn.cancel_all("the node stopped");
                 return;
-            }
-        };
-        let targets: Vec<(Id, String, Query)> = conn
-            .subscriptions()
-            .iter()
-            .filter(|s| s.active)
-            .map(|s| (s.id.clone(), s.text.clone(), s.query.clone()))
-            .collect();
-        if targets.is_empty() {
-            continue;
-        }
-        let prepared = match Prepared::new(&event) {
-            Ok(prepared) => prepared,
-            Err(e) => {
-                tracing::error!(error = ?e, "cannot encode an event for subscribers");
-                continue;
-            }
-        };
-        for (id, text, query) in targets {
-            if !query.matches(&prepared.keys) {
-                continue;
-            }
-            match tokio::time::timeout(QUEUE_PATIENCE, conn.out.send(prepared.message(&id, &text)))
-                .await
-            {
-                Ok(Ok(())) => {}
-                Ok(Err(_)) => return,
-                Err(_) => {
-                    conn.cancel_all(TOO_SLOW).await;
-                    break;
-                }
             }
         }
     }

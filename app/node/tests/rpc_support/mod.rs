@@ -191,9 +191,26 @@ impl Drop for TestNode {
 
 /// Sends one HTTP/1.1 request and reads the whole answer.
 pub async fn raw_http(addr: SocketAddr, method: &str, path: &str, body: &[u8]) -> (u16, String) {
+    let (status, _, body) = raw_http_with(addr, method, path, &[], body).await;
+    (status, body)
+}
+
+/// Sends one HTTP/1.1 request with extra `headers` and reads the whole answer: (status,
+/// response headers with lower-case names, body).
+pub async fn raw_http_with(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> (u16, Vec<(String, String)>, String) {
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let extra: String = headers
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}\r\n"))
+        .collect();
     let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n{extra}\r\n",
         body.len()
     );
     stream.write_all(head.as_bytes()).await.unwrap();
@@ -206,7 +223,13 @@ pub async fn raw_http(addr: SocketAddr, method: &str, path: &str, body: &[u8]) -
         .split_once("\r\n\r\n")
         .unwrap_or_else(|| panic!("not HTTP: {answer:?}"));
     let status = head.split(' ').nth(1).unwrap().parse().unwrap();
-    (status, body.to_string())
+    let headers = head
+        .lines()
+        .skip(1)
+        .filter_map(|line| line.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    (status, headers, body.to_string())
 }
 
 /// Upper-case hex.
