@@ -7,6 +7,7 @@ use tendermint::{Hash, Time};
 use tendermint_proto::v0_38::types::Evidence as RawEvidence;
 
 use super::json::{base64, hex_upper, BlockResults};
+use super::methods;
 use super::params::Params;
 use super::query::{self, EventMap, Query};
 use super::{info, search, to_json, RpcError};
@@ -383,6 +384,7 @@ fn matching_heights(node: &Node, q: &Query) -> Result<Vec<u64>, RpcError> {
     search::check_scan(node.config.rpc.max_search_scan, low..=high, "block.height")?;
     let mut found = Vec::new();
     for height in low..=high {
+        methods::ensure_live()?;
         if q.matches(&block_events(node, height)?) {
             found.push(height);
         }

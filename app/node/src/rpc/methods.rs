@@ -1,6 +1,9 @@
 //! The method table: each method's name, its parameter names (which give positional `params`
 //! their meaning and URI calls their arguments) and its handler.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
@@ -126,15 +129,53 @@ pub(crate) fn find(name: &str) -> Option<&'static Method> {
     METHODS.iter().find(|m| m.name == name)
 }
 
-/// Runs `f` on the blocking pool (store reads and the app lock can take milliseconds).
+thread_local! {
+    /// Set, on a blocking-pool thread running a handler, once its request is gone.
+    static GONE: std::cell::RefCell<Option<Arc<AtomicBool>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Sets its flag when dropped: when the request future is dropped because its client
+/// disconnected or `timeout_write` passed (or, harmlessly, once it finished).
+struct SetOnDrop(Arc<AtomicBool>);
+
+impl Drop for SetOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+/// An error once the request the calling handler serves is gone, so long scans stop.
+pub(crate) fn ensure_live() -> Result<(), RpcError> {
+    let gone = GONE.with(|g| {
+        g.borrow()
+            .as_ref()
+            .is_some_and(|f| f.load(Ordering::Relaxed))
+    });
+    if gone {
+        return Err(RpcError::internal(
+            "the request was canceled (client gone or rpc.timeout_write passed)",
+        ));
+    }
+    Ok(())
+}
+
+/// Runs `f` on the blocking pool (store reads and the app lock can take milliseconds); `f`
+/// can check [`ensure_live`] to stop once nobody waits for its answer.
 pub(crate) async fn blocking<T, F>(f: F) -> Result<T, RpcError>
 where
     F: FnOnce() -> Result<T, RpcError> + Send + 'static,
     T: Send + 'static,
 {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| RpcError::internal(format!("the handler failed: {e}")))?
+    let gone = Arc::new(AtomicBool::new(false));
+    let _guard = SetOnDrop(gone.clone());
+    tokio::task::spawn_blocking(move || {
+        GONE.with(|g| *g.borrow_mut() = Some(gone));
+        let outcome = f();
+        GONE.with(|g| *g.borrow_mut() = None);
+        outcome
+    })
+    .await
+    .map_err(|e| RpcError::internal(format!("the handler failed: {e}")))?
 }
 
 /// Calls a method found with [`find`]; `conn` is the websocket the call came on, if any.
@@ -216,4 +257,32 @@ pub(crate) fn list_page() -> Response {
     }
     html.push_str("<br>Websocket (JSON-RPC): /websocket, with subscribe?query=_, unsubscribe?query=_, unsubscribe_all</body></html>");
     ([(header::CONTENT_TYPE, "text/html")], html).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicUsize;
+    use std::time::Duration;
+
+    #[tokio::test]
+    async fn blocking_work_stops_once_its_request_is_gone() {
+        let steps = Arc::new(AtomicUsize::new(0));
+        let counted = steps.clone();
+        let work = blocking(move || -> Result<(), RpcError> {
+            loop {
+                ensure_live()?;
+                counted.fetch_add(1, Ordering::SeqCst);
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        });
+        assert!(tokio::time::timeout(Duration::from_millis(50), work)
+            .await
+            .is_err());
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let stopped_at = steps.load(Ordering::SeqCst);
+        assert!(stopped_at > 0);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert_eq!(steps.load(Ordering::SeqCst), stopped_at);
+    }
 }

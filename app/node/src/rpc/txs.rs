@@ -10,7 +10,7 @@ use tendermint_proto::v0_38::abci::{ExecTxResult, ResponseCheckTx};
 use tokio::sync::broadcast::error::RecvError;
 
 use super::json::{base64, hex_upper, TxResult};
-use super::methods::blocking;
+use super::methods::{self, blocking};
 use super::params::Params;
 use super::query::{self, EventMap, Query};
 use super::websocket::Subscribers;
@@ -181,6 +181,7 @@ fn matching_txs(node: &Node, q: &Query) -> Result<Vec<(u64, u32)>, RpcError> {
         if height > latest {
             continue;
         }
+        methods::ensure_live()?;
         if loaded.as_ref().is_none_or(|(h, _, _)| *h != height) {
             let (Some(block), Some(results)) =
                 (node.blocks.block(height)?, node.blocks.results(height)?)
