@@ -58,6 +58,10 @@ pub struct RpcConfig {
     /// How long a request may run (Go's `WriteTimeout`); `broadcast_tx_commit` gets
     /// `timeout_broadcast_tx_commit` plus a second, as in CometBFT.
     pub timeout_write: Timeout,
+    /// A connection with no bytes read or written for this long is closed (Go's
+    /// `IdleTimeout`), so idle clients cannot hold `max_open_connections`. At least
+    /// `websocket_read_wait` and `timeout_broadcast_tx_commit` plus a second are used.
+    pub timeout_idle: Timeout,
     /// A websocket client that sends nothing (not even a pong to the server's pings, sent
     /// every 9/10 of this) for this long is dropped (CometBFT's `readWait`, 30 s).
     pub websocket_read_wait: Timeout,
@@ -142,6 +146,7 @@ impl Default for RpcConfig {
             max_request_batch_size: 10,
             max_concurrent_requests: 64,
             timeout_write: Duration::from_secs(10).into(),
+            timeout_idle: Duration::from_secs(60).into(),
             websocket_read_wait: Duration::from_secs(30).into(),
             websocket_write_buffer_bytes: 16 << 20,
             max_search_scan: 10_000,

@@ -153,6 +153,33 @@ async fn max_open_connections_holds_back_further_connections() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_connections_are_closed_and_free_their_slot() {
+    let t = TestNode::start_with(|c| {
+        c.rpc.max_open_connections = 1;
+        c.rpc.timeout_idle = Duration::from_millis(200).into();
+        c.rpc.websocket_read_wait = Duration::from_millis(200).into();
+        c.rpc.timeout_broadcast_tx_commit = Duration::from_millis(100).into();
+    })
+    .await;
+    let mut idle = tokio::net::TcpStream::connect(t.addr).await.unwrap();
+    let started = Instant::now();
+    let (status, _, body) = tokio::time::timeout(
+        Duration::from_secs(10),
+        raw_http_with(t.addr, "GET", "/health", &[], b""),
+    )
+    .await
+    .expect("served once the idle connection was closed");
+    assert_eq!(status, 200, "{body}");
+    assert!(started.elapsed() >= Duration::from_millis(200));
+    let mut byte = [0u8; 1];
+    let read = tokio::io::AsyncReadExt::read(&mut idle, &mut byte).await;
+    assert!(
+        matches!(read, Ok(0) | Err(_)),
+        "the idle connection was closed"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unindexed_searches_need_height_bounds() {
     let t = TestNode::start_with(|c| c.rpc.max_search_scan = 3).await;
     t.produce().await;

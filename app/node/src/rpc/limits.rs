@@ -1,5 +1,6 @@
 //! The server's limits: `max_open_connections` (a listener that stops accepting at the
-//! limit, as CometBFT's `netutil.LimitListener`), `max_concurrent_requests`, and CORS from
+//! limit, as CometBFT's `netutil.LimitListener`), `timeout_idle` (a connection without
+//! traffic is closed), `max_concurrent_requests`, and CORS from
 //! `cors_allowed_origins`, `cors_allowed_methods` and `cors_allowed_headers` (as CometBFT's
 //! rs/cors: preflights answered with 204, the origin echoed, or `*` when any is allowed).
 
@@ -8,11 +9,14 @@ use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use std::future::Future as _;
+
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -24,14 +28,17 @@ use crate::config::RpcConfig;
 pub(crate) struct LimitedListener {
     listener: TcpListener,
     slots: Option<Arc<Semaphore>>,
+    idle: Duration,
 }
 
 impl LimitedListener {
-    /// `listener`, limited to `max` open connections (0: no limit).
-    pub(crate) fn new(listener: TcpListener, max: usize) -> Self {
+    /// `listener`, limited to `max` open connections (0: no limit), each closed after
+    /// `idle` without traffic.
+    pub(crate) fn new(listener: TcpListener, max: usize, idle: Duration) -> Self {
         Self {
             listener,
             slots: (max > 0).then(|| Arc::new(Semaphore::new(max))),
+            idle,
         }
     }
 }
@@ -40,6 +47,27 @@ impl LimitedListener {
 pub(crate) struct Limited {
     stream: TcpStream,
     _slot: Option<OwnedSemaphorePermit>,
+    idle: Duration,
+    deadline: Pin<Box<tokio::time::Sleep>>,
+}
+
+impl Limited {
+    /// After progress: the idle deadline moves on.
+    fn touch(&mut self) {
+        let next = tokio::time::Instant::now() + self.idle;
+        self.deadline.as_mut().reset(next);
+    }
+
+    /// While waiting: an error once the connection has been idle too long.
+    fn check_idle(&mut self, cx: &mut Context<'_>) -> io::Result<()> {
+        match self.deadline.as_mut().poll(cx) {
+            Poll::Ready(()) => Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "connection idle beyond rpc.timeout_idle",
+            )),
+            Poll::Pending => Ok(()),
+        }
+    }
 }
 
 impl axum::serve::Listener for LimitedListener {
@@ -64,6 +92,8 @@ impl axum::serve::Listener for LimitedListener {
                         Limited {
                             stream,
                             _slot: slot,
+                            idle: self.idle,
+                            deadline: Box::pin(tokio::time::sleep(self.idle)),
                         },
                         addr,
                     )
@@ -88,7 +118,16 @@ impl AsyncRead for Limited {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.stream).poll_read(cx, buf)
+        match Pin::new(&mut self.stream).poll_read(cx, buf) {
+            Poll::Pending => match self.check_idle(cx) {
+                Ok(()) => Poll::Pending,
+                Err(e) => Poll::Ready(Err(e)),
+            },
+            ready => {
+                self.touch();
+                ready
+            }
+        }
     }
 }
 
@@ -98,7 +137,16 @@ impl AsyncWrite for Limited {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.stream).poll_write(cx, buf)
+        match Pin::new(&mut self.stream).poll_write(cx, buf) {
+            Poll::Pending => match self.check_idle(cx) {
+                Ok(()) => Poll::Pending,
+                Err(e) => Poll::Ready(Err(e)),
+            },
+            ready => {
+                self.touch();
+                ready
+            }
+        }
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
@@ -114,7 +162,16 @@ impl AsyncWrite for Limited {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
+        match Pin::new(&mut self.stream).poll_write_vectored(cx, bufs) {
+            Poll::Pending => match self.check_idle(cx) {
+                Ok(()) => Poll::Pending,
+                Err(e) => Poll::Ready(Err(e)),
+            },
+            ready => {
+                self.touch();
+                ready
+            }
+        }
     }
 
     fn is_write_vectored(&self) -> bool {

@@ -146,7 +146,10 @@ pub(crate) struct Server {
 pub async fn serve(node: Arc<Node>, listener: tokio::net::TcpListener) -> Result<()> {
     let config = &node.config.rpc;
     let cors = limits::Cors::new(config);
-    let listener = limits::LimitedListener::new(listener, config.max_open_connections);
+    let idle = (*config.timeout_idle)
+        .max(*config.websocket_read_wait)
+        .max(*config.timeout_broadcast_tx_commit + std::time::Duration::from_secs(1));
+    let listener = limits::LimitedListener::new(listener, config.max_open_connections, idle);
     let server = Server {
         subscribers: Arc::new(websocket::Subscribers::new(config)),
         requests: Arc::new(tokio::sync::Semaphore::new(
