@@ -70,3 +70,29 @@ impl EventBus {
         }));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bus_sized_for_a_block_holds_a_full_blocks_events() {
+        const TXS: usize = 500;
+        let bus = EventBus::for_block_txs(TXS);
+        let mut subscriber = bus.subscribe();
+        let record = Arc::new(TxRecord {
+            hash: [0; 32],
+            height: 1,
+            index: 0,
+            tx: Vec::new(),
+            result: Default::default(),
+        });
+        // A block of TXS txs publishes TXS + 1 events (NewBlock first, here left out).
+        for _ in 0..=TXS {
+            bus.publish(NodeEvent::Tx(record.clone()));
+        }
+        for _ in 0..=TXS {
+            assert!(subscriber.try_recv().is_ok(), "the subscriber lagged");
+        }
+    }
+}
