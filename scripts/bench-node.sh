@@ -106,6 +106,7 @@ throughput() {
         --accounts "$accounts" --rate "$rate" --duration "$duration" --warmup 5s --connections 8 \
         -o json >"$work/$name.json" 2>"$work/$name.progress"; } 2>"$work/$name.time"
     cpu1=$(cpu_ticks "$pid")
+    echo "node memory after the load: VmRSS $(field "$pid" VmRSS), VmHWM $(field "$pid" VmHWM)"
     kill "$pid"
     python3 - "$work/$name.json" "$work/$name/agorad.log" "$work/$name.time" "$((cpu1 - cpu0))" \
         "$(getconf CLK_TCK)" <<'PY'

@@ -168,7 +168,11 @@ impl App {
     /// CheckTx of a tx [`QueryService::prepare`]d without the lock: the ante handler only
     /// (SDK v0.50), over the mempool's state, keeping its writes if it passes. `ReCheck` skips
     /// signature verification, as the SDK does.
-    pub fn check_prepared(&mut self, prepared: PreparedCheck, mode: ExecMode) -> abci::ResponseCheckTx {
+    pub fn check_prepared(
+        &mut self,
+        prepared: PreparedCheck,
+        mode: ExecMode,
+    ) -> abci::ResponseCheckTx {
         results::check_tx(self.run_check(prepared, mode))
     }
 

@@ -30,9 +30,8 @@ fn balance_request(chain: &Chain, who: usize, height: i64) -> RequestQuery {
 
 fn amount(res: &ResponseQuery) -> u128 {
     assert_eq!(res.code, 0, "query failed: {}", res.log);
-    let res =
-        agora_proto::cosmos::bank::v1beta1::QueryBalanceResponse::decode(res.value.as_ref())
-            .unwrap();
+    let res = agora_proto::cosmos::bank::v1beta1::QueryBalanceResponse::decode(res.value.as_ref())
+        .unwrap();
     res.balance.map_or(0, |c| c.amount.parse().unwrap())
 }
 
@@ -85,7 +84,10 @@ fn heights_older_than_the_kept_snapshots_point_to_the_store_path() {
     let old = chain.app.query(balance_request(&chain, 0, 2));
     assert_eq!((old.codespace.as_str(), old.code), ("sdk", 18));
     assert!(old.log.contains("query-snapshots"), "{}", old.log);
-    assert_eq!(amount(&chain.app.query(balance_request(&chain, 0, 3))), START_BALANCE);
+    assert_eq!(
+        amount(&chain.app.query(balance_request(&chain, 0, 3))),
+        START_BALANCE
+    );
 
     // Raw store reads answer every retained height, with or without a leading slash.
     for path in ["store/bank/key", "/store/bank/key"] {
@@ -106,7 +108,10 @@ fn queries_see_the_committed_height_until_the_next_commit() {
     chain.block(vec![]);
     let queries = chain.app.queries();
     let tx = send(&chain, 0, 5_000);
-    let res = chain.app.finalize_block(finalize_request(2, vec![tx])).unwrap();
+    let res = chain
+        .app
+        .finalize_block(finalize_request(2, vec![tx]))
+        .unwrap();
     assert_eq!(res.tx_results[0].code, 0, "{}", res.tx_results[0].log);
 
     // Block 2 is executed but not committed: another thread still reads height 1.
@@ -133,7 +138,12 @@ fn the_query_gas_limit_stops_queries_and_simulations() {
     let mut chain = Chain::with_config(2, config);
     chain.block(vec![]);
     let res = chain.app.query(balance_request(&chain, 0, 0));
-    assert_eq!((res.codespace.as_str(), res.code), ("sdk", 11), "{}", res.log);
+    assert_eq!(
+        (res.codespace.as_str(), res.code),
+        ("sdk", 11),
+        "{}",
+        res.log
+    );
     assert!(res.log.contains("query-gas-limit"), "{}", res.log);
 
     let simulate = agora_proto::cosmos::tx::v1beta1::SimulateRequest {
@@ -146,12 +156,20 @@ fn the_query_gas_limit_stops_queries_and_simulations() {
         data: simulate.encode_to_vec().into(),
         ..Default::default()
     });
-    assert_eq!((res.codespace.as_str(), res.code), ("sdk", 11), "{}", res.log);
+    assert_eq!(
+        (res.codespace.as_str(), res.code),
+        ("sdk", 11),
+        "{}",
+        res.log
+    );
 
     // The same query passes on a node with the default limit.
     let mut roomy = Chain::new(2);
     roomy.block(vec![]);
-    assert_eq!(amount(&roomy.app.query(balance_request(&roomy, 0, 0))), START_BALANCE);
+    assert_eq!(
+        amount(&roomy.app.query(balance_request(&roomy, 0, 0))),
+        START_BALANCE
+    );
 }
 
 #[test]
@@ -162,7 +180,11 @@ fn init_chain_returns_the_genesis_hash_and_the_chain_starts_at_initial_height() 
     let mut init = init_chain_request(CHAIN_ID, &funded_app_state(&keys, START_BALANCE));
     init.initial_height = 5;
     let genesis_hash = app.init_chain(init).unwrap().app_hash;
-    assert_eq!(genesis_hash.len(), 32, "InitChain returns the working app hash");
+    assert_eq!(
+        genesis_hash.len(),
+        32,
+        "InitChain returns the working app hash"
+    );
 
     let wrong = app.finalize_block(finalize_request(1, vec![]));
     assert!(wrong.unwrap_err().msg.contains("next height is 5"));

@@ -68,7 +68,7 @@ enum Command {
     /// Builds, signs and broadcasts transactions.
     #[command(subcommand)]
     Tx(TxCommand),
-    /// Prints the state at the last committed height as genesis `app_state` JSON.
+    /// Prints a genesis document of the last committed height (initial_height = next height).
     Export,
     /// Load-tests a node: signed sends from many accounts, committed tx/s and inclusion latency.
     Loadtest(LoadtestArgs),

@@ -194,6 +194,14 @@ pub struct AppToml {
     pub pruning: String,
     /// Heights of state kept under `custom` pruning.
     pub pruning_keep_recent: String,
+    /// Gas limit of each query and simulation; 0 means unbounded (the SDK's key and meaning).
+    pub query_gas_limit: String,
+    /// Recent committed heights kept as snapshots for queries at a past `height`.
+    pub query_snapshots: String,
+    /// Bytes of the state database's block cache.
+    pub store_cache_bytes: String,
+    /// Bytes the state database's memtables hold, across column families, before flushing.
+    pub store_write_buffer_bytes: String,
 }
 
 impl Default for AppToml {
@@ -202,6 +210,14 @@ impl Default for AppToml {
             minimum_gas_prices: "0uagr".into(),
             pruning: "nothing".into(),
             pruning_keep_recent: "0".into(),
+            query_gas_limit: agora_app::config::DEFAULT_QUERY_GAS_LIMIT.to_string(),
+            query_snapshots: agora_app::config::DEFAULT_QUERY_SNAPSHOTS.to_string(),
+            store_cache_bytes: agora_app::AppConfig::default()
+                .store_cache_bytes
+                .to_string(),
+            store_write_buffer_bytes: agora_app::AppConfig::default()
+                .store_write_buffer_bytes
+                .to_string(),
         }
     }
 }
@@ -221,6 +237,22 @@ impl AppToml {
             min_gas_prices: agora_app::config::parse_gas_prices(&self.minimum_gas_prices)
                 .map_err(|e| anyhow::anyhow!("app.toml: minimum-gas-prices: {e}"))?,
             keep_recent,
+            query_gas_limit: self
+                .query_gas_limit
+                .parse()
+                .context("app.toml: query-gas-limit must be a whole number (0 = unbounded)")?,
+            query_snapshots: self
+                .query_snapshots
+                .parse()
+                .context("app.toml: query-snapshots must be a whole number")?,
+            store_cache_bytes: self
+                .store_cache_bytes
+                .parse()
+                .context("app.toml: store-cache-bytes must be a whole number of bytes")?,
+            store_write_buffer_bytes: self
+                .store_write_buffer_bytes
+                .parse()
+                .context("app.toml: store-write-buffer-bytes must be a whole number of bytes")?,
         })
     }
 }

@@ -253,16 +253,6 @@ impl Mempool {
         }
     }
 
-    /// Adds a tx that passed CheckTx, as [`Mempool::try_insert`] does, but a tx the caps
-    /// refuse (another insert took the room while CheckTx ran) is dropped and its hash
-    /// forgotten, with a warning logged.
-    pub fn insert(&mut self, hash: [u8; 32], tx: Vec<u8>, gas_wanted: i64) {
-        if let Err(e) = self.try_insert(hash, tx, gas_wanted) {
-            tracing::warn!(hash = %hex::encode_upper(hash), error = %e, "tx dropped after CheckTx");
-            self.forget(&hash);
-        }
-    }
-
     /// Adds a tx that passed CheckTx. CheckTx runs without the mempool lock, so the caps are
     /// checked again here: a full mempool evicts lower-priority txs (their hashes are
     /// forgotten, so they may be sent again) or refuses this one. Returns the evicted hashes.

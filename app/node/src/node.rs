@@ -2,11 +2,12 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use agora_app::App;
+use agora_app::{App, QueryService};
+use agora_core::ExecMode;
 use anyhow::{anyhow, bail, Context as _, Result};
 use tendermint::{chain, node, validator, Genesis};
 use tendermint_config::NodeKey;
-use tendermint_proto::v0_38::abci::{CheckTxType, RequestCheckTx, ResponseCheckTx};
+use tendermint_proto::v0_38::abci::ResponseCheckTx;
 
 use crate::blockstore::BlockStore;
 use crate::config::NodeConfig;
@@ -35,6 +36,8 @@ pub struct Node {
     pub genesis: GenesisDoc,
     /// The application.
     pub app: Mutex<App>,
+    /// The application's queries, answered from committed snapshots without the app lock.
+    pub queries: QueryService,
     /// Blocks, commits, results, tx index.
     pub blocks: BlockStore,
     /// Pending txs.
@@ -73,15 +76,17 @@ impl Node {
         std::fs::create_dir_all(home.data_dir())
             .with_context(|| format!("cannot create {}", home.data_dir().display()))?;
         let app = App::open(&home.application_db(), app_config)?;
+        let queries = app.queries();
         let blocks = BlockStore::open(&home.blockstore_db())?;
         Ok(Arc::new(Self {
             mempool: Mutex::new(Mempool::new(config.mempool.clone())),
-            events: EventBus::new(1024),
+            events: EventBus::for_block_txs(config.mempool.size),
             node_id: node_key.node_id(),
             home,
             config,
             genesis,
             app: Mutex::new(app),
+            queries,
             blocks,
             validator,
             validators,
@@ -110,18 +115,21 @@ impl Node {
 
     /// Runs CheckTx on a new tx and adds it to the mempool if it passes. Mempool limits and
     /// duplicates are errors; a tx CheckTx rejects is a response with a non-zero code.
+    ///
+    /// Decoding and signature verification run on the caller's thread against the last
+    /// committed state; only the ante handler's state checks take the app lock.
     pub fn submit_tx(&self, tx: &[u8]) -> Result<ResponseCheckTx, MempoolError> {
         let hash = self.mempool().precheck(tx)?;
+        let prepared = self.queries.prepare(tx);
         let mut app = self.app();
-        let response = app.check_tx(RequestCheckTx {
-            tx: tx.to_vec().into(),
-            r#type: CheckTxType::New as i32,
-        });
+        let response = app.check_prepared(prepared, ExecMode::Check);
         let mut mempool = self.mempool();
-        if response.code == 0 {
-            mempool.insert(hash, tx.to_vec(), response.gas_wanted);
-        } else {
+        if response.code != 0 {
             mempool.forget(&hash);
+        } else if let Err(e) = mempool.try_insert(hash, tx.to_vec(), response.gas_wanted) {
+            // Another tx took the room while CheckTx ran: refuse this one, as a full mempool does.
+            mempool.forget(&hash);
+            return Err(e);
         }
         Ok(response)
     }

@@ -30,7 +30,7 @@ struct Response<T> {
 
 /// `abci_info`.
 pub(crate) fn info(node: &Node, _: &Params) -> Result<String, RpcError> {
-    let info = node.app().info();
+    let info = node.queries.info();
     to_json(&Response {
         response: Info {
             data: info.data,
@@ -52,7 +52,7 @@ pub(crate) fn query(node: &Node, p: &Params) -> Result<String, RpcError> {
         height: p.int("height")?.unwrap_or(0),
         prove: p.bool("prove")?,
     };
-    let response = node.app().query(request);
+    let response = node.queries.query(request);
     to_json(&Response {
         response: QueryResponse::from(&response),
     })

@@ -100,6 +100,13 @@ pub(crate) fn indexing(node: &Node) -> bool {
 }
 
 /// `status`: node identity, the chain's first and latest block, and this validator.
+/// `health`: `{}` while blocks keep coming; an error once the last block is older than
+/// 3 x `timeout_commit` (the node is up but not producing).
+pub(crate) fn health(node: &Node, _: &Params) -> Result<String, RpcError> {
+    crate::engine::health(node).map_err(|e| RpcError::internal(format!("{e:#}")))?;
+    Ok("{}".into())
+}
+
 pub(crate) fn status(node: &Node, _: &Params) -> Result<String, RpcError> {
     let latest = node.latest_height();
     let earliest = if latest == 0 {
@@ -111,7 +118,7 @@ pub(crate) fn status(node: &Node, _: &Params) -> Result<String, RpcError> {
     let earliest_block = block_summary(node, earliest)?;
     let app_version = match latest_block.app_version {
         Some(version) => version,
-        None => node.app().info().app_version,
+        None => node.queries.info().app_version,
     };
     let address = node.validator.address();
     let power = node

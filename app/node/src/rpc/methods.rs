@@ -19,7 +19,6 @@ type Blocking = fn(&Node, &Params) -> Result<String, RpcError>;
 #[derive(Clone, Copy)]
 enum Handler {
     Blocking(Blocking),
-    Health,
     BroadcastAsync,
     BroadcastSync,
     BroadcastCommit,
@@ -48,7 +47,7 @@ const fn method(name: &'static str, args: &'static [&'static str], handler: Hand
 }
 
 static METHODS: &[Method] = &[
-    method("health", &[], Handler::Health),
+    method("health", &[], Handler::Blocking(info::health)),
     method("status", &[], Handler::Blocking(info::status)),
     method("genesis", &[], Handler::Blocking(info::genesis)),
     method(
@@ -229,7 +228,6 @@ async fn run(
 ) -> Result<String, RpcError> {
     let node = server.node.clone();
     match spec.handler {
-        Handler::Health => Ok("{}".into()),
         Handler::Blocking(f) => blocking(move || f(&node, &params)).await,
         Handler::BroadcastAsync => txs::broadcast(&node, &params, false).await,
         Handler::BroadcastSync => txs::broadcast(&node, &params, true).await,
