@@ -202,3 +202,34 @@ fn init_chain_returns_the_genesis_hash_and_the_chain_starts_at_initial_height() 
     app.commit().unwrap();
     assert_eq!(app.store().height(), 6);
 }
+
+/// Simulate reads the committed state, which lacks txs still in the mempool: a client chaining
+/// txs simulates with a sequence ahead of the committed one, and that must still estimate gas.
+/// A sequence behind it is a replay and stays refused.
+#[test]
+fn simulate_accepts_a_sequence_ahead_of_the_committed_one() {
+    let mut chain = Chain::new(2);
+    chain.block(vec![]);
+    assert_eq!(chain.deliver(send(&chain, 0, 1)).code, 0);
+    let simulate = |chain: &Chain, sequence| {
+        let req = agora_proto::cosmos::tx::v1beta1::SimulateRequest {
+            tx_bytes: send(chain, sequence, 1),
+            ..Default::default()
+        };
+        #[allow(deprecated)]
+        chain.app.query(RequestQuery {
+            path: agora_app::SIMULATE_PATH.into(),
+            data: req.encode_to_vec().into(),
+            ..Default::default()
+        })
+    };
+    assert_eq!(simulate(&chain, 1).code, 0, "{}", simulate(&chain, 1).log);
+    assert_eq!(simulate(&chain, 3).code, 0, "{}", simulate(&chain, 3).log);
+    let replay = simulate(&chain, 0);
+    assert_eq!(
+        (replay.codespace.as_str(), replay.code),
+        ("sdk", 32),
+        "{}",
+        replay.log
+    );
+}
