@@ -10,8 +10,9 @@ CARGO ?= cargo
 deps:
 	@bash scripts/install-deps.sh
 
+# The same build `make test` and `make devnet` use (one feature resolution, one set of artifacts).
 build: deps
-	$(CARGO) build --locked --workspace --bins
+	$(CARGO) test --locked --workspace --no-run
 
 # Runs every test; benchmarks are compiled (so they cannot rot) but only `make bench` runs them.
 # tests/cosmjs.rs drives a cosmjs client: its npm packages come from tests/cosmjs/package-lock.json.
