@@ -89,6 +89,9 @@ fn attribute_prefix(key: &str, value: &str) -> Vec<u8> {
     prefix
 }
 
+/// Bytes of one block-store memtable (RocksDB's default is 64 MiB).
+pub const WRITE_BUFFER_BYTES: usize = 16 << 20;
+
 /// The id CometBFT gives a block: its header hash and the header of its 64 KiB part set.
 pub fn block_id(block: &Block) -> block::Id {
     let bytes = Protobuf::<raw::Block>::encode_vec(block.clone());
@@ -102,10 +105,14 @@ pub fn block_id(block: &Block) -> block::Id {
 }
 
 impl BlockStore {
-    /// Opens (or creates) the block store at `path`.
+    /// Opens (or creates) the block store at `path`. Its memtables are bounded
+    /// ([`WRITE_BUFFER_BYTES`] each, two at most): blocks are written once and read rarely, so
+    /// holding more of them in memory buys nothing.
     pub fn open(path: &Path) -> Result<Self> {
         let mut opts = Options::default();
         opts.create_if_missing(true);
+        opts.set_write_buffer_size(WRITE_BUFFER_BYTES);
+        opts.set_max_write_buffer_number(2);
         let db = DB::open(&opts, path)
             .with_context(|| format!("cannot open the block store at {}", path.display()))?;
         let read = |key: &[u8]| -> Result<u64> {
