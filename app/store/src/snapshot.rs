@@ -8,12 +8,13 @@ use std::sync::Arc;
 
 use anyhow::Result;
 use cosmwasm_std::{Order, Record, Storage};
-use rocksdb::{IteratorMode, ReadOptions, SnapshotWithThreadMode, DB};
+use rocksdb::{SnapshotWithThreadMode, DB};
 
 use crate::db::Db;
 use crate::proof::Proven;
 use crate::store::{check_retained, Store};
 use crate::tree::TreeStore;
+use crate::view::latest_range;
 
 const READ_ONLY: &str = "a committed snapshot is read-only: write through a cache layer";
 
@@ -92,23 +93,9 @@ impl Storage for Snapshot {
         end: Option<&[u8]>,
         order: Order,
     ) -> Box<dyn Iterator<Item = Record> + 'a> {
-        if let (Some(start), Some(end)) = (start, end) {
-            if start >= end {
-                return Box::new(std::iter::empty());
-            }
-        }
-        let mode = match order {
-            Order::Ascending => IteratorMode::Start,
-            Order::Descending => IteratorMode::End,
-        };
-        let iter = self
-            .snap
-            .iterator_cf_opt(self.db.latest(), bounded(start, end), mode);
-        Box::new(iter.map(|item| {
-            let (key, value) =
-                item.unwrap_or_else(|e| panic!("iterating the state database failed: {e}"));
-            (key.into_vec(), value.into_vec())
-        }))
+        latest_range(start, end, order, |bounds, mode| {
+            self.snap.iterator_cf_opt(self.db.latest(), bounds, mode)
+        })
     }
 
     fn set(&mut self, _key: &[u8], _value: &[u8]) {
@@ -118,16 +105,4 @@ impl Storage for Snapshot {
     fn remove(&mut self, _key: &[u8]) {
         panic!("{READ_ONLY}");
     }
-}
-
-/// Read options bounding an iteration to `[start, end)`.
-pub(crate) fn bounded(start: Option<&[u8]>, end: Option<&[u8]>) -> ReadOptions {
-    let mut bounds = ReadOptions::default();
-    if let Some(start) = start {
-        bounds.set_iterate_lower_bound(start.to_vec());
-    }
-    if let Some(end) = end {
-        bounds.set_iterate_upper_bound(end.to_vec());
-    }
-    bounds
 }

@@ -1,7 +1,7 @@
 //! The read-only view of the latest committed state over flat keys.
 
 use cosmwasm_std::{Order, Record, Storage};
-use rocksdb::IteratorMode;
+use rocksdb::{DBIteratorWithThreadMode, IteratorMode, ReadOptions, DB};
 
 use crate::db::Db;
 use crate::store::Store;
@@ -37,22 +37,9 @@ impl Storage for LatestView<'_> {
         end: Option<&[u8]>,
         order: Order,
     ) -> Box<dyn Iterator<Item = Record> + 'a> {
-        if let (Some(start), Some(end)) = (start, end) {
-            if start >= end {
-                return Box::new(std::iter::empty());
-            }
-        }
-        let bounds = crate::snapshot::bounded(start, end);
-        let mode = match order {
-            Order::Ascending => IteratorMode::Start,
-            Order::Descending => IteratorMode::End,
-        };
-        let iter = self.db.db.iterator_cf_opt(self.db.latest(), bounds, mode);
-        Box::new(iter.map(|item| {
-            let (key, value) =
-                item.unwrap_or_else(|e| panic!("iterating the state database failed: {e}"));
-            (key.into_vec(), value.into_vec())
-        }))
+        latest_range(start, end, order, |bounds, mode| {
+            self.db.db.iterator_cf_opt(self.db.latest(), bounds, mode)
+        })
     }
 
     fn set(&mut self, _key: &[u8], _value: &[u8]) {
@@ -62,4 +49,35 @@ impl Storage for LatestView<'_> {
     fn remove(&mut self, _key: &[u8]) {
         panic!("{READ_ONLY}");
     }
+}
+
+/// The records of the `latest` column family in `[start, end)` in `order`, read by `iterate`
+/// (the database itself, or a snapshot of it) with the bounds and mode it is handed.
+pub(crate) fn latest_range<'a>(
+    start: Option<&[u8]>,
+    end: Option<&[u8]>,
+    order: Order,
+    iterate: impl FnOnce(ReadOptions, IteratorMode) -> DBIteratorWithThreadMode<'a, DB>,
+) -> Box<dyn Iterator<Item = Record> + 'a> {
+    if let (Some(start), Some(end)) = (start, end) {
+        if start >= end {
+            return Box::new(std::iter::empty());
+        }
+    }
+    let mut bounds = ReadOptions::default();
+    if let Some(start) = start {
+        bounds.set_iterate_lower_bound(start.to_vec());
+    }
+    if let Some(end) = end {
+        bounds.set_iterate_upper_bound(end.to_vec());
+    }
+    let mode = match order {
+        Order::Ascending => IteratorMode::Start,
+        Order::Descending => IteratorMode::End,
+    };
+    Box::new(iterate(bounds, mode).map(|item| {
+        let (key, value) =
+            item.unwrap_or_else(|e| panic!("iterating the state database failed: {e}"));
+        (key.into_vec(), value.into_vec())
+    }))
 }
