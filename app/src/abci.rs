@@ -83,14 +83,11 @@ impl Application for AbciApp {
     }
 }
 
-/// Serves `app` on `addr` (`tcp://127.0.0.1:26658` or `127.0.0.1:26658`) until the process ends.
-pub fn serve(app: App, addr: &str) -> anyhow::Result<()> {
+/// Binds the ABCI socket for `app` on `addr` (`tcp://127.0.0.1:26658` or `127.0.0.1:26658`;
+/// port 0 picks a free one, see `local_addr`); `listen` then serves it until the process ends.
+pub fn bind(app: App, addr: &str) -> anyhow::Result<tendermint_abci::Server<AbciApp>> {
     let addr = addr.strip_prefix("tcp://").unwrap_or(addr);
-    let server = tendermint_abci::ServerBuilder::default()
+    tendermint_abci::ServerBuilder::default()
         .bind(addr, AbciApp::new(app))
-        .map_err(|e| anyhow::anyhow!("cannot listen for ABCI on {addr}: {e}"))?;
-    tracing::info!(%addr, "serving ABCI to CometBFT");
-    server
-        .listen()
-        .map_err(|e| anyhow::anyhow!("ABCI server stopped: {e}"))
+        .map_err(|e| anyhow::anyhow!("cannot listen for ABCI on {addr}: {e}"))
 }

@@ -1,18 +1,20 @@
 //! agorad: the Agora node and command line.
 
+use std::io::IsTerminal as _;
 use std::path::PathBuf;
 
 use agora_cli::client::{QueryCommand, StatusArgs, TxCommand};
 use agora_cli::genesis::GenesisCommand;
 use agora_cli::init::InitArgs;
 use agora_cli::loadtest::LoadtestArgs;
-use agora_cli::start::StartArgs;
+use agora_cli::start::{StartArgs, LISTEN_TARGET};
 use agora_cli::Globals;
 use agora_keys::cli::KeysCommand;
 use agora_node::config::{self, ClientToml};
 use agora_node::Home;
 use anyhow::{bail, Result};
 use clap::{Parser, Subcommand, ValueEnum};
+use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
 #[command(
@@ -86,17 +88,32 @@ fn default_home() -> PathBuf {
 
 fn main() {
     let cli = Cli::parse();
+    let stderr = std::io::stderr();
+    // Colours only on a terminal (and not under NO_COLOR): log files and pipes get plain text.
+    let colour = stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_new(&cli.log_level)
-                .unwrap_or_else(|_| "info".into()),
-        )
+        .with_env_filter(log_filter(&cli.log_level))
+        .with_ansi(colour)
         .with_writer(std::io::stderr)
         .init();
     if let Err(e) = run(cli) {
         eprintln!("Error: {e:#}");
         std::process::exit(1);
     }
+}
+
+/// `--log_level` (or `RUST_LOG`), plus the [`LISTEN_TARGET`] lines at info unless the filter
+/// names that target itself: callers read the real listen address from them at any level.
+fn log_filter(level: &str) -> EnvFilter {
+    let filter = EnvFilter::try_new(level).unwrap_or_else(|_| "info".into());
+    if level.contains(LISTEN_TARGET) {
+        return filter;
+    }
+    filter.add_directive(
+        format!("{LISTEN_TARGET}=info")
+            .parse()
+            .expect("a valid directive"),
+    )
 }
 
 fn globals(cli: &Cli) -> Result<Globals> {

@@ -13,16 +13,28 @@ use anyhow::{anyhow, bail, Context as _, Result};
 
 use crate::Globals;
 
+/// The `tracing` target of the lines that say where agorad listens, which `agorad` prints at
+/// any log level: `<what> listening addr=<ip>:<port>` with the bound address, so a caller that
+/// asked for port 0 learns the real one (scripts/localnet.sh and the e2e tests read it).
+pub const LISTEN_TARGET: &str = "agorad::listen";
+
+/// Logs the [`LISTEN_TARGET`] line of a bound listener: `what` is `RPC` or `ABCI`.
+fn log_listening(what: &str, addr: impl std::fmt::Display) {
+    tracing::info!(target: LISTEN_TARGET, addr = %addr, "{what} listening");
+}
+
 /// `agorad start` arguments; each overrides the matching line of config.toml or app.toml.
 #[derive(Debug, clap::Args)]
 pub struct StartArgs {
     /// Serve the application to an external CometBFT v0.38 over ABCI instead of running the embedded engine.
     #[arg(long)]
     pub abci_only: bool,
-    /// Where to listen for CometBFT's ABCI connections (with --abci-only).
+    /// Where to listen for CometBFT's ABCI connections (with --abci-only); port 0 picks a free
+    /// port, which the `ABCI listening addr=...` log line names.
     #[arg(long, default_value = "tcp://127.0.0.1:26658")]
     pub abci_addr: String,
-    /// The JSON-RPC listen address (config.toml `rpc.laddr`).
+    /// The JSON-RPC listen address (config.toml `rpc.laddr`); port 0 picks a free port, which
+    /// the `RPC listening addr=...` log line names.
     #[arg(long = "rpc.laddr")]
     pub rpc_laddr: Option<String>,
     /// Pause between blocks, e.g. `1s` or `100ms` (config.toml `consensus.timeout_commit`).
@@ -81,7 +93,11 @@ impl StartArgs {
                 .with_context(|| format!("cannot create {}", dir.display()))?;
             let app = App::open(&dir, app_config)?;
             log_pol_conformance();
-            return agora_app::abci::serve(app, &self.abci_addr);
+            let server = agora_app::abci::bind(app, &self.abci_addr)?;
+            log_listening("ABCI", server.local_addr());
+            return server
+                .listen()
+                .map_err(|e| anyhow!("ABCI server stopped: {e}"));
         }
         let node_config = self.node_config(globals)?;
         warn_if_exposed(&[globals.home.priv_validator_key(), globals.home.node_key()]);
@@ -113,7 +129,7 @@ impl StartArgs {
             let listener = tokio::net::TcpListener::bind(&addr)
                 .await
                 .with_context(|| format!("cannot listen for RPC on {laddr}"))?;
-            tracing::info!(address = %laddr, "serving CometBFT JSON-RPC");
+            log_listening("RPC", listener.local_addr()?);
             let server = tokio::spawn(rpc::serve(node.clone(), listener));
             let mut stopped = stopped;
             let outcome = tokio::select! {
