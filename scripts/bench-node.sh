@@ -70,14 +70,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 field() { grep "^$2:" "/proc/$1/status" | awk '{print $2, $3}'; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 height() { "$agorad" --home "$1" status -o json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["sync_info"]["latest_block_height"])'; }
 
 # A localnet in $work/$1 with blocks every $2; sets $pid.
 localnet() {
-    "$repo/scripts/localnet.sh" "$work/$1" --agorad "$agorad" --rpc-port "$(free_port)" \
+    "$repo/scripts/localnet.sh" "$work/$1" --agorad "$agorad" --rpc-port 0 \
         --timeout-commit "$2" >"$work/$1.setup.log" 2>&1
     pid=$(cat "$work/$1/agorad.pid")
     pids+=("$pid")

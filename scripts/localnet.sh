@@ -7,11 +7,13 @@
 #                             [--timeout-commit 1s] [--reset] [--foreground]
 #
 # Background mode writes <dir>/agorad.log and <dir>/agorad.pid and returns once the RPC
-# answers. The faucet's mnemonic is printed and saved in <dir>/faucet.mnemonic. Keys use the
-# `test` keyring backend (plain files): for local chains only.
+# answers; `--rpc-port 0` (background only) lets the node pick a free port, read back from its
+# `RPC listening addr=...` log line into client.toml and the printed RPC address. The faucet's
+# mnemonic is printed and saved in <dir>/faucet.mnemonic. Keys use the `test` keyring backend
+# (plain files): for local chains only.
 set -euo pipefail
 
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 [ $# -ge 1 ] || usage
 dir=$1; shift
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -38,6 +40,10 @@ running() {
     [ -r "/proc/$1/stat" ] || return 0
     case $(sed 's/.*) //' "/proc/$1/stat") in Z* | X*) return 1 ;; esac
 }
+if [ "$rpc_port" = 0 ] && [ "$foreground" = true ]; then
+    echo "localnet: --rpc-port 0 needs background mode (the port is known once the node runs)" >&2
+    exit 2
+fi
 [ -x "$agorad" ] || { echo "localnet: no agorad at $agorad (build it, or pass --agorad)" >&2; exit 1; }
 if [ -e "$dir/config" ]; then
     if [ "$reset" = true ]; then
@@ -80,9 +86,11 @@ sed -i -e "s|^timeout_commit = .*|timeout_commit = \"$timeout_commit\"|" \
 sed -i -e "s|^keyring-backend = .*|keyring-backend = \"test\"|" \
        -e "s|^node = .*|node = \"$node\"|" "$dir/config/client.toml"
 
-cat <<INFO
+# info: what to tell the user, once the RPC address is known.
+info() {
+    cat <<INFO
 Agora local chain $chain_id in $dir
-  RPC:      $node  (CometBFT JSON-RPC; websocket at ws://127.0.0.1:$rpc_port/websocket)
+  RPC:      $node  (CometBFT JSON-RPC; websocket at ws://${node#tcp://}/websocket)
   faucet:   $faucet  (1,000,000,000 AGR; key "faucet" in the test keyring)
   mnemonic: $mnemonic
 
@@ -91,18 +99,32 @@ Try:
   $agorad --home $dir tx bank send faucet \$($agorad --home $dir keys show alice -a) 1000000uagr --fees 5000uagr --gas auto -y
   $agorad --home $dir query bank balances \$($agorad --home $dir keys show alice -a)
 INFO
+}
 
 if [ "$foreground" = true ]; then
+    info
     exec "$agorad" --home "$dir" start
 fi
 nohup "$agorad" --home "$dir" start >"$dir/agorad.log" 2>&1 &
 echo $! >"$dir/agorad.pid"
+pid=$(cat "$dir/agorad.pid")
+# The address the node bound (the real port when asked for port 0), from its log.
+for _ in $(seq 1 300); do
+    addr=$(sed -n 's/.* agorad::listen: RPC listening addr=\([^ ]*\).*/\1/p' "$dir/agorad.log" | head -1)
+    [ -n "$addr" ] && break
+    running "$pid" || { echo "localnet: agorad exited; see $dir/agorad.log" >&2; tail -20 "$dir/agorad.log" >&2; exit 1; }
+    sleep 0.2
+done
+[ -n "$addr" ] || { echo "localnet: agorad did not listen within 60 s; see $dir/agorad.log" >&2; exit 1; }
+node="tcp://$addr"
+sed -i -e "s|^node = .*|node = \"$node\"|" "$dir/config/client.toml"
 for _ in $(seq 1 300); do
     if "$agorad" --home "$dir" status >/dev/null 2>&1; then
-        echo "started: pid $(cat "$dir/agorad.pid"), log $dir/agorad.log"
+        info
+        echo "started: pid $pid, log $dir/agorad.log"
         exit 0
     fi
-    kill -0 "$(cat "$dir/agorad.pid")" 2>/dev/null || { echo "localnet: agorad exited; see $dir/agorad.log" >&2; tail -20 "$dir/agorad.log" >&2; exit 1; }
+    running "$pid" || { echo "localnet: agorad exited; see $dir/agorad.log" >&2; tail -20 "$dir/agorad.log" >&2; exit 1; }
     sleep 0.2
 done
 echo "localnet: the RPC did not answer within 60 s; see $dir/agorad.log" >&2

@@ -8,13 +8,13 @@ use agora_app::testing::{
 };
 use agora_proto::cosmos::bank::v1beta1::{QueryBalanceRequest, QueryBalanceResponse};
 use prost::Message;
-use support::{free_port, Node};
+use support::node::Launch;
 use tendermint_proto::v0_38::abci::{RequestCheckTx, RequestInfo, RequestQuery};
 
 #[test]
 fn cometbft_style_session_over_the_socket() {
     let home = tempfile::tempdir().unwrap();
-    let mut node = Node::start(home.path(), free_port());
+    let node = Launch::new(home.path()).abci_only().start();
     let mut client = node.client();
 
     let info = client.info(RequestInfo::default()).unwrap();

@@ -4,20 +4,12 @@
 mod support;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-use support::AGORAD;
+use support::process::{self, text};
 
 fn agorad(args: &[&str]) -> Output {
-    Command::new(AGORAD)
-        .args(args)
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("run agorad")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    process::run(args, "")
 }
 
 fn repo_file(rel: &str) -> String {

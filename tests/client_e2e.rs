@@ -1,13 +1,14 @@
 //! The client against a running `agorad start`: status, sends with `--gas auto`, queries,
 //! the confirmation prompt, refused txs, and state that survives a kill and restart.
 
-#[path = "support/cli.rs"]
-mod cli;
+mod support;
 
 use std::time::{Duration, Instant};
 
-use cli::{text, Home, Node};
 use serde_json::Value;
+use support::home::Home;
+use support::node::Node;
+use support::process::text;
 
 const CHAIN: &str = "agora-e2e";
 const BALANCE: u128 = 1_000_000_000;
@@ -20,7 +21,7 @@ fn json(out: &str) -> Value {
 fn wait_for_tx(home: &Home, node: &Node, hash: &str) -> Value {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        let out = home.run(&["query", "tx", hash, "--node", &node.rpc, "-o", "json"]);
+        let out = home.run(&["query", "tx", hash, "--node", &node.laddr, "-o", "json"]);
         if out.status.success() {
             return json(&text(&out.stdout));
         }
@@ -35,7 +36,16 @@ fn wait_for_tx(home: &Home, node: &Node, hash: &str) -> Value {
 
 fn balance(home: &Home, node: &Node, address: &str) -> u128 {
     let out = home.ok(&[
-        "query", "bank", "balances", address, "--denom", "uagr", "--node", &node.rpc, "-o", "json",
+        "query",
+        "bank",
+        "balances",
+        address,
+        "--denom",
+        "uagr",
+        "--node",
+        &node.laddr,
+        "-o",
+        "json",
     ]);
     json(&out)["amount"].as_str().unwrap().parse().unwrap()
 }
@@ -43,7 +53,17 @@ fn balance(home: &Home, node: &Node, address: &str) -> u128 {
 /// `tx bank send` of `amount` uagr from `from` to `to`, confirmed with -y; returns the TxResponse.
 fn send(home: &Home, node: &Node, from: &str, to: &str, extra: &[&str]) -> Value {
     let mut args = vec![
-        "tx", "bank", "send", from, to, "1000uagr", "-y", "--node", &node.rpc, "-o", "json",
+        "tx",
+        "bank",
+        "send",
+        from,
+        to,
+        "1000uagr",
+        "-y",
+        "--node",
+        &node.laddr,
+        "-o",
+        "json",
     ];
     args.extend_from_slice(extra);
     json(&home.ok(&args))
@@ -64,7 +84,7 @@ fn accounts_page_by_page(home: &Home, node: &Node, holders: &[&str]) {
     let page = |extra: &[&str]| {
         let mut args = vec!["query", "auth", "accounts", "--limit", "1"];
         args.extend_from_slice(extra);
-        args.extend_from_slice(&["--node", &node.rpc, "-o", "json"]);
+        args.extend_from_slice(&["--node", &node.laddr, "-o", "json"]);
         json(&home.ok(&args))
     };
     let first = page(&["--count-total"]);
@@ -107,12 +127,12 @@ fn sends_queries_and_restarts_against_a_running_node() {
         .replace("0uagr", "0.01uagr");
     std::fs::write(&app_toml, app).unwrap();
     let bob = home.add_key("bob");
-    let mut node = Node::start(&home);
+    let mut node = home.start();
 
-    let status = json(&home.ok(&["status", "--node", &node.rpc, "-o", "json"]));
+    let status = json(&home.ok(&["status", "--node", &node.laddr, "-o", "json"]));
     assert_eq!(status["node_info"]["network"], CHAIN);
     assert_eq!(status["node_info"]["moniker"], "node0");
-    let text_status = home.ok(&["status", "--node", &node.rpc]);
+    let text_status = home.ok(&["status", "--node", &node.laddr]);
     assert!(
         text_status.contains("latest_block_height:"),
         "{text_status}"
@@ -172,12 +192,28 @@ fn sends_queries_and_restarts_against_a_running_node() {
     assert_eq!(balance(&home, &node, &bob), 1000);
     assert_eq!(balance(&home, &node, &validator), BALANCE - 1000 - fee);
     let balances = json(&home.ok(&[
-        "query", "bank", "balances", &bob, "--node", &node.rpc, "-o", "json",
+        "query",
+        "bank",
+        "balances",
+        &bob,
+        "--node",
+        &node.laddr,
+        "-o",
+        "json",
     ]));
     assert_eq!(balances["balances"][0]["amount"], "1000");
     assert_eq!(balances["pagination"]["total"], "1");
     let one_page = json(&home.ok(&[
-        "query", "bank", "balances", &bob, "--limit", "1", "--node", &node.rpc, "-o", "json",
+        "query",
+        "bank",
+        "balances",
+        &bob,
+        "--limit",
+        "1",
+        "--node",
+        &node.laddr,
+        "-o",
+        "json",
     ]));
     assert_eq!(one_page["balances"], balances["balances"]);
     assert_eq!(
@@ -186,24 +222,39 @@ fn sends_queries_and_restarts_against_a_running_node() {
         "{one_page}"
     );
     accounts_page_by_page(&home, &node, &[&validator, &bob]);
-    let supply = json(&home.ok(&["query", "bank", "total", "--node", &node.rpc, "-o", "json"]));
+    let supply = json(&home.ok(&[
+        "query",
+        "bank",
+        "total",
+        "--node",
+        &node.laddr,
+        "-o",
+        "json",
+    ]));
     assert_eq!(supply["supply"][0]["amount"], BALANCE.to_string());
     let account = json(&home.ok(&[
-        "query", "auth", "account", &validator, "--node", &node.rpc, "-o", "json",
+        "query",
+        "auth",
+        "account",
+        &validator,
+        "--node",
+        &node.laddr,
+        "-o",
+        "json",
     ]));
     assert_eq!(
         account["account"]["@type"],
         "/cosmos.auth.v1beta1.BaseAccount"
     );
     assert_eq!(account["account"]["sequence"], "1");
-    let text_tx = home.ok(&["query", "tx", &hash, "--node", &node.rpc]);
+    let text_tx = home.ok(&["query", "tx", &hash, "--node", &node.laddr]);
     assert!(text_tx.contains(&format!("txhash: {hash}")), "{text_tx}");
     let block = json(&home.ok(&[
         "query",
         "block",
         committed["height"].as_str().unwrap(),
         "--node",
-        &node.rpc,
+        &node.laddr,
         "-o",
         "json",
     ]));
@@ -222,7 +273,7 @@ fn sends_queries_and_restarts_against_a_running_node() {
         "--fees",
         "10uagr",
         "--node",
-        &node.rpc,
+        &node.laddr,
     ]);
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
@@ -247,7 +298,7 @@ fn sends_queries_and_restarts_against_a_running_node() {
         "--chain-id",
         "other",
         "--node",
-        &node.rpc,
+        &node.laddr,
     ]);
     assert!(
         err.contains("does not match the node's chain id \"agora-e2e\""),
@@ -255,7 +306,15 @@ fn sends_queries_and_restarts_against_a_running_node() {
     );
     home.add_key("carol");
     let err = home.fails(&[
-        "tx", "bank", "send", "carol", &bob, "5uagr", "-y", "--node", &node.rpc,
+        "tx",
+        "bank",
+        "send",
+        "carol",
+        &bob,
+        "5uagr",
+        "-y",
+        "--node",
+        &node.laddr,
     ]);
     assert!(
         err.contains("not found: has it received funds yet?"),
@@ -268,7 +327,7 @@ fn sends_queries_and_restarts_against_a_running_node() {
         "account",
         unknown.trim(),
         "--node",
-        &node.rpc,
+        &node.laddr,
     ]);
     assert!(
         err.contains("not found: has it received funds yet?"),
@@ -286,7 +345,7 @@ fn sends_queries_and_restarts_against_a_running_node() {
         "--fees",
         "2000uagr",
         "--node",
-        &node.rpc,
+        &node.laddr,
         "-o",
         "json",
     ];
@@ -330,7 +389,7 @@ fn sends_queries_and_restarts_against_a_running_node() {
         "--from",
         "validator",
         "--node",
-        &node.rpc,
+        &node.laddr,
     ]);
     let signed_file = home.path().join("signed.json");
     std::fs::write(&signed_file, signed).unwrap();
@@ -341,7 +400,7 @@ fn sends_queries_and_restarts_against_a_running_node() {
         "-b",
         "async",
         "--node",
-        &node.rpc,
+        &node.laddr,
         "-o",
         "json",
     ]));
@@ -349,11 +408,11 @@ fn sends_queries_and_restarts_against_a_running_node() {
     assert_eq!(balance(&home, &node, &bob), 1000 + 5 + 7);
 
     // Kill the node, start it again: balances and height survive.
-    let height = node.wait_for_height(&home, 1);
+    let height = node.wait_for_height(1);
     let bob_before = balance(&home, &node, &bob);
     node.kill();
-    let mut node = Node::start(&home);
-    assert!(node.wait_for_height(&home, height) >= height);
+    let mut node = home.start();
+    assert!(node.wait_for_height(height) >= height);
     assert_eq!(balance(&home, &node, &bob), bob_before);
     let sent = send(&home, &node, "validator", &bob, &["--fees", "2000uagr"]);
     wait_for_tx(&home, &node, sent["txhash"].as_str().unwrap());

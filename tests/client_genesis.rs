@@ -1,11 +1,11 @@
 //! `agorad init` and the genesis ceremony as a validator runs them: init, keys,
 //! add-genesis-account, gentx, collect-gentxs, validate; and each refusal of bad input.
 
-#[path = "support/cli.rs"]
-mod cli;
+mod support;
 
-use cli::{text, Home, SELF_DELEGATION};
 use serde_json::Value;
+use support::home::{Home, SELF_DELEGATION};
+use support::process::text;
 
 #[test]
 fn init_writes_a_home_and_keeps_it_unless_told() {

@@ -1,14 +1,14 @@
 //! Txs without a node: --generate-only, offline signing, encode/decode round trips, and the
 //! errors a person gets for bad input or an unreachable node.
 
-#[path = "support/cli.rs"]
-mod cli;
+mod support;
 
 use agora_proto::cosmos::tx::v1beta1::{SignDoc, TxRaw};
 use base64::Engine as _;
-use cli::{free_port, Home};
 use prost::Message as _;
 use serde_json::Value;
+use support::home::Home;
+use support::process::{text, UNREACHABLE};
 
 const CHAIN: &str = "agora-t1";
 
@@ -163,7 +163,7 @@ fn bad_input_names_the_cause_and_changes_nothing() {
         "tx", "bank", "send", "alice", &bob, "1uagr", "--gas", "lots",
     ]);
     assert_eq!(usage.status.code(), Some(2), "a usage error");
-    assert!(cli::text(&usage.stderr).contains("neither `auto` nor a whole number"));
+    assert!(text(&usage.stderr).contains("neither `auto` nor a whole number"));
     assert!(send(&["--gas", "auto", "--offline"]).contains("cannot estimate gas in offline mode"));
     assert!(send(&["--fees", "1.5uagr"]).contains("invalid coins"));
     assert!(send(&["--gas-prices", "cheap"]).contains("gas price"));
@@ -215,7 +215,6 @@ fn bad_input_names_the_cause_and_changes_nothing() {
     ]);
     assert!(err.contains("key carol not found"), "{err}");
 
-    let unreachable = format!("tcp://127.0.0.1:{}", free_port());
     let err = home.fails(&[
         "tx",
         "bank",
@@ -225,17 +224,17 @@ fn bad_input_names_the_cause_and_changes_nothing() {
         "1uagr",
         "-y",
         "--node",
-        &unreachable,
+        UNREACHABLE,
     ]);
     assert!(
         err.contains(&format!(
-            "cannot reach the node at {unreachable}: is `agorad start` running?"
+            "cannot reach the node at {UNREACHABLE}: is `agorad start` running?"
         )),
         "{err}"
     );
-    let err = home.fails(&["query", "bank", "balances", &alice, "--node", &unreachable]);
+    let err = home.fails(&["query", "bank", "balances", &alice, "--node", UNREACHABLE]);
     assert!(err.contains("cannot reach the node"), "{err}");
-    let err = home.fails(&["status", "--node", &unreachable]);
+    let err = home.fails(&["status", "--node", UNREACHABLE]);
     assert!(err.contains("cannot reach the node"), "{err}");
     let err = home.fails(&["query", "bank", "balances", "agora1nope"]);
     assert!(err.contains("invalid address"), "{err}");

@@ -3,15 +3,15 @@
 //! 0.38), signs and broadcasts a MsgSend from the faucet's mnemonic and waits for the block;
 //! the result is then checked against the node with `agorad query`.
 
-#[path = "support/localnet.rs"]
-mod localnet;
+mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use localnet::{repo_root, text, Localnet};
 use serde_json::Value;
+use support::localnet::{repo_root, Localnet};
+use support::process::text;
 
 /// What the faucet sends per MsgSend.
 const AMOUNT: u128 = 1234;

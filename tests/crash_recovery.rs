@@ -11,7 +11,7 @@ use agora_app::testing::{
 };
 use agora_app::{App, AppConfig};
 use rand::{Rng, SeedableRng};
-use support::{free_port, Node};
+use support::node::Launch;
 use tendermint_proto::v0_38::abci::RequestInfo;
 
 const CHAIN: &str = "crash-1";
@@ -113,9 +113,9 @@ fn killed_at_random_points_the_node_restarts_where_it_committed() {
     let mut kills = 0;
     let mut restarts_seen = Vec::new();
     for _ in 0..8 {
-        let mut node = Node::start(home.path(), free_port());
+        let mut node = Launch::new(home.path()).abci_only().start();
         let client = node.client();
-        let pid = node.child.id();
+        let pid = node.pid();
         let delay = Duration::from_millis(rng.gen_range(30..250));
         let killer = std::thread::spawn(move || {
             std::thread::sleep(delay);
@@ -130,7 +130,7 @@ fn killed_at_random_points_the_node_restarts_where_it_committed() {
         if outcome.is_err() {
             kills += 1;
         }
-        let mut check = Node::start(home.path(), free_port());
+        let check = Launch::new(home.path()).abci_only().start();
         let info = check.client().info(RequestInfo::default()).unwrap();
         restarts_seen.push(info.last_block_height);
         assert_eq!(
@@ -142,7 +142,7 @@ fn killed_at_random_points_the_node_restarts_where_it_committed() {
         }
     }
     // finish uninterrupted
-    let mut node = Node::start(home.path(), free_port());
+    let node = Launch::new(home.path()).abci_only().start();
     assert_eq!(feed(node.client(), &blocks, &hashes), Ok(BLOCKS));
     let info = node.client().info(RequestInfo::default()).unwrap();
     assert_eq!(info.last_block_height as u64, BLOCKS);

@@ -3,16 +3,16 @@
 //! when data/ is wiped but the sign state kept, and a non-zero exit when block production
 //! fails while the node runs.
 
-#[path = "support/cli.rs"]
-mod cli;
+mod support;
 
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use cli::{free_port, text, Home, Node, AGORAD, SELF_DELEGATION};
 use serde_json::Value;
+use support::home::{Home, SELF_DELEGATION};
+use support::node::Node;
+use support::process::text;
 
 const CHAIN: &str = "agora-safety";
 const BALANCE: u128 = 10_000_000_000;
@@ -22,7 +22,7 @@ fn json(out: &str) -> Value {
 }
 
 fn status(home: &Home, node: &Node) -> Value {
-    json(&home.ok(&["status", "--node", &node.rpc, "-o", "json"]))
+    json(&home.ok(&["status", "--node", &node.laddr, "-o", "json"]))
 }
 
 fn mode(path: &Path) -> u32 {
@@ -61,7 +61,16 @@ fn validator_home(initial_height: u64) -> Home {
 
 fn balance(home: &Home, node: &Node, address: &str) -> u128 {
     let out = home.ok(&[
-        "query", "bank", "balances", address, "--denom", "uagr", "--node", &node.rpc, "-o", "json",
+        "query",
+        "bank",
+        "balances",
+        address,
+        "--denom",
+        "uagr",
+        "--node",
+        &node.laddr,
+        "-o",
+        "json",
     ]);
     json(&out)["amount"].as_str().unwrap().parse().unwrap()
 }
@@ -92,7 +101,7 @@ fn a_chain_from_initial_height_exports_and_restarts_from_its_export() {
     );
 
     let bob = home.add_key("bob");
-    let mut node = Node::start(&home);
+    let mut node = home.start();
     let first = status(&home, &node);
     assert_eq!(first["sync_info"]["earliest_block_height"], "5", "{first}");
     let sent = json(&home.ok(&[
@@ -104,13 +113,13 @@ fn a_chain_from_initial_height_exports_and_restarts_from_its_export() {
         "1000uagr",
         "-y",
         "--node",
-        &node.rpc,
+        &node.laddr,
         "-o",
         "json",
     ]));
     assert_eq!(sent["code"], 0, "{sent}");
     eventually("bob's 1000uagr", || balance(&home, &node, &bob) == 1000);
-    let latest = node.wait_for_height(&home, 7);
+    let latest = node.wait_for_height(7);
     let signed = json(&home.read("data/priv_validator_state.json"));
     assert!(
         signed["height"].as_str().unwrap().parse::<u64>().unwrap() >= latest,
@@ -150,8 +159,8 @@ fn a_chain_from_initial_height_exports_and_restarts_from_its_export() {
         serde_json::to_string_pretty(&exported).unwrap(),
     )
     .unwrap();
-    let mut node = Node::start(&restarted);
-    node.wait_for_height(&restarted, next_height + 2);
+    let mut node = restarted.start();
+    node.wait_for_height(next_height + 2);
     let now = status(&restarted, &node);
     assert_eq!(
         now["sync_info"]["earliest_block_height"],
@@ -165,14 +174,13 @@ fn a_chain_from_initial_height_exports_and_restarts_from_its_export() {
 #[test]
 fn wiping_data_except_the_sign_state_refuses_to_start() {
     let home = validator_home(1);
-    let mut node = Node::start(&home);
-    node.wait_for_height(&home, 3);
+    let mut node = home.start();
+    node.wait_for_height(3);
     node.kill();
     for db in ["data/blockstore.db", "data/application.db"] {
         std::fs::remove_dir_all(home.path().join(db)).unwrap();
     }
-    let rpc = format!("tcp://127.0.0.1:{}", free_port());
-    let out = home.run(&["start", "--rpc.laddr", &rpc]);
+    let out = home.run(&["start", "--rpc.laddr", "tcp://127.0.0.1:0"]);
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
@@ -184,43 +192,14 @@ fn wiping_data_except_the_sign_state_refuses_to_start() {
 #[test]
 fn the_node_exits_non_zero_when_block_production_fails() {
     let home = validator_home(1);
-    let rpc = format!("tcp://127.0.0.1:{}", free_port());
-    let log = home.path().join("start.log");
-    let mut child = Command::new(AGORAD)
-        .args([
-            "start",
-            "--consensus.timeout_commit",
-            "100ms",
-            "--rpc.laddr",
-            &rpc,
-            "--home",
-        ])
-        .arg(home.path())
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
-    eventually("block 2", || {
-        let out = home.run(&["status", "--node", &rpc, "-o", "json"]);
-        out.status.success()
-            && json(&text(&out.stdout))["sync_info"]["latest_block_height"]
-                .as_str()
-                .is_some_and(|h| h.parse::<u64>().unwrap() >= 2)
-    });
+    let mut node = home.start();
+    node.wait_for_height(2);
     // The sign state can no longer be saved: the next signature is refused, production stops.
     std::fs::create_dir(home.path().join("data/.priv_validator_state.json.tmp")).unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let exit = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("agorad kept running after block production failed");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let stderr = std::fs::read_to_string(&log).unwrap();
+    let exit = node
+        .wait_exit(Duration::from_secs(30))
+        .expect("agorad kept running after block production failed");
+    let stderr = node.stderr();
     assert_eq!(exit.code(), Some(1), "{stderr}");
     assert!(stderr.contains("block production stopped"), "{stderr}");
     assert!(stderr.contains("priv_validator_state.json.tmp"), "{stderr}");

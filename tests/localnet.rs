@@ -2,13 +2,13 @@
 //! address and a mnemonic that recovers it), a home whose client.toml points the CLI at the
 //! node, refusing to overwrite an existing home, and `--reset` starting a fresh chain.
 
-#[path = "support/localnet.rs"]
-mod localnet;
+mod support;
 
 use std::time::{Duration, Instant};
 
-use localnet::{agorad, alive, run_script, text, Localnet};
 use serde_json::Value;
+use support::localnet::{run_script, Localnet};
+use support::process::{alive, run_in, text};
 
 const CHAIN: &str = "agora-localnet-1";
 
@@ -71,7 +71,7 @@ fn localnet_starts_refuses_to_overwrite_and_resets() {
     // The mnemonic file recovers the same address (in another keyring: this one already
     // holds that address under the name faucet, and refuses it twice).
     let other = tempfile::tempdir().unwrap();
-    let recovered = agorad(
+    let recovered = run_in(
         other.path(),
         &["keys", "add", "x", "--recover", "--keyring-backend", "test"],
         &saved,
@@ -82,13 +82,13 @@ fn localnet_starts_refuses_to_overwrite_and_resets() {
         text(&recovered.stdout),
         text(&recovered.stderr)
     );
-    let x = agorad(
+    let x = run_in(
         other.path(),
         &["keys", "show", "x", "-a", "--keyring-backend", "test"],
         "",
     );
     assert_eq!(text(&x.stdout).trim(), net.faucet, "{}", text(&x.stderr));
-    let duplicate = net.agorad_with_input(
+    let duplicate = net.run(
         &["keys", "add", "x", "--recover", "--keyring-backend", "test"],
         &saved,
     );
@@ -121,7 +121,7 @@ fn localnet_starts_refuses_to_overwrite_and_resets() {
     let old_block_one = block_one_hash(&net);
 
     // Running it again over the same home is refused and changes nothing.
-    let again = run_script(&net.home, net.port, "200ms", &[]);
+    let again = run_script(&net.home, "200ms", &[]);
     assert_eq!(again.status.code(), Some(1), "{}", text(&again.stdout));
     assert!(
         text(&again.stderr).contains("already holds a node home; pass --reset"),
@@ -137,7 +137,7 @@ fn localnet_starts_refuses_to_overwrite_and_resets() {
     assert_eq!(block_one_hash(&net), old_block_one);
 
     // --reset stops the old node and starts a new chain with new keys.
-    let reset = run_script(&net.home, net.port, "200ms", &["--reset"]);
+    let reset = run_script(&net.home, "200ms", &["--reset"]);
     assert!(
         reset.status.success(),
         "localnet.sh --reset failed:\n{}{}",
@@ -145,7 +145,12 @@ fn localnet_starts_refuses_to_overwrite_and_resets() {
         text(&reset.stderr)
     );
     assert!(wait_gone(pid), "--reset left the old node {pid} running");
-    net.took_output(&text(&reset.stdout));
+    net.took_run(&text(&reset.stdout));
+    assert!(
+        net.stdout.contains(&format!("RPC:      {}", net.rpc)),
+        "{}",
+        net.stdout
+    );
     let new_pid = net.pid();
     assert_ne!(new_pid, pid);
     assert!(alive(new_pid), "the new node is not running");
@@ -188,6 +193,6 @@ fn localnet_starts_refuses_to_overwrite_and_resets() {
     // Killing by the recorded pid stops the chain.
     net.kill();
     assert!(!alive(new_pid));
-    let down = net.agorad_with_input(&["status"], "");
+    let down = net.run(&["status"], "");
     assert!(!down.status.success(), "status answered after the kill");
 }

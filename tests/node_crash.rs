@@ -7,12 +7,9 @@
 //!
 //! The kill moments come from a seeded RNG: set `AGORA_CRASH_SEED` to replay a run.
 
-#[path = "support/rpc.rs"]
-mod rpc;
+mod support;
 
 use std::collections::BTreeMap;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -23,8 +20,9 @@ use agora_node::config::NodeConfig;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
 use rand::{Rng, SeedableRng};
-use rpc::Rpc;
 use serde_json::{json, Value};
+use support::node::Launch;
+use support::rpc::Rpc;
 
 const CHAIN: &str = "agora-node-crash";
 /// Funded accounts; account 0 sends with `broadcast_tx_commit`, the others with `_sync`.
@@ -33,9 +31,6 @@ const KEYS: usize = 4;
 const KILLS: usize = 6;
 /// The default seed of the kill moments.
 const DEFAULT_SEED: u64 = 0x00c0_ffee;
-
-/// The agorad binary cargo built for these tests.
-const AGORAD: &str = env!("CARGO_BIN_EXE_agorad");
 
 /// What the RPC showed for one height.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,57 +80,6 @@ fn observe(rpc: &Rpc, height: u64) -> Result<Observed, String> {
         block,
         results,
     })
-}
-
-/// `agorad start` on a home (its config.toml sets the RPC port and 50 ms blocks);
-/// SIGKILLed on drop, so a failing test leaves no node behind.
-struct NodeProcess(Child);
-
-impl NodeProcess {
-    fn start(home: &Path) -> Self {
-        let child = Command::new(AGORAD)
-            .arg("start")
-            .arg("--home")
-            .arg(home)
-            .env("RUST_LOG", "warn")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("spawn agorad start");
-        Self(child)
-    }
-
-    /// Waits until the RPC answers `status`; returns the latest height.
-    fn wait_ready(&mut self, rpc: &Rpc) -> u64 {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            if let Some(height) = rpc.latest_height() {
-                return height;
-            }
-            self.assert_running();
-            assert!(Instant::now() < deadline, "the RPC never answered");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn assert_running(&mut self) {
-        if let Some(status) = self.0.try_wait().expect("try_wait") {
-            panic!("agorad start exited by itself: {status}");
-        }
-    }
-
-    /// SIGKILL (std's `Child::kill`), then reaps the process.
-    fn kill(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-impl Drop for NodeProcess {
-    fn drop(&mut self) {
-        self.kill();
-    }
 }
 
 /// A tx `broadcast_tx_commit` reported as committed with code 0.
@@ -318,17 +262,10 @@ fn sigkill_during_block_production_loses_and_changes_nothing() {
 
     let dir = tempfile::tempdir().unwrap();
     let keys: Arc<Vec<TestKey>> = Arc::new((0..KEYS as u64).map(TestKey::from_seed).collect());
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let laddr = format!("tcp://127.0.0.1:{port}");
     let mut config = NodeConfig {
         moniker: "crash".into(),
         ..NodeConfig::default()
     };
-    config.rpc.laddr = laddr.parse().unwrap();
     config.consensus.timeout_commit = Duration::from_millis(50).into();
     let home = dir.path().join("home");
     agora_node::setup::single_validator_home(
@@ -338,7 +275,6 @@ fn sigkill_during_block_production_loses_and_changes_nothing() {
         &config,
     )
     .unwrap();
-    let rpc = Rpc::new(&laddr);
 
     let mut observed: BTreeMap<u64, Observed> = BTreeMap::new();
     let mut committed: Vec<CommittedTx> = Vec::new();
@@ -347,8 +283,10 @@ fn sigkill_during_block_production_loses_and_changes_nothing() {
     // The height each restart came back at.
     let mut restarts: Vec<u64> = Vec::new();
     loop {
-        let mut node = NodeProcess::start(&home);
-        let latest = node.wait_ready(&rpc);
+        // Each start listens on a new port (0 in --rpc.laddr); the RPC client follows it.
+        let mut node = Launch::new(&home).start();
+        let rpc = node.rpc();
+        let latest = node.wait_for_height(1);
         if kills > 0 {
             restarts.push(latest);
         }

@@ -1,14 +1,12 @@
 //! `scripts/localnet.sh` driven as a person runs it: a one-validator chain in a temporary
 //! directory, started in the background with the test build of `agorad`, stopped by its pid.
-#![allow(dead_code)] // each test binary uses a different part
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-/// The agorad binary cargo built for these tests.
-pub const AGORAD: &str = env!("CARGO_BIN_EXE_agorad");
+use super::node::listen_addr;
+use super::process::{self, alive, kill_pid, text, AGORAD};
 
 /// The checkout's root (this crate is app/cli).
 pub fn repo_root() -> PathBuf {
@@ -18,75 +16,18 @@ pub fn repo_root() -> PathBuf {
         .expect("repo root")
 }
 
-/// Stdout or stderr as text.
-pub fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// A free loopback port.
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("address")
-        .port()
-}
-
-/// `scripts/localnet.sh <dir> --agorad <test build> --rpc-port <port> --timeout-commit
-/// <timeout_commit> <extra...>`.
-pub fn run_script(dir: &Path, port: u16, timeout_commit: &str, extra: &[&str]) -> Output {
+/// `scripts/localnet.sh <dir> --agorad <test build> --rpc-port 0 --timeout-commit
+/// <timeout_commit> <extra...>`: the node takes a free port and the script reports it.
+pub fn run_script(dir: &Path, timeout_commit: &str, extra: &[&str]) -> Output {
     Command::new("bash")
         .arg(repo_root().join("scripts/localnet.sh"))
         .arg(dir)
-        .args(["--agorad", AGORAD, "--rpc-port", &port.to_string()])
+        .args(["--agorad", AGORAD, "--rpc-port", "0"])
         .args(["--timeout-commit", timeout_commit])
         .args(extra)
         .stdin(Stdio::null())
         .output()
         .expect("run scripts/localnet.sh")
-}
-
-/// `agorad --home <home> <args>`, stdin fed `input`.
-pub fn agorad(home: &Path, args: &[&str], input: &str) -> Output {
-    let mut child = Command::new(AGORAD)
-        .arg("--home")
-        .arg(home)
-        .args(args)
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run agorad");
-    let mut stdin = child.stdin.take().expect("piped stdin");
-    stdin.write_all(input.as_bytes()).expect("write stdin");
-    drop(stdin);
-    child.wait_with_output().expect("agorad output")
-}
-
-/// Whether process `pid` still runs (a zombie counts as ended).
-pub fn alive(pid: u32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        // The state follows the parenthesised command name.
-        Ok(stat) => !matches!(
-            stat.rsplit(')').next().map(str::trim_start),
-            Some(s) if s.starts_with('Z') || s.starts_with('X')
-        ),
-        Err(_) => false,
-    }
-}
-
-/// SIGKILL to `pid` (exactly that process), then waits until it has ended.
-pub fn kill_pid(pid: u32) {
-    let _ = Command::new("kill")
-        .args(["-KILL", &pid.to_string()])
-        .stderr(Stdio::null())
-        .status();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while alive(pid) {
-        assert!(Instant::now() < deadline, "pid {pid} survived SIGKILL");
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 /// A chain that `scripts/localnet.sh` built and started; SIGKILLed by its pid on drop.
@@ -95,7 +36,7 @@ pub struct Localnet {
     _tmp: tempfile::TempDir,
     /// The node home the script built.
     pub home: PathBuf,
-    /// The RPC port.
+    /// The RPC port, as the node logged it in `<home>/agorad.log`.
     pub port: u16,
     /// `tcp://127.0.0.1:<port>`.
     pub rpc: String,
@@ -108,17 +49,16 @@ pub struct Localnet {
 }
 
 impl Localnet {
-    /// Runs the script into a fresh temporary directory on a free port; panics if it fails.
+    /// Runs the script into a fresh temporary directory on port 0; panics if it fails.
     pub fn start(timeout_commit: &str) -> Self {
         let tmp = tempfile::tempdir().expect("temp dir");
         let home = tmp.path().join("net");
-        let port = free_port();
-        let out = run_script(&home, port, timeout_commit, &[]);
+        let out = run_script(&home, timeout_commit, &[]);
         let mut net = Self {
             _tmp: tmp,
             home,
-            port,
-            rpc: format!("tcp://127.0.0.1:{port}"),
+            port: 0,
+            rpc: String::new(),
             stdout: String::new(),
             faucet: String::new(),
             mnemonic: String::new(),
@@ -130,12 +70,20 @@ impl Localnet {
             text(&out.stdout),
             text(&out.stderr)
         );
-        net.took_output(&text(&out.stdout));
+        net.took_run(&text(&out.stdout));
         net
     }
 
-    /// Reads the faucet address and mnemonic out of the script's stdout.
-    pub fn took_output(&mut self, stdout: &str) {
+    /// Takes in a successful run of the script: the faucet address and mnemonic from its
+    /// stdout, the RPC address from the `RPC listening` line the node wrote to agorad.log.
+    pub fn took_run(&mut self, stdout: &str) {
+        let log = std::fs::read_to_string(self.home.join("agorad.log")).unwrap_or_default();
+        let addr = log
+            .lines()
+            .find_map(|line| listen_addr(line, "RPC"))
+            .unwrap_or_else(|| panic!("no RPC listening line in agorad.log:\n{log}"));
+        self.port = addr.port();
+        self.rpc = format!("tcp://{addr}");
         self.stdout = stdout.to_string();
         self.faucet = field(stdout, "faucet:")
             .split_whitespace()
@@ -152,13 +100,13 @@ impl Localnet {
     }
 
     /// `agorad --home <home> <args>`, stdin fed `input`.
-    pub fn agorad_with_input(&self, args: &[&str], input: &str) -> Output {
-        agorad(&self.home, args, input)
+    pub fn run(&self, args: &[&str], input: &str) -> Output {
+        process::run_in(&self.home, args, input)
     }
 
     /// `agorad --home <home> <args>`, which must succeed; returns its stdout.
     pub fn ok(&self, args: &[&str]) -> String {
-        let out = self.agorad_with_input(args, "");
+        let out = self.run(args, "");
         assert!(
             out.status.success(),
             "agorad {args:?} failed:\n{}{}\n--- agorad.log ---\n{}",
@@ -181,7 +129,7 @@ impl Localnet {
     pub fn wait_for_height(&self, height: u64) -> u64 {
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
-            let out = self.agorad_with_input(&["status", "-o", "json"], "");
+            let out = self.run(&["status", "-o", "json"], "");
             if out.status.success() {
                 let status: serde_json::Value =
                     serde_json::from_slice(&out.stdout).expect("status JSON");

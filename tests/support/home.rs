@@ -1,0 +1,115 @@
+//! Running `agorad` as a person does, against a temporary home with the test keyring:
+//! commands, the genesis ceremony, and a node started on it.
+
+use std::path::Path;
+use std::process::Output;
+
+use serde_json::Value;
+
+use super::node::{Launch, Node};
+use super::process::{self, text};
+
+/// The self-delegation of the validator of [`Home::validator`]: 100 voting power.
+pub const SELF_DELEGATION: u128 = 100_000_000;
+
+/// A temporary node home.
+pub struct Home {
+    dir: tempfile::TempDir,
+}
+
+impl Home {
+    /// An empty home.
+    pub fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    /// The home directory.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// `agorad <args> --home <home> --keyring-backend test`, stdin fed `input`.
+    pub fn run_with_input(&self, args: &[&str], input: &str) -> Output {
+        let args = [args, &["--keyring-backend", "test"]].concat();
+        process::run_in(self.path(), &args, input)
+    }
+
+    /// `agorad <args>` with nothing on stdin.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.run_with_input(args, "")
+    }
+
+    /// Runs a command that must succeed; returns its stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "agorad {args:?} failed:\n{}{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        );
+        text(&out.stdout)
+    }
+
+    /// Runs a command that must fail with exit code 1; returns its stderr.
+    pub fn fails(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "agorad {args:?} should fail:\n{}{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        );
+        text(&out.stderr)
+    }
+
+    /// Adds a key to the test keyring; returns its address.
+    pub fn add_key(&self, name: &str) -> String {
+        self.ok(&["keys", "add", name]);
+        self.ok(&["keys", "show", name, "-a"]).trim().to_string()
+    }
+
+    /// config/genesis.json.
+    pub fn genesis(&self) -> Value {
+        let path = self.path().join("config/genesis.json");
+        serde_json::from_slice(&std::fs::read(path).expect("genesis.json")).expect("JSON")
+    }
+
+    /// A file under the home, as text.
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path().join(rel)).expect(rel)
+    }
+
+    /// A one-validator home: `init`, key `validator` funded with `balance` uagr, its gentx
+    /// bonding [`SELF_DELEGATION`], `collect-gentxs`. Returns the validator's address.
+    pub fn validator(&self, chain_id: &str, balance: u128) -> String {
+        self.ok(&["init", "node0", "--chain-id", chain_id]);
+        let address = self.add_key("validator");
+        self.ok(&[
+            "genesis",
+            "add-genesis-account",
+            "validator",
+            &format!("{balance}uagr"),
+        ]);
+        self.ok(&[
+            "genesis",
+            "gentx",
+            "validator",
+            &format!("{SELF_DELEGATION}uagr"),
+            "--chain-id",
+            chain_id,
+        ]);
+        self.ok(&["genesis", "collect-gentxs"]);
+        address
+    }
+
+    /// `agorad start` on this home with 100 ms blocks, once block 1 is committed.
+    pub fn start(&self) -> Node {
+        Launch::new(self.path())
+            .args(&["--consensus.timeout_commit", "100ms"])
+            .start()
+    }
+}
