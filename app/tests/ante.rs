@@ -5,76 +5,12 @@ mod common;
 
 use agora_app::testing::{bank_send, init_chain_request, Signer, TestKey, TxSpec};
 use agora_app::{App, AppConfig};
-use agora_core::Address;
 use agora_proto::cosmos::tx::v1beta1::TxRaw;
+use common::tx::{assert_refused, send, FEE};
 use common::{attr, Chain, CHAIN_ID, START_BALANCE};
 use prost::encoding::{encode_key, encode_varint, WireType};
 use prost::Message;
-use tendermint_proto::v0_38::abci::{CheckTxType, RequestCheckTx, ResponseCheckTx};
 use tendermint_proto::v0_38::types::{BlockParams, ConsensusParams};
-
-const FEE: u128 = 5_000;
-
-/// A send of `amount` from key `from` to key `to`, paying [`FEE`].
-fn send(keys: &[TestKey], from: usize, to: usize, amount: u128) -> TxSpec<'_> {
-    let mut spec = TxSpec::new(
-        CHAIN_ID,
-        vec![bank_send(&keys[from].address, &keys[to].address, amount)],
-        Signer {
-            key: &keys[from],
-            account_number: from as u64,
-            sequence: 0,
-        },
-    );
-    spec.fee = vec![("uagr", FEE)];
-    spec
-}
-
-fn fee_collector() -> Address {
-    Address::module("fee_collector")
-}
-
-/// Every key's balance and (account number, sequence), and the fee collector's balance.
-fn snapshot(chain: &mut Chain) -> Vec<(u128, (u64, u64))> {
-    let keys = chain.keys.clone();
-    let mut out: Vec<_> = keys
-        .iter()
-        .map(|k| (chain.balance(&k.address), chain.account(&k.address)))
-        .collect();
-    out.push((chain.balance(&fee_collector()), (0, 0)));
-    out
-}
-
-/// Delivers `tx` in a block; asserts its code and log, and that no balance, sequence or other
-/// state changed.
-fn assert_refused(chain: &mut Chain, tx: Vec<u8>, code: u32, log_part: &str) {
-    let (before, hash) = (snapshot(chain), chain.app.store().app_hash());
-    let res = chain.deliver(tx);
-    assert_eq!(
-        (res.codespace.as_str(), res.code),
-        ("sdk", code),
-        "{}",
-        res.log
-    );
-    assert!(
-        res.log.contains(log_part),
-        "{:?} lacks {log_part:?}",
-        res.log
-    );
-    assert_eq!(snapshot(chain), before);
-    assert_eq!(
-        chain.app.store().app_hash(),
-        hash,
-        "a refused tx changed state"
-    );
-}
-
-fn check(chain: &mut Chain, tx: Vec<u8>) -> ResponseCheckTx {
-    chain.app.check_tx(RequestCheckTx {
-        tx: tx.into(),
-        r#type: CheckTxType::New as i32,
-    })
-}
 
 /// A chain past its first block.
 fn chain(n: usize) -> Chain {
@@ -110,7 +46,7 @@ fn check_tx_refuses_a_gas_limit_above_the_block_max_gas() {
 
     let mut over = send(&keys, 0, 1, 1);
     over.gas_limit = 150_001;
-    let res = check(&mut chain, over.sign());
+    let res = chain.check(over.sign());
     assert_eq!(
         (res.codespace.as_str(), res.code),
         ("sdk", 41),
@@ -124,7 +60,7 @@ fn check_tx_refuses_a_gas_limit_above_the_block_max_gas() {
     // the mempool's state is untouched: the same sequence at the limit is accepted
     let mut at_limit = send(&keys, 0, 1, 1);
     at_limit.gas_limit = 150_000;
-    let res = check(&mut chain, at_limit.sign());
+    let res = chain.check(at_limit.sign());
     assert_eq!(res.code, 0, "{}", res.log);
     assert_eq!(chain.balance(&keys[0].address), START_BALANCE);
 }
@@ -134,7 +70,7 @@ fn out_of_gas_reports_the_gas_consumed_past_the_limit() {
     let mut chain = chain(2);
     let keys = chain.keys.clone();
     let mut spec = send(&keys, 0, 1, 1);
-    let needed = simulated_gas(&mut chain, spec.sign());
+    let needed = chain.simulated_gas(spec.sign());
     spec.gas_limit = needed - 2_000; // the ante handler fits, the send's writes do not
     let (a, b) = (keys[0].address.clone(), keys[1].address.clone());
     let res = chain.deliver(spec.sign());
@@ -161,20 +97,6 @@ fn out_of_gas_reports_the_gas_consumed_past_the_limit() {
     assert_eq!(chain.balance(&a), START_BALANCE - FEE);
     assert_eq!(chain.balance(&b), START_BALANCE);
     assert_eq!(chain.account(&a), (0, 1));
-}
-
-fn simulated_gas(chain: &mut Chain, tx: Vec<u8>) -> u64 {
-    use agora_proto::cosmos::tx::v1beta1::{SimulateRequest, SimulateResponse};
-    let req = SimulateRequest {
-        tx_bytes: tx,
-        ..Default::default()
-    };
-    let res = chain.query(agora_app::SIMULATE_PATH, req.encode_to_vec());
-    SimulateResponse::decode(res.as_slice())
-        .unwrap()
-        .gas_info
-        .unwrap()
-        .gas_used
 }
 
 #[test]
@@ -383,7 +305,7 @@ fn unknown_fields_are_refused_except_non_critical_ones_in_the_body() {
         2,
         "errUnknownField \"cosmos.tx.v1beta1.TxRaw\": {TagNum: 99, WireType:\"varint\"}",
     );
-    let res = check(&mut chain, tx);
+    let res = chain.check(tx);
     assert_eq!(
         (res.codespace.as_str(), res.code),
         ("sdk", 2),

@@ -1,21 +1,31 @@
 //! A chain driven block by block through the ABCI methods, on a real RocksDB in a temp dir.
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
+pub mod tx;
+
 use agora_app::testing::{finalize_request, funded_app_state, init_chain_request, TestKey};
 use agora_app::{App, AppConfig};
 use agora_core::Address;
 use agora_proto::cosmos::auth::v1beta1::{BaseAccount, QueryAccountRequest, QueryAccountResponse};
 use agora_proto::cosmos::bank::v1beta1::{QueryBalanceRequest, QueryBalanceResponse};
+use agora_proto::cosmos::tx::v1beta1::{SimulateRequest, SimulateResponse};
 use prost::Message;
-use tendermint_proto::v0_38::abci::{ExecTxResult, RequestQuery, ResponseFinalizeBlock};
+use tendermint_proto::v0_38::abci::{
+    CheckTxType, ExecTxResult, RequestCheckTx, RequestQuery, ResponseCheckTx, ResponseFinalizeBlock,
+};
 
+/// The chain id of every [`Chain`].
 pub const CHAIN_ID: &str = "agora-test-1";
+/// The uagr each key holds at genesis.
 pub const START_BALANCE: u128 = 1_000_000_000;
 
+/// An App with its keys and its temp dir.
 pub struct Chain {
+    /// The application.
     pub app: App,
     /// Shared so txs signed with them can outlive a `&mut Chain` borrow.
     pub keys: std::rc::Rc<Vec<TestKey>>,
+    /// Holds the App's RocksDB.
     pub dir: tempfile::TempDir,
 }
 
@@ -25,6 +35,7 @@ impl Chain {
         Self::with_config(n, AppConfig::default())
     }
 
+    /// [`Chain::new`] with `config`.
     pub fn with_config(n: usize, config: AppConfig) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let mut app = App::open(dir.path(), config).unwrap();
@@ -41,6 +52,7 @@ impl Chain {
         }
     }
 
+    /// The last committed height.
     pub fn height(&self) -> u64 {
         self.app.store().height()
     }
@@ -62,6 +74,29 @@ impl Chain {
         self.block(vec![tx]).tx_results.remove(0)
     }
 
+    /// CheckTx of `tx` as a new tx.
+    pub fn check(&mut self, tx: Vec<u8>) -> ResponseCheckTx {
+        self.app.check_tx(RequestCheckTx {
+            tx: tx.into(),
+            r#type: CheckTxType::New as i32,
+        })
+    }
+
+    /// The gas Simulate reports for `tx`.
+    pub fn simulated_gas(&mut self, tx: Vec<u8>) -> u64 {
+        let req = SimulateRequest {
+            tx_bytes: tx,
+            ..Default::default()
+        };
+        let res = self.query(agora_app::SIMULATE_PATH, req.encode_to_vec());
+        SimulateResponse::decode(res.as_slice())
+            .unwrap()
+            .gas_info
+            .unwrap()
+            .gas_used
+    }
+
+    /// An ABCI query that must succeed; returns its value.
     pub fn query(&mut self, path: &str, data: Vec<u8>) -> Vec<u8> {
         let res = self.app.query(RequestQuery {
             path: path.into(),
@@ -72,6 +107,7 @@ impl Chain {
         res.value.to_vec()
     }
 
+    /// The uagr balance of `addr`.
     pub fn balance(&mut self, addr: &Address) -> u128 {
         let req = QueryBalanceRequest {
             address: addr.to_string(),
