@@ -6,24 +6,29 @@ use tendermint_abci::Application;
 use tendermint_proto::v0_38::abci::*;
 
 use crate::app::App;
+use crate::check::CheckService;
 use crate::query::QueryService;
 
 /// The App shared by the ABCI connections CometBFT opens (consensus, mempool, query,
-/// snapshot). Consensus and mempool calls are serialised by a mutex; Info and Query read
-/// committed snapshots without it, and CheckTx verifies signatures before taking it.
+/// snapshot). Consensus calls are serialised by a mutex; Info and Query read committed
+/// snapshots without it, and CheckTx runs on the mempool's state, which has its own lock
+/// (CometBFT holds its mempool lock from Commit through the recheck).
 #[derive(Clone)]
 pub struct AbciApp {
     app: Arc<Mutex<App>>,
     queries: QueryService,
+    checks: CheckService,
 }
 
 impl AbciApp {
     /// Shares `app` between connections.
     pub fn new(app: App) -> Self {
         let queries = app.queries();
+        let checks = app.checks();
         Self {
             app: Arc::new(Mutex::new(app)),
             queries,
+            checks,
         }
     }
 
@@ -63,7 +68,7 @@ impl Application for AbciApp {
             agora_core::ExecMode::ReCheck => self.queries.prepare_recheck(&req.tx),
             _ => self.queries.prepare(&req.tx),
         };
-        self.app().check_prepared(prepared, mode)
+        self.checks.lock().check(prepared, mode)
     }
 
     fn commit(&self) -> ResponseCommit {

@@ -10,10 +10,11 @@ use rayon::prelude::*;
 use tendermint_proto::v0_38::abci::{self as abci, response_process_proposal::ProposalStatus};
 
 use crate::chain::ChainParams;
+use crate::check::{CheckGuard, CheckService};
 use crate::config::AppConfig;
 use crate::genesis;
 use crate::modules::ModuleSet;
-use crate::query::{check_size, PreparedCheck, QueryService};
+use crate::query::QueryService;
 use crate::results;
 use crate::runner::{run_tx, PreparedTx, TxEnv, TxOutcome};
 use crate::sigverify::{signature_checks, VerifiedSignatures};
@@ -26,22 +27,21 @@ struct Finalized {
 }
 
 /// Agora's ABCI application. Single-threaded: the ABCI driver serialises calls; queries go to
-/// its [`QueryService`], which needs no lock.
+/// its [`QueryService`], which needs no lock, and CheckTx to its [`CheckService`], which has
+/// its own.
 pub struct App {
     pub(crate) store: Store,
     pub(crate) modules: Arc<ModuleSet>,
-    pub(crate) config: AppConfig,
     pub(crate) chain: Option<ChainParams>,
     /// Genesis state from InitChain; committed with the first block, as CometBFT expects.
     genesis_writes: Option<Writes>,
     /// The height of the chain's first block (genesis `initial_height`), known from InitChain.
     initial_height: u64,
-    /// The mempool's view: committed state plus the writes of txs accepted since the last commit.
-    pub(crate) check_writes: Writes,
-    /// The last committed block, for CheckTx's context.
+    /// The last committed block.
     pub(crate) last_block: BlockInfo,
     finalized: Option<Finalized>,
     queries: QueryService,
+    checks: CheckService,
 }
 
 impl App {
@@ -67,17 +67,22 @@ impl App {
         tracing::info!(height = store.height(), app_hash = %hex::encode_upper(store.app_hash()), "opened application state");
         let modules = Arc::new(ModuleSet::agora());
         let queries = QueryService::new(modules.clone(), &config, &store, last_block.clone())?;
+        let checks = CheckService::new(
+            modules.clone(),
+            config.min_gas_prices.clone(),
+            queries.latest(),
+            chain.clone(),
+        );
         Ok(Self {
             store,
             modules,
-            config,
             chain,
             genesis_writes: None,
             initial_height: 1,
-            check_writes: Writes::new(),
             last_block,
             finalized: None,
             queries,
+            checks,
         })
     }
 
@@ -85,6 +90,11 @@ impl App {
     /// any thread, without this App's lock.
     pub fn queries(&self) -> QueryService {
         self.queries.clone()
+    }
+
+    /// The mempool's state: CheckTx on any thread, without this App's lock.
+    pub fn checks(&self) -> CheckService {
+        self.checks.clone()
     }
 
     /// ABCI Query, answered by the [`QueryService`] from a committed snapshot.
@@ -135,7 +145,9 @@ impl App {
             .map_err(|e| Error::internal(format!("hashing the genesis state: {e:#}")))?
             .app_hash();
         // CheckTx sees the genesis accounts before the first block commits them.
-        self.check_writes = writes.clone();
+        self.checks
+            .lock()
+            .start_from_genesis(chain.clone(), writes.clone());
         self.genesis_writes = Some(writes);
         self.initial_height = initial_height;
         tracing::info!(chain_id = %chain.chain_id, initial_height, validators = req.validators.len(), app_hash = %hex::encode_upper(app_hash), "initialised chain from genesis");
@@ -154,55 +166,16 @@ impl App {
         })
     }
 
-    /// ABCI CheckTx: decodes and pre-verifies the tx (see [`App::check_prepared`] to do that
-    /// outside the lock), then runs the ante handler against the mempool's state.
-    pub fn check_tx(&mut self, req: abci::RequestCheckTx) -> abci::ResponseCheckTx {
+    /// ABCI CheckTx: decodes and pre-verifies the tx (see [`QueryService::prepare`] and
+    /// [`CheckService`] to do that without this App), then runs the ante handler against the
+    /// mempool's state.
+    pub fn check_tx(&self, req: abci::RequestCheckTx) -> abci::ResponseCheckTx {
         let mode = check_mode(&req);
         let prepared = match mode {
             ExecMode::ReCheck => self.queries.prepare_recheck(&req.tx),
             _ => self.queries.prepare(&req.tx),
         };
-        self.check_prepared(prepared, mode)
-    }
-
-    /// CheckTx of a tx [`QueryService::prepare`]d without the lock: the ante handler only
-    /// (SDK v0.50), over the mempool's state, keeping its writes if it passes. `ReCheck` skips
-    /// signature verification, as the SDK does.
-    pub fn check_prepared(
-        &mut self,
-        prepared: PreparedCheck,
-        mode: ExecMode,
-    ) -> abci::ResponseCheckTx {
-        results::check_tx(self.run_check(prepared, mode))
-    }
-
-    fn run_check(&mut self, prepared: PreparedCheck, mode: ExecMode) -> TxOutcome {
-        let chain = match self.chain() {
-            Ok(c) => c.clone(),
-            Err(e) => return TxOutcome::rejected(e),
-        };
-        if let Err(e) = check_size(prepared.len, &chain) {
-            return TxOutcome::rejected(e);
-        }
-        let tx = match prepared.tx {
-            Ok(tx) => tx,
-            Err(e) => return TxOutcome::rejected(e),
-        };
-        let env = TxEnv {
-            modules: &self.modules,
-            chain_id: &chain.chain_id,
-            min_gas_prices: &self.config.min_gas_prices,
-            verified: &prepared.verified,
-            simulate_gas_limit: 0,
-        };
-        let committed = self.store.latest();
-        let mut state = CacheStore::with_writes(&committed, std::mem::take(&mut self.check_writes));
-        let (outcome, writes) = run_tx(&env, &self.last_block, mode, &state, &tx);
-        if outcome.result.is_ok() {
-            state.apply(writes);
-        }
-        self.check_writes = state.into_writes();
-        outcome
+        self.checks.lock().check(prepared, mode)
     }
 
     /// ABCI PrepareProposal: keeps the txs that decode, in order, while the block stays within
@@ -317,6 +290,7 @@ impl App {
             min_gas_prices: &[],
             verified: &verified,
             simulate_gas_limit: 0,
+            max_block_gas: None,
         };
         let mut outcomes = Vec::with_capacity(decoded.len());
         for tx in &decoded {
@@ -374,6 +348,15 @@ impl App {
 
     /// ABCI Commit: makes the finalized block durable and resets the mempool's state.
     pub fn commit(&mut self) -> Result<abci::ResponseCommit> {
+        let checks = self.checks.clone();
+        let mut check = checks.lock();
+        self.commit_holding(&mut check)
+    }
+
+    /// [`App::commit`] with the mempool's state locked by the caller, who rechecks the mempool
+    /// before letting CheckTx in again (as CometBFT holds its mempool lock from Commit through
+    /// the recheck).
+    pub fn commit_holding(&mut self, check: &mut CheckGuard<'_>) -> Result<abci::ResponseCommit> {
         let finalized = self
             .finalized
             .take()
@@ -382,8 +365,10 @@ impl App {
             .apply(finalized.staged)
             .map_err(|e| Error::internal(format!("commit failed: {e:#}")))?;
         self.last_block = finalized.block;
-        self.check_writes.clear();
         self.queries.publish(&self.store, self.last_block.clone())?;
+        let latest = self.queries.latest();
+        let chain = latest.chain.clone();
+        check.reset(latest, chain);
         Ok(abci::ResponseCommit { retain_height: 0 })
     }
 

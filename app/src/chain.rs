@@ -61,6 +61,11 @@ impl ChainParams {
         );
     }
 
+    /// The largest gas limit one tx may ask for: `max_gas` when it limits blocks (> 0).
+    pub fn tx_gas_cap(&self) -> Option<u64> {
+        u64::try_from(self.max_gas).ok().filter(|&max| max > 0)
+    }
+
     /// Whether a block of `bytes` total and `gas` summed gas limits fits.
     pub fn fits(&self, bytes: u64, gas: u64) -> bool {
         (self.max_bytes < 0 || bytes <= self.max_bytes as u64)

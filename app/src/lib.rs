@@ -8,6 +8,7 @@ pub mod abci;
 mod ante;
 mod app;
 pub mod chain;
+mod check;
 pub mod config;
 pub mod genesis;
 pub mod genutil;
@@ -21,5 +22,6 @@ pub mod tx;
 mod wire;
 
 pub use app::{check_mode, App};
+pub use check::{CheckGuard, CheckService};
 pub use config::AppConfig;
 pub use query::{PreparedCheck, QueryService, JMT_PROOF_OP, SIMULATE_PATH};

@@ -31,11 +31,11 @@ pub const SIMULATE_PATH: &str = "/cosmos.tx.v1beta1.Service/Simulate";
 /// The proof op type of a JMT ICS-23 commitment proof.
 pub const JMT_PROOF_OP: &str = "ics23:jmt";
 
-/// One committed height as queries see it.
-struct CommittedView {
-    snapshot: Snapshot,
-    block: BlockInfo,
-    chain: Option<ChainParams>,
+/// One committed height as queries (and CheckTx) see it.
+pub(crate) struct CommittedView {
+    pub(crate) snapshot: Snapshot,
+    pub(crate) block: BlockInfo,
+    pub(crate) chain: Option<ChainParams>,
 }
 
 /// Answers queries and simulations, and pre-checks mempool signatures, from snapshots of
@@ -94,7 +94,8 @@ impl QueryService {
         Ok(())
     }
 
-    fn latest(&self) -> Arc<CommittedView> {
+    /// The last committed height's view.
+    pub(crate) fn latest(&self) -> Arc<CommittedView> {
         let views = self.0.views.read().expect("query views poisoned");
         views.back().expect("never empty").clone()
     }
@@ -233,6 +234,7 @@ impl QueryService {
             min_gas_prices: &[],
             verified: &verified,
             simulate_gas_limit: self.0.gas_limit,
+            max_block_gas: chain.tx_gas_cap(),
         };
         let state = CacheStore::new(&view.snapshot);
         let (outcome, _) = run_tx(&env, &view.block, ExecMode::Simulate, &state, &tx);

@@ -10,7 +10,6 @@ use cosmwasm_std::Storage;
 use prost::Message;
 
 use crate::ante::{self, AnteEnv};
-use crate::chain::ChainParams;
 use crate::modules::{distinct, ModuleSet};
 use crate::sigverify::VerifiedSignatures;
 use crate::tx::DecodedTx;
@@ -27,6 +26,9 @@ pub struct TxEnv<'a> {
     pub verified: &'a VerifiedSignatures,
     /// The gas a simulation may use (the node's `query-gas-limit`; unused by other modes).
     pub simulate_gas_limit: u64,
+    /// The consensus `block.max_gas` when it limits a tx's gas, for the ante handler; `None`
+    /// in FinalizeBlock, where ProcessProposal has refused blocks whose gas exceeds it.
+    pub max_block_gas: Option<u64>,
 }
 
 /// A decoded tx with its signers derived once (which decodes every Msg), shared by the
@@ -123,16 +125,12 @@ pub fn run_tx(
         Err(e) => return (finish(Err(e.clone()), vec![], &gas), Writes::new()),
     };
 
-    let max_block_gas = match max_block_gas(mode, parent) {
-        Ok(max) => max,
-        Err(e) => return (finish(Err(e), vec![], &gas), Writes::new()),
-    };
     let mut ante_cache = CacheStore::new(parent);
     let ante_env = AnteEnv {
         chain_id: env.chain_id,
         min_gas_prices: env.min_gas_prices,
         verified: env.verified,
-        max_block_gas,
+        max_block_gas: env.max_block_gas,
     };
     let mut ctx = Context::new(block, mode, &mut ante_cache, &gas);
     if let Err(e) = gas_checked(&gas, ante::run(&mut ctx, tx, signers, &ante_env)) {
@@ -155,17 +153,6 @@ pub fn run_tx(
             (finish(Err(e), events, &gas), ante_cache.into_writes())
         }
     }
-}
-
-/// The consensus `block.max_gas` when it limits a tx's gas (> 0), for the ante handler.
-/// FinalizeBlock skips the read: ProcessProposal refuses blocks whose gas exceeds it.
-fn max_block_gas(mode: ExecMode, state: &dyn Storage) -> Result<Option<u64>> {
-    if mode == ExecMode::Finalize {
-        return Ok(None);
-    }
-    Ok(ChainParams::load(state)?
-        .and_then(|chain| u64::try_from(chain.max_gas).ok())
-        .filter(|&max| max > 0))
 }
 
 /// `result`, unless the tx ran out of gas: then the out-of-gas error, since a store access past

@@ -7,6 +7,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use agora_app::CheckGuard;
+use agora_core::ExecMode;
 use anyhow::{anyhow, bail, Context as _, Result};
 use prost::Message as _;
 use sha2::{Digest, Sha256};
@@ -15,8 +17,8 @@ use tendermint::merkle::simple_hash_from_byte_vectors;
 use tendermint::{AppHash, Hash, Time};
 use tendermint_proto::google::protobuf::Timestamp;
 use tendermint_proto::v0_38::abci::{
-    CheckTxType, CommitInfo, ExecTxResult, RequestCheckTx, RequestFinalizeBlock, RequestInitChain,
-    RequestPrepareProposal, ResponseFinalizeBlock, Validator, ValidatorUpdate, VoteInfo,
+    CommitInfo, ExecTxResult, RequestFinalizeBlock, RequestInitChain, RequestPrepareProposal,
+    ResponseFinalizeBlock, Validator, ValidatorUpdate, VoteInfo,
 };
 use tendermint_proto::v0_38::types::{BlockIdFlag, CommitSig as RawCommitSig, HashedParams};
 
@@ -228,6 +230,12 @@ fn open_sign_state(node: &Node, initial: u64, stored: u64) -> Result<()> {
 /// Proposes (or re-proposes after a restart), signs, stores, executes and commits one block;
 /// returns its height.
 pub fn produce_block(node: &Node) -> Result<u64> {
+    produce(node).map(|(height, _)| height)
+}
+
+/// [`produce_block`], also returning when the block's commit was formed (its precommit
+/// signed), the instant CometBFT counts `timeout_commit` from.
+fn produce(node: &Node) -> Result<(u64, Instant)> {
     let stored = node.blocks.height();
     let height = if stored == 0 {
         initial_height(node)?
@@ -279,9 +287,10 @@ pub fn produce_block(node: &Node) -> Result<u64> {
         block_id: id,
         signatures: vec![signature],
     };
+    let committed_at = Instant::now();
     node.blocks.save_block(&block, &commit)?;
     execute(node, &block, id)?;
-    Ok(height)
+    Ok((height, committed_at))
 }
 
 /// The block at `height` over `previous` (block, commit, results), with txs from the mempool.
@@ -389,6 +398,7 @@ fn execute(node: &Node, block: &Block, id: block::Id) -> Result<()> {
     let results = app
         .finalize_block(request)
         .map_err(|e| anyhow!("FinalizeBlock at height {height} failed: {e}"))?;
+    let finalized = started.elapsed();
     if let Some(stored) = node.blocks.results(height)? {
         if stored.app_hash != results.app_hash {
             bail!(
@@ -399,10 +409,16 @@ fn execute(node: &Node, block: &Block, id: block::Id) -> Result<()> {
         }
     }
     node.blocks.save_results(height, &block.data, &results)?;
-    app.commit()
+    let stored = started.elapsed();
+    // CheckTx waits from here until the mempool is rechecked against the new state.
+    let mut check = node.checks.lock();
+    app.commit_holding(&mut check)
         .map_err(|e| anyhow!("Commit at height {height} failed: {e}"))?;
-    let pending = update_mempool(node, &mut app, &block.data);
     drop(app);
+    let committed = started.elapsed();
+    let pending = update_mempool(node, &mut check, &block.data);
+    drop(check);
+    let rechecked = started.elapsed();
     let failed = results.tx_results.iter().filter(|r| r.code != 0).count();
     tracing::info!(
         height,
@@ -411,34 +427,39 @@ fn execute(node: &Node, block: &Block, id: block::Id) -> Result<()> {
         hash = %block.header.hash(),
         app_hash = %hex::encode_upper(&results.app_hash),
         mempool = pending,
-        took_ms = started.elapsed().as_millis() as u64,
+        took_ms = rechecked.as_millis() as u64,
+        finalize_ms = finalized.as_millis() as u64,
+        results_ms = (stored - finalized).as_millis() as u64,
+        commit_ms = (committed - stored).as_millis() as u64,
+        recheck_ms = (rechecked - committed).as_millis() as u64,
         "committed block"
     );
     publish(node, block, id, results);
     Ok(())
 }
 
-/// Drops committed txs from the mempool and rechecks the rest against the new state; returns
-/// how many remain.
-fn update_mempool(node: &Node, app: &mut agora_app::App, committed: &[Vec<u8>]) -> usize {
+/// Drops committed txs from the mempool and rechecks the rest against the new state (the check
+/// state just reset, locked by the caller); returns how many remain.
+fn update_mempool(node: &Node, check: &mut CheckGuard<'_>, committed: &[Vec<u8>]) -> usize {
+    let pending = {
+        let mut mempool = node.mempool();
+        mempool.remove_committed(committed);
+        if !mempool.recheck_enabled() {
+            return mempool.len();
+        }
+        mempool.txs(usize::MAX)
+    };
+    // The mempool lock is free meanwhile: RPC reads of it and duplicate checks go on.
+    let failed: Vec<[u8; 32]> = pending
+        .into_iter()
+        .filter(|tx| {
+            let prepared = node.queries.prepare_recheck(tx);
+            check.check(prepared, ExecMode::ReCheck).code != 0
+        })
+        .map(|tx| tx_hash(&tx))
+        .collect();
     let mut mempool = node.mempool();
-    mempool.remove_committed(committed);
-    if mempool.recheck_enabled() {
-        let failed: Vec<[u8; 32]> = mempool
-            .txs(usize::MAX)
-            .into_iter()
-            .filter(|tx| {
-                app.check_tx(RequestCheckTx {
-                    tx: tx.clone().into(),
-                    r#type: CheckTxType::Recheck as i32,
-                })
-                .code
-                    != 0
-            })
-            .map(|tx| tx_hash(&tx))
-            .collect();
-        mempool.remove(failed);
-    }
+    mempool.remove(failed);
     mempool.len()
 }
 
@@ -467,25 +488,26 @@ fn publish(node: &Node, block: &Block, id: block::Id, results: ResponseFinalizeB
     }
 }
 
-/// Produces blocks every `timeout_commit` until `stop` is set; waits for genesis time first.
+/// Produces blocks until `stop` is set; waits for genesis time first. As in CometBFT, height
+/// h+1 starts `timeout_commit` after block h's commit was formed, so the time spent executing
+/// h counts toward the pause (blocks come every `timeout_commit` while execution is shorter).
 pub fn run(node: Arc<Node>, stop: Arc<AtomicBool>) -> Result<()> {
     let pause: Duration = *node.config.consensus.timeout_commit;
     if node.blocks.height() == 0 {
         if let Ok(wait) = node.genesis.genesis_time.duration_since(Time::now()) {
             tracing::info!(?wait, "waiting for genesis time");
-            sleep_unless_stopped(wait, &stop);
+            sleep_unless_stopped(Instant::now() + wait, &stop);
         }
     }
     tracing::info!(timeout_commit = ?pause, validator = %node.validator.address(), "producing blocks");
     while !stop.load(Ordering::SeqCst) {
-        produce_block(&node)?;
-        sleep_unless_stopped(pause, &stop);
+        let (_, committed_at) = produce(&node)?;
+        sleep_unless_stopped(committed_at + pause, &stop);
     }
     Ok(())
 }
 
-fn sleep_unless_stopped(pause: Duration, stop: &AtomicBool) {
-    let resume = Instant::now() + pause;
+fn sleep_unless_stopped(resume: Instant, stop: &AtomicBool) {
     while Instant::now() < resume && !stop.load(Ordering::SeqCst) {
         std::thread::sleep((resume - Instant::now()).min(Duration::from_millis(50)));
     }

@@ -2,7 +2,7 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use agora_app::{App, QueryService};
+use agora_app::{App, CheckService, QueryService};
 use agora_core::ExecMode;
 use anyhow::{anyhow, bail, Context as _, Result};
 use tendermint::{chain, node, validator, Genesis};
@@ -26,7 +26,7 @@ pub const P2P_PROTOCOL: u64 = 8;
 /// The genesis document, with `app_state` kept as JSON.
 pub type GenesisDoc = Genesis<serde_json::Value>;
 
-/// One running node. Lock order: `app` before `mempool`.
+/// One running node. Lock order: `app`, then the check state (`checks`), then `mempool`.
 pub struct Node {
     /// Where its files live.
     pub home: Home,
@@ -38,6 +38,8 @@ pub struct Node {
     pub app: Mutex<App>,
     /// The application's queries, answered from committed snapshots without the app lock.
     pub queries: QueryService,
+    /// The mempool's state, for CheckTx without the app lock.
+    pub checks: CheckService,
     /// Blocks, commits, results, tx index.
     pub blocks: BlockStore,
     /// Pending txs.
@@ -77,6 +79,7 @@ impl Node {
             .with_context(|| format!("cannot create {}", home.data_dir().display()))?;
         let app = App::open(&home.application_db(), app_config)?;
         let queries = app.queries();
+        let checks = app.checks();
         let blocks = BlockStore::open(&home.blockstore_db())?;
         Ok(Arc::new(Self {
             mempool: Mutex::new(Mempool::new(config.mempool.clone())),
@@ -87,6 +90,7 @@ impl Node {
             genesis,
             app: Mutex::new(app),
             queries,
+            checks,
             blocks,
             validator,
             validators,
@@ -103,7 +107,7 @@ impl Node {
         self.app.lock().expect("app lock poisoned")
     }
 
-    /// The mempool, locked (take the app lock first if both are needed).
+    /// The mempool, locked (take the app lock and the check state first if needed).
     pub fn mempool(&self) -> MutexGuard<'_, Mempool> {
         self.mempool.lock().expect("mempool lock poisoned")
     }
@@ -117,12 +121,13 @@ impl Node {
     /// duplicates are errors; a tx CheckTx rejects is a response with a non-zero code.
     ///
     /// Decoding and signature verification run on the caller's thread against the last
-    /// committed state; only the ante handler's state checks take the app lock.
+    /// committed state; the ante handler's state checks take the check state's lock, not the
+    /// app's, so they run while a block executes and wait only for Commit and its recheck.
     pub fn submit_tx(&self, tx: &[u8]) -> Result<ResponseCheckTx, MempoolError> {
         let hash = self.mempool().precheck(tx)?;
         let prepared = self.queries.prepare(tx);
-        let mut app = self.app();
-        let response = app.check_prepared(prepared, ExecMode::Check);
+        let mut check = self.checks.lock();
+        let response = check.check(prepared, ExecMode::Check);
         let mut mempool = self.mempool();
         if response.code != 0 {
             mempool.forget(&hash);

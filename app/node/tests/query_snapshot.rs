@@ -1,6 +1,6 @@
-//! Reads never wait on block execution: with the application lock held (as FinalizeBlock and
-//! Commit hold it), `abci_query`, `abci_info` and `status` still answer from the committed
-//! snapshot.
+//! Reads and CheckTx never wait on block execution: with the application lock held (as
+//! FinalizeBlock and Commit hold it), `abci_query`, `abci_info` and `status` still answer from
+//! the committed snapshot, and `broadcast_tx_sync` runs CheckTx on the mempool's own state.
 
 mod rpc_support;
 
@@ -62,6 +62,35 @@ async fn reads_answer_while_the_app_lock_is_held() {
         .unwrap();
     assert_eq!(status.sync_info.latest_block_height.value(), height);
 
+    // Two txs of one sender, the second at the sequence the first leaves in the mempool's
+    // state: both pass CheckTx while the block lock is held, and both commit afterwards.
+    for sequence in [0, 1] {
+        let tx = node.send_tx(0, sequence, 7);
+        let answer = tokio::time::timeout(BLOCKED, client.broadcast_tx_sync(tx))
+            .await
+            .expect("broadcast_tx_sync waited for the app lock")
+            .unwrap();
+        assert_eq!(
+            answer.code.value(),
+            0,
+            "sequence {sequence}: {}",
+            answer.log
+        );
+    }
+    let replay = client
+        .broadcast_tx_sync(node.send_tx(0, 1, 8))
+        .await
+        .unwrap();
+    assert_eq!(replay.code.value(), 32, "{}", replay.log);
+
     release_tx.send(()).unwrap();
     holder.join().unwrap();
+    let committed = node.produce().await;
+    let block = client.block(committed as u32).await.unwrap().block;
+    assert_eq!(block.data.len(), 2);
+    let next = client
+        .broadcast_tx_sync(node.send_tx(0, 2, 9))
+        .await
+        .unwrap();
+    assert_eq!(next.code.value(), 0, "after the commit: {}", next.log);
 }
