@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # Node benchmark on this machine, with `agorad loadtest` against scripts/localnet.sh chains:
 #
-#   (a) committed tx/s and inclusion latency: 1 s blocks, 1,000 accounts offering
-#       1,000 tx/s for 60 s (5 s warm-up); block execution and FinalizeBlock throughput and the
-#       share of time the engine holds the app lock, from the node's "finalized block" and
-#       "committed block" logs; CPU of node and client. (a') the same at twice the rate, to
-#       see where it saturates.
+#   (a) committed tx/s, inclusion latency and block interval: 1 s blocks, 1,000 accounts
+#       offering --rate tx/s for 60 s (5 s warm-up) over --connections connections; block
+#       execution split into FinalizeBlock, storing results, Commit and recheck, from the
+#       node's "committed block" log; CPU of node and client.
+#   (q) the same plus 500 balance queries/s (`loadtest --query-rate 500`): query latency and
+#       whether queries stretch block intervals.
+#   (s) the same plus a flood of 1,000 `tx_search` requests no index answers
+#       (`loadtest --search-flood 1000`).
+#   (a') the same as (a) at twice the rate, to see where it saturates.
 #   (b) node memory after 10,000 blocks: 10 ms blocks under light load (20 tx/s), so it takes
 #       minutes, not hours; VmRSS/VmHWM from /proc/<pid>/status every 2,000 blocks.
 #
-# Usage: scripts/bench-node.sh [--agorad PATH] [--rate N] [--duration 60s] [--blocks N] [--keep]
-# (about 6 minutes with the defaults)
+# Usage: scripts/bench-node.sh [--agorad PATH] [--rate N] [--duration 60s] [--blocks N]
+#        [--connections N] [--sections "a q s a2 b"] [--keep]
+# (about 10 minutes with the defaults)
 #
 # Without --agorad it uses $CARGO_TARGET_DIR/release/agorad if that is newer than every
 # source file, else builds and uses $CARGO_TARGET_DIR/debug/agorad (the dev profile:
@@ -24,6 +29,8 @@ agorad=""
 rate=1000
 duration=60s
 blocks=10000
+connections=16
+sections="a q s a2 b"
 keep=false
 while [ $# -gt 0 ]; do
     case $1 in
@@ -31,8 +38,10 @@ while [ $# -gt 0 ]; do
         --rate) rate=$2; shift 2 ;;
         --duration) duration=$2; shift 2 ;;
         --blocks) blocks=$2; shift 2 ;;
+        --connections) connections=$2; shift 2 ;;
+        --sections) sections=$2; shift 2 ;;
         --keep) keep=true; shift ;;
-        *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+        *) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
     esac
 done
 
@@ -93,38 +102,36 @@ echo "agorad:  $source_binary (built $built)"
 echo "profile: $profile"
 echo
 
-# throughput NAME RATE ACCOUNTS DURATION: a fresh 1 s-block localnet, one loadtest, analysis.
+# throughput NAME RATE ACCOUNTS DURATION [LOADTEST ARGS...]: a fresh 1 s-block localnet, one
+# loadtest (with any side load the extra arguments ask for), analysis.
 throughput() {
     local name=$1 rate=$2 accounts=$3 duration=$4
+    shift 4
     localnet "$name" 1s
     echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
     local cpu0 cpu1
     cpu0=$(cpu_ticks "$pid")
     TIMEFORMAT='%R %U %S'
     { time "$agorad" --home "$work/$name" --log_level warn loadtest --from faucet \
-        --accounts "$accounts" --rate "$rate" --duration "$duration" --warmup 5s --connections 8 \
-        -o json >"$work/$name.json" 2>"$work/$name.progress"; } 2>"$work/$name.time"
+        --accounts "$accounts" --rate "$rate" --duration "$duration" --warmup 5s \
+        --connections "$connections" "$@" -o json >"$work/$name.json" 2>"$work/$name.progress"; } 2>"$work/$name.time"
     cpu1=$(cpu_ticks "$pid")
     echo "node memory after the load: VmRSS $(field "$pid" VmRSS), VmHWM $(field "$pid" VmHWM)"
     kill "$pid"
     python3 - "$work/$name.json" "$work/$name/agorad.log" "$work/$name.time" "$((cpu1 - cpu0))" \
         "$(getconf CLK_TCK)" <<'PY'
 import json, re, sys
-from datetime import datetime
 r = json.load(open(sys.argv[1]))
 wall, user, sys_ = map(float, open(sys.argv[3]).read().split())
 node_cpu = int(sys.argv[4]) / int(sys.argv[5])
 ansi = re.compile(r"\x1b\[[0-9;]*m")
-def stamp(line):
-    return datetime.fromisoformat(line.split()[0].rstrip("Z")).timestamp()
-finalized, loaded = {}, []
+loaded = []
 for line in open(sys.argv[2]):
     line = ansi.sub("", line)
     kv = dict(re.findall(r"(\w+)=(\S+)", line))
-    if "finalized block" in line:
-        finalized[kv["height"]] = stamp(line)
-    elif "committed block" in line and int(kv.get("txs", 0)) >= 100:
-        loaded.append((kv["height"], int(kv["txs"]), int(kv["took_ms"]), stamp(line)))
+    if "committed block" in line and int(kv.get("txs", 0)) >= 100:
+        loaded.append({k: int(kv[k]) for k in
+                       ("txs", "took_ms", "finalize_ms", "results_ms", "commit_ms", "recheck_ms")})
 ms = lambda d: f"p50 {d['p50']:.0f}, p90 {d['p90']:.0f}, p99 {d['p99']:.0f}, max {d['max']:.0f}"
 print(f"sent {r['sent']} ({r['offered_tx_per_s']} tx/s offered), accepted {r['accepted']}, "
       f"rejected {r['rejected']} {r['rejected_by_reason'] or ''}, committed {r['committed']} "
@@ -135,31 +142,48 @@ print(f"  of which queued in the client (all connections busy): {ms(r['send_lag_
 print(f"  broadcast_tx_sync round trip ms: {ms(r['broadcast_ms'])}")
 print(f"blocks in window: {r['blocks']}, mean {r['mean_txs_per_block']} txs/block, "
       f"mempool max {r['mempool_max']}")
+print(f"block interval ms (header times): {ms(r['block_interval_ms'])}")
+for kind in ("queries", "searches"):
+    if kind in r:
+        q = r[kind]
+        print(f"{kind}: sent {q['sent']}, answered {q['answered']}, failed "
+              f"{q['failed_by_reason'] or 0}; latency ms {ms(q['latency_ms'])}")
 if loaded:
-    txs = sum(b[1] for b in loaded)
-    took = sum(b[2] for b in loaded) / 1000
-    # "finalized block" is logged when FinalizeBlock ends, "committed block" after the results
-    # are stored, Commit and the mempool recheck; took_ms runs from the start of FinalizeBlock.
-    fin = sum(finalized[h] - (t - m / 1000) for h, _, m, t in loaded if h in finalized)
-    span = loaded[-1][3] - loaded[0][3]
-    execution = txs / took
-    print(f"node, {len(loaded)} blocks of >= 100 txs: block execution (FinalizeBlock + store "
-          f"results + Commit + recheck, app lock held) {execution:.0f} tx/s; FinalizeBlock alone "
-          f"{txs / fin:.0f} tx/s ({fin / took:.0%} of it)")
-    print(f"app lock held by block execution {took / span:.0%} of the {span:.0f} s from the first "
-          f"to the last loaded block; mean block interval {span / max(len(loaded) - 1, 1):.2f} s")
-    print(f"committed tx/s / block execution tx/s = {r['committed_tx_per_s'] / execution:.2f}")
+    txs = sum(b["txs"] for b in loaded)
+    part = lambda k: sum(b[k] for b in loaded) / 1000
+    took = part("took_ms")
+    print(f"node, {len(loaded)} blocks of >= 100 txs: block execution (app lock held) "
+          f"{txs / took:.0f} tx/s; FinalizeBlock alone {txs / part('finalize_ms'):.0f} tx/s; "
+          f"share of execution: FinalizeBlock {part('finalize_ms') / took:.0%}, storing results "
+          f"{part('results_ms') / took:.0%}, Commit {part('commit_ms') / took:.0%}, recheck "
+          f"{part('recheck_ms') / took:.0%}; mean {took / len(loaded) * 1000:.0f} ms a block")
 print(f"CPU over the loadtest ({wall:.0f} s incl. setup): node {node_cpu / wall:.2f} cores, "
       f"loadtest client {(user + sys_) / wall:.2f} cores (of which signing ahead is part)")
 PY
 }
 
-echo "== (a) throughput: 1 s blocks, $rate tx/s offered from 1,000 accounts for $duration"
-throughput a "$rate" 1000 "$duration"
-echo
-echo "== (a') headroom: the same at $((2 * rate)) tx/s offered from 2,000 accounts"
-throughput a2 "$((2 * rate))" 2000 "$duration"
-echo
+wanted() { [[ " $sections " == *" $1 "* ]]; }
+if wanted a; then
+    echo "== (a) throughput: 1 s blocks, $rate tx/s offered from 1,000 accounts for $duration"
+    throughput a "$rate" 1000 "$duration"
+    echo
+fi
+if wanted q; then
+    echo "== (q) the same plus 500 balance queries/s"
+    throughput q "$rate" 1000 "$duration" --query-rate 500
+    echo
+fi
+if wanted s; then
+    echo "== (s) the same plus a flood of 1,000 tx_search requests no index answers"
+    throughput s "$rate" 1000 "$duration" --search-flood 1000
+    echo
+fi
+if wanted a2; then
+    echo "== (a') headroom: the same at $((2 * rate)) tx/s offered from 2,000 accounts"
+    throughput a2 "$((2 * rate))" 2000 "$duration"
+    echo
+fi
+wanted b || exit 0
 
 echo "== (b) memory: $blocks blocks of 10 ms (timeout_commit) under 20 tx/s from 100 accounts"
 localnet b 10ms

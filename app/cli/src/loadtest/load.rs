@@ -13,6 +13,7 @@ use super::progress::Progress;
 use super::send::{broadcast, Dispatch};
 use super::sequences::Sequences;
 use super::setup::LoadAccount;
+use super::side::{SideLoad, SideOutcome};
 use super::signer::LoadSigner;
 use super::tracker::Tracker;
 use super::watcher::{BlockSeen, Watch};
@@ -35,6 +36,10 @@ pub struct Load<'a> {
     pub rate: f64,
     /// How long to send.
     pub duration: Duration,
+    /// The start of the run left out of the measurement.
+    pub warmup: Duration,
+    /// Reads sent alongside the txs.
+    pub side: &'a SideLoad<'a>,
     /// Broadcast connections.
     pub connections: usize,
     /// How long to wait after sending for accepted txs to commit.
@@ -51,6 +56,8 @@ pub struct Outcome {
     pub blocks: Vec<BlockSeen>,
     /// The largest mempool size seen.
     pub mempool_max: u64,
+    /// What the side load saw.
+    pub side: SideOutcome,
 }
 
 impl Load<'_> {
@@ -100,11 +107,17 @@ impl Load<'_> {
                 stop: &stop,
             };
             let dispatcher = s.spawn(move || dispatch.run());
+            let stopping = &stop;
+            let side = s.spawn(move || self.side.run(start, self.duration, self.warmup, stopping));
             let mut report = |phase: &str| {
                 let h = height.load(Ordering::SeqCst);
                 progress.line(phase, start, tracker.counts(), h);
             };
-            let sending = || !dispatcher.is_finished() || senders.iter().any(|t| !t.is_finished());
+            let sending = || {
+                !dispatcher.is_finished()
+                    || !side.is_finished()
+                    || senders.iter().any(|t| !t.is_finished())
+            };
             let mut ticker = Ticker {
                 next: start + Duration::from_secs(1),
             };
@@ -112,6 +125,7 @@ impl Load<'_> {
             // The watcher only ends early on an error: stop sending and report it.
             stop.store(watcher.is_finished(), Ordering::SeqCst);
             let sent = join(dispatcher).and_then(|()| senders.into_iter().try_for_each(join));
+            let side = join(side);
             let deadline = Instant::now() + self.drain_timeout;
             ticker.every_second(
                 || tracker.pending() > 0 && Instant::now() < deadline && !watcher.is_finished(),
@@ -124,6 +138,7 @@ impl Load<'_> {
                 start,
                 blocks,
                 mempool_max: progress.mempool_max,
+                side: side?,
             })
         })
     }

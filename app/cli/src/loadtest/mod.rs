@@ -5,6 +5,7 @@
 //! - [`signer`], [`sequences`]: sign ahead of sending, sequences tracked locally.
 //! - [`send`], [`pacing`]: send at the target rate over several connections.
 //! - [`watcher`], [`tracker`]: match committed blocks' txs against those sent.
+//! - [`side`]: balance queries and a `tx_search` flood alongside the txs.
 //! - [`load`]: the threads of the run; [`progress`]: a line a second; [`report`]: the result.
 
 mod load;
@@ -14,6 +15,7 @@ mod report;
 mod send;
 mod sequences;
 mod setup;
+mod side;
 mod signer;
 mod tracker;
 mod watcher;
@@ -61,6 +63,17 @@ pub struct LoadtestArgs {
     /// Gas prices, e.g. `0.025uagr`: fees are ceil(price x gas) (default: no fees).
     #[arg(long = "gas-prices")]
     gas_prices: Option<String>,
+    /// Balance queries per second sent alongside the txs (`abci_query` of bank's
+    /// Query/Balance for the load accounts, open loop); 0 for none.
+    #[arg(long = "query-rate", default_value_t = 0.0)]
+    query_rate: f64,
+    /// How many `tx_search` requests no index answers to send alongside the txs, as fast as
+    /// the node answers, from the end of the warm-up; 0 for none.
+    #[arg(long = "search-flood", default_value_t = 0)]
+    search_flood: u64,
+    /// Connections for each kind of side request (`--query-rate`, `--search-flood`).
+    #[arg(long = "query-connections", default_value_t = 4)]
+    query_connections: usize,
     /// How long to wait after sending for accepted txs to be committed.
     #[arg(long = "drain-timeout", default_value = "30s", value_parser = parse_duration)]
     drain_timeout: Duration,
@@ -109,6 +122,19 @@ impl LoadtestArgs {
             .latest_block_height
             .value();
         let tracker = tracker::Tracker::default();
+        let side = side::SideLoad {
+            url: &url,
+            addresses: accounts.iter().map(|a| a.key.address.to_string()).collect(),
+            denom: fund
+                .iter()
+                .next()
+                .map(|c| c.denom.clone())
+                .unwrap_or_default(),
+            query_rate: self.query_rate,
+            search_flood: self.search_flood,
+            search_from_height: start_height + 1,
+            connections: self.query_connections,
+        };
         let outcome = load::Load {
             url: &url,
             accounts: &accounts,
@@ -118,6 +144,8 @@ impl LoadtestArgs {
             gas: self.gas,
             rate: self.rate,
             duration: self.duration,
+            warmup: self.warmup,
+            side: &side,
             connections: self.connections,
             drain_timeout: self.drain_timeout,
             start_height,
@@ -136,6 +164,7 @@ impl LoadtestArgs {
                 counts: tracker.counts(),
                 reasons: tracker.reasons(),
                 mempool_max: outcome.mempool_max,
+                side: outcome.side,
             },
             BlockStats::over(&outcome.blocks, from, to),
             tracker.timings(from, to),
@@ -152,6 +181,12 @@ impl LoadtestArgs {
         }
         if self.connections == 0 {
             bail!("--connections must be at least 1");
+        }
+        if !(self.query_rate.is_finite() && self.query_rate >= 0.0) {
+            bail!("--query-rate must be a number of queries/s, 0 for none");
+        }
+        if self.query_connections == 0 {
+            bail!("--query-connections must be at least 1");
         }
         if self.duration.is_zero() {
             bail!("--duration must be positive");

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use super::side::{SideOutcome, SideReport};
 use super::tracker::{Counts, Timings};
 use super::watcher::BlockSeen;
 
@@ -57,8 +58,16 @@ pub struct Report {
     pub blocks: usize,
     /// Mean txs per block over those blocks.
     pub mean_txs_per_block: f64,
+    /// Intervals between the header times of consecutive blocks seen in the window.
+    pub block_interval_ms: Latency,
     /// The largest mempool size seen by the progress line.
     pub mempool_max: u64,
+    /// Balance queries sent alongside (`--query-rate`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub queries: Option<SideReport>,
+    /// The `tx_search` flood sent alongside (`--search-flood`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub searches: Option<SideReport>,
 }
 
 /// Percentiles of a time, milliseconds (nearest rank).
@@ -109,6 +118,8 @@ pub struct BlockStats {
     pub blocks: usize,
     /// Mean txs per block (all txs) over them.
     pub mean_txs_per_block: f64,
+    /// Intervals between their header times.
+    pub interval_ms: Latency,
 }
 
 impl BlockStats {
@@ -132,8 +143,18 @@ impl BlockStats {
                 ours as f64 / (to - from).as_secs_f64().max(f64::EPSILON)
             }
         };
+        let intervals = inside
+            .windows(2)
+            .map(|pair| {
+                pair[1]
+                    .time
+                    .duration_since(pair[0].time)
+                    .unwrap_or_default()
+            })
+            .collect();
         Self {
             committed_tx_per_s: round(committed_tx_per_s, 1),
+            interval_ms: Latency::of(intervals),
             blocks: inside.len(),
             mean_txs_per_block: if inside.is_empty() {
                 0.0
@@ -166,6 +187,8 @@ pub struct Run {
     pub reasons: BTreeMap<String, u64>,
     /// Largest mempool seen.
     pub mempool_max: u64,
+    /// The side load's reports.
+    pub side: SideOutcome,
 }
 
 impl Report {
@@ -196,7 +219,10 @@ impl Report {
             broadcast_ms: Latency::of(timings.broadcast),
             blocks: blocks.blocks,
             mean_txs_per_block: blocks.mean_txs_per_block,
+            block_interval_ms: blocks.interval_ms,
             mempool_max: run.mempool_max,
+            queries: run.side.queries,
+            searches: run.side.searches,
         }
     }
 }
@@ -238,8 +264,10 @@ mod tests {
     #[test]
     fn the_rate_runs_from_the_first_to_the_last_block_of_the_window() {
         let t0 = Instant::now();
+        let genesis = tendermint::Time::unix_epoch();
         let block = |at, txs| BlockSeen {
             seen_at: t0 + ms(at),
+            time: (genesis + ms(at)).unwrap(),
             txs,
             ours: txs,
         };
@@ -256,7 +284,8 @@ mod tests {
             BlockStats {
                 committed_tx_per_s: 1_100.0,
                 blocks: 3,
-                mean_txs_per_block: 866.7
+                mean_txs_per_block: 866.7,
+                interval_ms: Latency::of(vec![ms(1_000), ms(1_000)]),
             }
         );
         let one = BlockStats::over(&blocks, t0 + ms(2_000), t0 + ms(3_000));

@@ -23,6 +23,8 @@ const GIVE_UP: Duration = Duration::from_secs(10);
 pub struct BlockSeen {
     /// When the client first saw it committed.
     pub seen_at: Instant,
+    /// Its header time (the previous block's commit time).
+    pub time: tendermint::Time,
     /// Txs in it.
     pub txs: usize,
     /// Txs in it that this run sent.
@@ -91,6 +93,7 @@ impl Watch<'_> {
         }
         Ok(Some(BlockSeen {
             seen_at,
+            time: block.header.time,
             txs: block.data.len(),
             ours,
         }))
