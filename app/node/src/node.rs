@@ -52,6 +52,8 @@ pub struct Node {
     pub validators: validator::Set,
     /// The p2p identity from `node_key.json`.
     pub node_id: node::Id,
+    /// Taken by RPC searches that scan blocks no index answers for: one runs at a time.
+    pub scans: Mutex<()>,
 }
 
 impl Node {
@@ -85,6 +87,7 @@ impl Node {
             mempool: Mutex::new(Mempool::new(config.mempool.clone())),
             events: EventBus::for_block_txs(config.mempool.size),
             node_id: node_key.node_id(),
+            scans: Mutex::new(()),
             home,
             config,
             genesis,

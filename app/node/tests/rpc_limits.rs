@@ -1,5 +1,5 @@
 //! The RPC's limits over real sockets: batch size and order, CORS, `max_open_connections`,
-//! unindexed searches, and websocket clients that are too slow or dead.
+//! unindexed searches (height bounds, one scan at a time), and websocket clients that are too slow or dead.
 
 mod rpc_support;
 
@@ -230,6 +230,60 @@ async fn unindexed_searches_need_height_bounds() {
         )
         .await;
     assert_eq!(blocks["result"]["total_count"], "3", "{blocks}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unindexed_scans_run_one_at_a_time() {
+    let t = TestNode::start_with(|c| c.rpc.timeout_write = Duration::from_secs(1).into()).await;
+    let tx = t.send_tx(0, 0, 9);
+    let sync = t
+        .call("broadcast_tx_sync", json!({"tx": BASE64.encode(&tx)}))
+        .await;
+    assert_eq!(sync["result"]["code"], 0, "{sync}");
+    let height = t.produce().await;
+    let scan =
+        json!({"query": format!("tm.event='Tx' AND tx.height>={height} AND tx.height<={height}")});
+
+    // Another scan holds the turn: this one waits, and gives up at rpc.timeout_write.
+    let (held_tx, held_rx) = std::sync::mpsc::channel();
+    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+    let holder = std::thread::spawn({
+        let node = t.node.clone();
+        move || {
+            let _turn = node.scans.lock().unwrap();
+            held_tx.send(()).unwrap();
+            release_rx.recv().unwrap();
+        }
+    });
+    held_rx.recv().unwrap();
+    let waited = t.call("tx_search", scan.clone()).await;
+    assert!(
+        waited["error"]["data"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("did not finish within"),
+        "{waited}"
+    );
+    let blocks = t
+        .call(
+            "block_search",
+            json!({"query": format!("block.height={height}")}),
+        )
+        .await;
+    assert!(blocks["error"].is_object(), "{blocks}");
+    // Searches an index answers do not wait for the turn.
+    let by_hash = t
+        .call(
+            "tx_search",
+            json!({"query": format!("tx.hash='{}'", hex_upper(&tx_hash(&tx)))}),
+        )
+        .await;
+    assert_eq!(by_hash["result"]["total_count"], "1", "{by_hash}");
+
+    release_tx.send(()).unwrap();
+    holder.join().unwrap();
+    let scanned = t.call("tx_search", scan).await;
+    assert_eq!(scanned["result"]["total_count"], "1", "{scanned}");
 }
 
 type Socket = tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>;

@@ -381,7 +381,7 @@ fn matching_heights(node: &Node, q: &Query) -> Result<Vec<u64>, RpcError> {
     let (low, high) = q.height_range("block.height");
     let low = low.max(node.blocks.base()).max(1);
     let high = high.min(node.latest_height());
-    search::check_scan(node.config.rpc.max_search_scan, low..=high, "block.height")?;
+    let _turn = search::start_scan(node, low..=high, "block.height")?;
     let mut found = Vec::new();
     for height in low..=high {
         methods::ensure_live()?;

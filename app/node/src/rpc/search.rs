@@ -2,10 +2,12 @@
 //! defaults and messages.
 
 use std::ops::Range;
+use std::sync::MutexGuard;
 
 use super::params::Params;
 use super::query::Query;
-use super::RpcError;
+use super::{methods, RpcError};
+use crate::Node;
 
 const DEFAULT_PER_PAGE: usize = 30;
 const MAX_PER_PAGE: usize = 100;
@@ -54,13 +56,26 @@ pub(crate) fn descending(p: &Params, default_desc: bool) -> Result<bool, RpcErro
     }
 }
 
-/// Refuses a scan of `heights` heights wider than `rpc.max_search_scan`: conditions no index
-/// answers are checked block by block, so they need height bounds.
-pub(crate) fn check_scan(
-    max: u64,
+/// Starts a scan of `heights`: conditions no index answers are checked block by block, so a
+/// scan wider than `rpc.max_search_scan` is refused (it needs height bounds), and scans run one
+/// at a time (each reads and decodes every block in its range: a flood of them would take
+/// every core from CheckTx and block execution). Hold the returned turn while scanning; a
+/// request that waited past its deadline stops here.
+pub(crate) fn start_scan<'a>(
+    node: &'a Node,
     heights: std::ops::RangeInclusive<u64>,
     key: &str,
-) -> Result<(), RpcError> {
+) -> Result<MutexGuard<'a, ()>, RpcError> {
+    check_scan(node.config.rpc.max_search_scan, heights, key)?;
+    let turn = node
+        .scans
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    methods::ensure_live()?;
+    Ok(turn)
+}
+
+fn check_scan(max: u64, heights: std::ops::RangeInclusive<u64>, key: &str) -> Result<(), RpcError> {
     let n = if heights.is_empty() {
         0
     } else {

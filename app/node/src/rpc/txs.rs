@@ -148,6 +148,7 @@ fn tx_events(tx: &[u8], height: u64, result: &ExecTxResult) -> EventMap {
 /// the heights `tx.height` allows are scanned one block at a time.
 fn matching_txs(node: &Node, q: &Query) -> Result<Vec<(u64, u32)>, RpcError> {
     let latest = node.latest_height();
+    let mut _scan_turn = None;
     let candidates: Vec<(u64, Option<u32>)> = if let Some(hash) = q.equals("tx.hash") {
         let hash = hex::decode(&hash).unwrap_or_default();
         node.blocks
@@ -164,11 +165,7 @@ fn matching_txs(node: &Node, q: &Query) -> Result<Vec<(u64, u32)>, RpcError> {
     } else {
         let (low, high) = q.height_range("tx.height");
         let heights = low.max(node.blocks.base()).max(1)..=high.min(latest);
-        search::check_scan(
-            node.config.rpc.max_search_scan,
-            heights.clone(),
-            "tx.height",
-        )?;
+        _scan_turn = Some(search::start_scan(node, heights.clone(), "tx.height")?);
         heights.map(|h| (h, None)).collect()
     };
     let mut found = Vec::new();
