@@ -104,7 +104,11 @@ impl StartArgs {
         let node = Node::open(globals.home.clone(), node_config, app_config)?;
         engine::handshake(&node)?;
         log_pol_conformance();
-        let runtime = tokio::runtime::Runtime::new()?;
+        // The RPC runs below block production's CPU priority (agora_node::priority).
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .on_thread_start(agora_node::priority::lower_rpc_thread)
+            .build()?;
         let stop = Arc::new(AtomicBool::new(false));
         let (stopped_tx, stopped) = tokio::sync::oneshot::channel();
         {

@@ -14,6 +14,7 @@ pub mod files;
 pub mod home;
 pub mod mempool;
 mod node;
+pub mod priority;
 pub mod rpc;
 pub mod setup;
 pub mod sign_state;
