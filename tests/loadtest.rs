@@ -1,5 +1,7 @@
 //! `agorad loadtest` against a one-validator local chain (scripts/localnet.sh), at a low
-//! rate: every accepted tx is committed and the JSON report adds up. No timing assertions.
+//! rate with balance queries and `tx_search` requests alongside: every accepted tx is
+//! committed, every side request is answered, and the JSON report adds up. No timing
+//! assertions.
 
 mod support;
 
@@ -37,6 +39,12 @@ fn every_accepted_tx_is_committed_and_the_report_adds_up() {
             "1s",
             "--connections",
             "4",
+            "--query-rate",
+            "20",
+            "--search-flood",
+            "5",
+            "--query-connections",
+            "2",
             "--output",
             "json",
         ],
@@ -77,6 +85,24 @@ fn every_accepted_tx_is_committed_and_the_report_adds_up() {
     assert!(f(&report["mean_txs_per_block"]) > 0.0, "{report}");
     assert!(f(&report["committed_tx_per_s"]) > 0.0, "{report}");
     assert_eq!(f(&report["window_s"]), 4.0);
+    let intervals = &report["block_interval_ms"];
+    assert_eq!(
+        u(intervals, "samples"),
+        u(&report, "blocks") - 1,
+        "{report}"
+    );
+    assert!(f(&intervals["p50"]) > 0.0, "{report}");
+
+    // 20 queries/s over 5 s: those due from 0 s to 4.95 s; latencies after the 1 s warm-up.
+    let queries = &report["queries"];
+    assert_eq!(u(queries, "sent"), 100, "{report}");
+    assert_eq!(u(queries, "answered"), 100, "{report}");
+    assert_eq!(queries["failed_by_reason"], serde_json::json!({}));
+    assert_eq!(u(&queries["latency_ms"], "samples"), 80, "{report}");
+    let searches = &report["searches"];
+    assert_eq!(u(searches, "sent"), 5, "{report}");
+    assert_eq!(u(searches, "answered"), 5, "{report}");
+    assert_eq!(u(&searches["latency_ms"], "samples"), 5, "{report}");
 }
 
 #[test]
@@ -92,6 +118,13 @@ fn bad_arguments_and_an_unreachable_node_are_clear_errors() {
     assert!(err.contains("--warmup"), "{err}");
     let err = run(&["--from", "x", "--rate", "0"]);
     assert!(err.contains("--rate must be a positive"), "{err}");
+    let err = run(&["--from", "x", "--query-rate=-1"]);
+    assert!(err.contains("--query-rate must be"), "{err}");
+    let err = run(&["--from", "x", "--query-connections", "0"]);
+    assert!(
+        err.contains("--query-connections must be at least 1"),
+        "{err}"
+    );
     let err = run(&["--from", "x", "--duration", "five"]);
     assert!(err.contains("not a duration"), "{err}");
     let err = run(&["--from", "x", "--node", UNREACHABLE]);
