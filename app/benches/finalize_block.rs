@@ -3,7 +3,7 @@
 
 use std::cell::RefCell;
 
-use agora_app::sigverify::{verify, SignatureCheck, VerifiedSignatures};
+use agora_app::sigverify::{verify, SignatureCache, SignatureCheck, VerifiedSignatures};
 use agora_app::testing::{
     bank_send, finalize_request, funded_app_state, init_chain_request, Signer, TestKey, TxSpec,
 };
@@ -122,7 +122,7 @@ fn raw_verification(c: &mut Criterion) {
                     })
                     .collect()
             },
-            VerifiedSignatures::precheck,
+            |checks| VerifiedSignatures::precheck(checks, &SignatureCache::new(0)),
             BatchSize::PerIteration,
         )
     });

@@ -343,7 +343,8 @@ impl App {
         let gas = GasMeter::infinite();
         let mut ctx = Context::new(block, ExecMode::Finalize, &mut view, &gas);
         let txs = decoded.iter().filter_map(|t| t.as_ref().ok());
-        VerifiedSignatures::precheck(signature_checks(&mut ctx, &block.chain_id, txs))
+        let checks = signature_checks(&mut ctx, &block.chain_id, txs);
+        VerifiedSignatures::precheck(checks, self.queries.signatures())
     }
 
     /// ABCI Commit: makes the finalized block durable and resets the mempool's state.

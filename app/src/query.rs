@@ -22,11 +22,15 @@ use crate::config::AppConfig;
 use crate::modules::ModuleSet;
 use crate::results;
 use crate::runner::{run_tx, PreparedTx, TxEnv};
-use crate::sigverify::{signature_checks, VerifiedSignatures};
+use crate::sigverify::{signature_checks, SignatureCache, VerifiedSignatures};
 use crate::tx::DecodedTx;
 
 /// The gRPC path of tx simulation (what `--gas auto` and cosmjs call).
 pub const SIMULATE_PATH: &str = "/cosmos.tx.v1beta1.Service/Simulate";
+
+/// How many passed signature checks CheckTx remembers for FinalizeBlock: a few full mempools'
+/// worth (CometBFT's default mempool holds 5,000 txs); ~100 bytes each.
+const SIGNATURE_CACHE_SIZE: usize = 20_000;
 
 /// The proof op type of a JMT ICS-23 commitment proof.
 pub const JMT_PROOF_OP: &str = "ics23:jmt";
@@ -49,6 +53,8 @@ struct Shared {
     keep: usize,
     /// The most recent committed heights, oldest first; never empty.
     views: RwLock<VecDeque<Arc<CommittedView>>>,
+    /// Signature checks CheckTx passed, for the blocks that include those txs.
+    signatures: SignatureCache,
 }
 
 /// A tx decoded, its Msgs' signers derived and its signatures verified against the last
@@ -72,6 +78,7 @@ impl QueryService {
             gas_limit: config.query_gas(),
             keep: config.query_snapshots.max(1),
             views: RwLock::new(VecDeque::new()),
+            signatures: SignatureCache::new(SIGNATURE_CACHE_SIZE),
         }));
         service.publish(store, block)?;
         Ok(service)
@@ -92,6 +99,11 @@ impl QueryService {
             views.pop_front();
         }
         Ok(())
+    }
+
+    /// Signature checks CheckTx passed.
+    pub(crate) fn signatures(&self) -> &SignatureCache {
+        &self.0.signatures
     }
 
     /// The last committed height's view.
@@ -285,7 +297,7 @@ impl QueryService {
                 let gas = GasMeter::infinite();
                 let mut ctx = Context::new(&view.block, ExecMode::Check, &mut state, &gas);
                 let checks = signature_checks(&mut ctx, &chain.chain_id, std::iter::once(prepared));
-                VerifiedSignatures::verify_now(checks)
+                VerifiedSignatures::verify_now(checks, &self.0.signatures)
             }
             _ => VerifiedSignatures::default(),
         };
