@@ -6,16 +6,12 @@ mod support;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use support::home::Home;
+use support::home::{json, Home};
 use support::node::Node;
 use support::process::text;
 
 const CHAIN: &str = "agora-e2e";
 const BALANCE: u128 = 1_000_000_000;
-
-fn json(out: &str) -> Value {
-    serde_json::from_str(out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
-}
 
 /// Polls `query tx` until the tx is in a block.
 fn wait_for_tx(home: &Home, node: &Node, hash: &str) -> Value {
@@ -32,22 +28,6 @@ fn wait_for_tx(home: &Home, node: &Node, hash: &str) -> Value {
         );
         std::thread::sleep(Duration::from_millis(100));
     }
-}
-
-fn balance(home: &Home, node: &Node, address: &str) -> u128 {
-    let out = home.ok(&[
-        "query",
-        "bank",
-        "balances",
-        address,
-        "--denom",
-        "uagr",
-        "--node",
-        &node.laddr,
-        "-o",
-        "json",
-    ]);
-    json(&out)["amount"].as_str().unwrap().parse().unwrap()
 }
 
 /// `tx bank send` of `amount` uagr from `from` to `to`, confirmed with -y; returns the TxResponse.
@@ -189,8 +169,8 @@ fn sends_queries_and_restarts_against_a_running_node() {
         .iter()
         .any(|e| e["type"] == "transfer"));
 
-    assert_eq!(balance(&home, &node, &bob), 1000);
-    assert_eq!(balance(&home, &node, &validator), BALANCE - 1000 - fee);
+    assert_eq!(home.balance(&node, &bob), 1000);
+    assert_eq!(home.balance(&node, &validator), BALANCE - 1000 - fee);
     let balances = json(&home.ok(&[
         "query",
         "bank",
@@ -261,7 +241,7 @@ fn sends_queries_and_restarts_against_a_running_node() {
     assert_eq!(block["block"]["header"]["chain_id"], CHAIN);
 
     // Refused by CheckTx: exit 1 with code, codespace and the node's log; nothing changes.
-    let before = balance(&home, &node, &validator);
+    let before = home.balance(&node, &validator);
     let out = home.run(&[
         "tx",
         "bank",
@@ -359,7 +339,7 @@ fn sends_queries_and_restarts_against_a_running_node() {
     assert!(text(&declined.stderr).contains("/cosmos.bank.v1beta1.MsgSend"));
     let no_answer = home.run_with_input(&args, "");
     assert_eq!(no_answer.status.code(), Some(1));
-    assert_eq!(balance(&home, &node, &validator), before);
+    assert_eq!(home.balance(&node, &validator), before);
     let accepted = home.run_with_input(&args, "y\n");
     assert!(accepted.status.success(), "{}", text(&accepted.stderr));
     let accepted_hash = json(&text(&accepted.stdout))["txhash"]
@@ -405,16 +385,16 @@ fn sends_queries_and_restarts_against_a_running_node() {
         "json",
     ]));
     wait_for_tx(&home, &node, async_sent["txhash"].as_str().unwrap());
-    assert_eq!(balance(&home, &node, &bob), 1000 + 5 + 7);
+    assert_eq!(home.balance(&node, &bob), 1000 + 5 + 7);
 
     // Kill the node, start it again: balances and height survive.
     let height = node.wait_for_height(1);
-    let bob_before = balance(&home, &node, &bob);
+    let bob_before = home.balance(&node, &bob);
     node.kill();
     let mut node = home.start();
     assert!(node.wait_for_height(height) >= height);
-    assert_eq!(balance(&home, &node, &bob), bob_before);
+    assert_eq!(home.balance(&node, &bob), bob_before);
     let sent = send(&home, &node, "validator", &bob, &["--fees", "2000uagr"]);
     wait_for_tx(&home, &node, sent["txhash"].as_str().unwrap());
-    assert_eq!(balance(&home, &node, &bob), bob_before + 1000);
+    assert_eq!(home.balance(&node, &bob), bob_before + 1000);
 }

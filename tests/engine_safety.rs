@@ -10,16 +10,12 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use support::home::{Home, SELF_DELEGATION};
+use support::home::{json, Home, SELF_DELEGATION};
 use support::node::Node;
 use support::process::text;
 
 const CHAIN: &str = "agora-safety";
 const BALANCE: u128 = 10_000_000_000;
-
-fn json(out: &str) -> Value {
-    serde_json::from_str(out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
-}
 
 fn status(home: &Home, node: &Node) -> Value {
     json(&home.ok(&["status", "--node", &node.laddr, "-o", "json"]))
@@ -57,22 +53,6 @@ fn validator_home(initial_height: u64) -> Home {
     ]);
     home.ok(&["genesis", "collect-gentxs"]);
     home
-}
-
-fn balance(home: &Home, node: &Node, address: &str) -> u128 {
-    let out = home.ok(&[
-        "query",
-        "bank",
-        "balances",
-        address,
-        "--denom",
-        "uagr",
-        "--node",
-        &node.laddr,
-        "-o",
-        "json",
-    ]);
-    json(&out)["amount"].as_str().unwrap().parse().unwrap()
 }
 
 /// Polls until `check` holds, for up to 30 s.
@@ -118,7 +98,7 @@ fn a_chain_from_initial_height_exports_and_restarts_from_its_export() {
         "json",
     ]));
     assert_eq!(sent["code"], 0, "{sent}");
-    eventually("bob's 1000uagr", || balance(&home, &node, &bob) == 1000);
+    eventually("bob's 1000uagr", || home.balance(&node, &bob) == 1000);
     let latest = node.wait_for_height(7);
     let signed = json(&home.read("data/priv_validator_state.json"));
     assert!(
@@ -167,7 +147,7 @@ fn a_chain_from_initial_height_exports_and_restarts_from_its_export() {
         next_height.to_string(),
         "{now}"
     );
-    assert_eq!(balance(&restarted, &node, &bob), 1000);
+    assert_eq!(restarted.balance(&node, &bob), 1000);
     node.kill();
 }
 

@@ -106,10 +106,32 @@ impl Home {
         address
     }
 
+    /// The `uagr` balance of `address`, from `query bank balances` against `node`.
+    pub fn balance(&self, node: &Node, address: &str) -> u128 {
+        let out = self.ok(&[
+            "query",
+            "bank",
+            "balances",
+            address,
+            "--denom",
+            "uagr",
+            "--node",
+            &node.laddr,
+            "-o",
+            "json",
+        ]);
+        json(&out)["amount"].as_str().unwrap().parse().unwrap()
+    }
+
     /// `agorad start` on this home with 100 ms blocks, once block 1 is committed.
     pub fn start(&self) -> Node {
         Launch::new(self.path())
             .args(&["--consensus.timeout_commit", "100ms"])
             .start()
     }
+}
+
+/// A command's output parsed as JSON, or a panic showing it.
+pub fn json(out: &str) -> Value {
+    serde_json::from_str(out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
 }
