@@ -20,6 +20,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     protos(&root.join("agora"), &mut files)?;
     files.sort();
     println!("cargo:rerun-if-changed=agora");
+    if files.is_empty() {
+        // No Agora messages yet: an empty `agora` module.
+        let out = PathBuf::from(std::env::var("OUT_DIR")?).join("agora.rs");
+        std::fs::write(out, "pub mod agora {}\n")?;
+        return Ok(());
+    }
     let descriptors = protox::compile(&files, [&root])?;
     prost_build::Config::new()
         .enable_type_names()

@@ -1,18 +1,20 @@
 //! The ante handler: the checks and charges every tx passes before its Msgs run, in the
 //! Cosmos SDK's order.
 
-use agora_auth::{keeper as auth, FEE_COLLECTOR};
-use agora_bank::keeper as bank;
+use agora_auth::FEE_COLLECTOR;
 use agora_core::{
     Address, Coin, Coins, Context, Dec, Error, Event, ExecMode, Result, SdkCode, BOND_DENOM,
 };
 use base64::Engine;
 
+use crate::modules::Keepers;
 use crate::sigverify::{pubkey_address, VerifiedSignatures};
 use crate::tx::DecodedTx;
 
 /// What the ante handler needs besides state.
 pub struct AnteEnv<'a> {
+    /// The keepers of the accounts and fees the ante handler reads and charges.
+    pub keepers: &'a Keepers,
     /// The chain id signatures must commit to.
     pub chain_id: &'a str,
     /// This node's minimum gas prices (checked in CheckTx only).
@@ -35,7 +37,7 @@ pub fn run(ctx: &mut Context, tx: &DecodedTx, signers: &[Address], env: &AnteEnv
             format!("tx gas limit {} exceeds block max gas {max}", tx.gas_limit),
         ));
     }
-    let params = auth::params(ctx)?;
+    let params = env.keepers.auth.params(ctx)?;
     validate_basic(tx, signers)?;
     if tx.body.timeout_height > 0 && ctx.block.height > tx.body.timeout_height {
         return Err(Error::sdk(
@@ -67,8 +69,8 @@ pub fn run(ctx: &mut Context, tx: &DecodedTx, signers: &[Address], env: &AnteEnv
     if ctx.is_check() {
         check_min_gas_price(tx, &fee, env.min_gas_prices)?;
     }
-    deduct_fee(ctx, tx, &fee, signers)?;
-    set_pub_keys(ctx, tx, signers)?;
+    deduct_fee(ctx, env.keepers, tx, &fee, signers)?;
+    set_pub_keys(ctx, env.keepers, tx, signers)?;
     if signers.len() as u64 > params.tx_sig_limit {
         return Err(Error::sdk(
             SdkCode::TooManySignatures,
@@ -169,9 +171,15 @@ fn check_min_gas_price(tx: &DecodedTx, fee: &Coins, prices: &[(Dec, String)]) ->
 }
 
 /// Moves the fee from the fee payer (a signer: the explicit payer, else the first signer).
-fn deduct_fee(ctx: &mut Context, tx: &DecodedTx, fee: &Coins, signers: &[Address]) -> Result<()> {
+fn deduct_fee(
+    ctx: &mut Context,
+    keepers: &Keepers,
+    tx: &DecodedTx,
+    fee: &Coins,
+    signers: &[Address],
+) -> Result<()> {
     let payer = tx.fee_payer.as_ref().unwrap_or(&signers[0]);
-    if !auth::has_account(ctx, payer)? {
+    if !keepers.auth.has_account(ctx, payer)? {
         return Err(Error::sdk(
             SdkCode::UnknownAddress,
             format!("fee payer address: {payer} does not exist"),
@@ -181,19 +189,24 @@ fn deduct_fee(ctx: &mut Context, tx: &DecodedTx, fee: &Coins, signers: &[Address
         // Wallets (cosmjs, Keplr) simulate with no fee; charge what moving one will cost so the
         // estimate covers the real tx. Simulate's writes are discarded, and so is this result.
         let probe = Coin::new(1, BOND_DENOM).into();
-        let _ = bank::send_coins_from_account_to_module(ctx, payer, FEE_COLLECTOR, &probe);
+        let _ = keepers
+            .bank
+            .send_coins_from_account_to_module(ctx, payer, FEE_COLLECTOR, &probe);
     }
     if !fee.is_empty() {
-        bank::send_coins_from_account_to_module(ctx, payer, FEE_COLLECTOR, fee).map_err(|e| {
-            if e.is(SdkCode::InsufficientFunds) {
-                Error::sdk(
-                    SdkCode::InsufficientFunds,
-                    format!("failed to deduct fees: {}", e.msg),
-                )
-            } else {
-                e
-            }
-        })?;
+        keepers
+            .bank
+            .send_coins_from_account_to_module(ctx, payer, FEE_COLLECTOR, fee)
+            .map_err(|e| {
+                if e.is(SdkCode::InsufficientFunds) {
+                    Error::sdk(
+                        SdkCode::InsufficientFunds,
+                        format!("failed to deduct fees: {}", e.msg),
+                    )
+                } else {
+                    e
+                }
+            })?;
     }
     ctx.emit(
         Event::new("tx")
@@ -203,9 +216,14 @@ fn deduct_fee(ctx: &mut Context, tx: &DecodedTx, fee: &Coins, signers: &[Address
     Ok(())
 }
 
-fn set_pub_keys(ctx: &mut Context, tx: &DecodedTx, signers: &[Address]) -> Result<()> {
+fn set_pub_keys(
+    ctx: &mut Context,
+    keepers: &Keepers,
+    tx: &DecodedTx,
+    signers: &[Address],
+) -> Result<()> {
     for (i, (addr, info)) in signers.iter().zip(&tx.signers).enumerate() {
-        let mut account = auth::account(ctx, addr)?.ok_or_else(|| {
+        let mut account = keepers.auth.account(ctx, addr)?.ok_or_else(|| {
             Error::sdk(
                 SdkCode::UnknownAddress,
                 format!("account {addr} not found: has it received funds yet?"),
@@ -220,7 +238,7 @@ fn set_pub_keys(ctx: &mut Context, tx: &DecodedTx, signers: &[Address]) -> Resul
             }
             if account.pub_key.is_none() {
                 account.pub_key = Some(key.clone());
-                auth::set_account(ctx, &account)?;
+                keepers.auth.set_account(ctx, &account)?;
             }
         } else if account.pub_key.is_none() && ctx.mode != ExecMode::Simulate {
             return Err(Error::sdk(
@@ -240,8 +258,11 @@ fn verify_and_increment(
 ) -> Result<()> {
     let b64 = base64::engine::general_purpose::STANDARD;
     for ((addr, info), signature) in signers.iter().zip(&tx.signers).zip(&tx.signatures) {
-        let mut account =
-            auth::account(ctx, addr)?.ok_or_else(|| Error::internal("signer vanished"))?;
+        let mut account = env
+            .keepers
+            .auth
+            .account(ctx, addr)?
+            .ok_or_else(|| Error::internal("signer vanished"))?;
         // Simulations read the last committed state, which lacks the sender's txs still in the
         // mempool, so a sequence ahead of the committed one is a client chaining txs (the SDK
         // simulates over its mempool state and would expect exactly that sequence).
@@ -283,7 +304,7 @@ fn verify_and_increment(
             }
         }
         account.sequence += 1;
-        auth::set_account(ctx, &account)?;
+        env.keepers.auth.set_account(ctx, &account)?;
         ctx.emit(Event::new("tx").attr("acc_seq", format!("{addr}/{}", info.sequence)));
         ctx.emit(Event::new("tx").attr("signature", b64.encode(signature)));
     }

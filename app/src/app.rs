@@ -1,5 +1,6 @@
 //! The application: ABCI 2.0 methods over the committed store and the module set.
 
+use agora_consensus::ChainParams;
 use agora_core::store::{CacheStore, Writes};
 use agora_core::{BlockInfo, Context, Error, ExecMode, GasMeter, Result};
 use agora_store::{Staged, Store, StoreOptions};
@@ -8,8 +9,8 @@ use std::sync::Arc;
 use cosmwasm_std::Timestamp;
 use rayon::prelude::*;
 use tendermint_proto::v0_38::abci::{self as abci, response_process_proposal::ProposalStatus};
+use tendermint_proto::v0_38::types::ConsensusParams;
 
-use crate::chain::ChainParams;
 use crate::check::{CheckGuard, CheckService};
 use crate::config::AppConfig;
 use crate::genesis;
@@ -122,40 +123,43 @@ impl App {
                 self.store.height()
             )));
         }
-        let mut chain = ChainParams::with_defaults(req.chain_id.clone());
-        if let Some(block) = req.consensus_params.as_ref().and_then(|p| p.block.as_ref()) {
-            chain.max_bytes = block.max_bytes;
-            chain.max_gas = block.max_gas;
-        }
         let time = req.time.map(to_timestamp).unwrap_or_default();
         let initial_height = req.initial_height.max(1) as u64;
         let block = BlockInfo {
             height: initial_height,
             time,
-            chain_id: chain.chain_id.clone(),
+            chain_id: req.chain_id.clone(),
         };
         let committed = self.store.latest();
         let mut state = CacheStore::new(&committed);
-        genesis::init(&self.modules, &block, &mut state, &req.app_state_bytes)?;
-        chain.save(&mut state);
+        let decided = genesis::init(
+            &self.modules,
+            &block,
+            &mut state,
+            req.consensus_params.clone(),
+            &req.app_state_bytes,
+        )?;
+        let chain = ChainParams::load(&state)?
+            .ok_or_else(|| Error::internal("InitChain stored no chain id"))?;
         let writes = state.into_writes();
         let app_hash = self
             .store
             .stage(initial_height, writes.clone())
             .map_err(|e| Error::internal(format!("hashing the genesis state: {e:#}")))?
             .app_hash();
+        let validators = genesis_validators(req.validators, decided)?;
         // CheckTx sees the genesis accounts before the first block commits them.
         self.checks
             .lock()
             .start_from_genesis(chain.clone(), writes.clone());
         self.genesis_writes = Some(writes);
         self.initial_height = initial_height;
-        tracing::info!(chain_id = %chain.chain_id, initial_height, validators = req.validators.len(), app_hash = %hex::encode_upper(app_hash), "initialised chain from genesis");
+        tracing::info!(chain_id = %chain.chain_id, initial_height, validators = validators.len(), app_hash = %hex::encode_upper(app_hash), "initialised chain from genesis");
         self.last_block.chain_id = chain.chain_id.clone();
         self.chain = Some(chain);
         Ok(abci::ResponseInitChain {
             consensus_params: None,
-            validators: req.validators,
+            validators,
             app_hash: app_hash.to_vec().into(),
         })
     }
@@ -268,14 +272,16 @@ impl App {
         let mut state = CacheStore::with_writes(&committed, base);
 
         let gas = GasMeter::infinite();
+        let consensus = &self.modules.keepers().consensus;
         let mut block_events = Vec::new();
-        {
-            let mut ctx = Context::new(&block, ExecMode::Finalize, &mut state, &gas);
-            for module in self.modules.iter() {
-                module.begin_block(&mut ctx)?;
-            }
+        let params_before = {
+            let mut ctx = Context::new(&block, ExecMode::Finalize, &mut state, &gas)
+                .with_router(self.modules.as_ref());
+            let params = consensus.params(&mut ctx)?;
+            self.modules.begin_block(&mut ctx)?;
             block_events.extend(ctx.take_events());
-        }
+            params
+        };
 
         let modules = &self.modules;
         let decoded: Vec<Result<PreparedTx>> = req
@@ -305,13 +311,13 @@ impl App {
             outcomes.push(outcome);
         }
 
-        {
-            let mut ctx = Context::new(&block, ExecMode::Finalize, &mut state, &gas);
-            for module in self.modules.iter() {
-                module.end_block(&mut ctx)?;
-            }
+        let (validator_updates, params_after) = {
+            let mut ctx = Context::new(&block, ExecMode::Finalize, &mut state, &gas)
+                .with_router(self.modules.as_ref());
+            let updates = self.modules.end_block(&mut ctx)?;
             block_events.extend(ctx.take_events());
-        }
+            (updates, consensus.params(&mut ctx)?)
+        };
 
         let writes = state.into_writes();
         let staged = self
@@ -325,8 +331,9 @@ impl App {
         Ok(abci::ResponseFinalizeBlock {
             events: block_events.into_iter().map(results::event).collect(),
             tx_results: outcomes.into_iter().map(results::exec_tx).collect(),
-            validator_updates: vec![],
-            consensus_param_updates: None,
+            validator_updates,
+            // Changed params take effect at the next height, as CometBFT applies them.
+            consensus_param_updates: (params_after != params_before).then_some(params_after),
             app_hash: app_hash.to_vec().into(),
         })
     }
@@ -343,7 +350,8 @@ impl App {
         let gas = GasMeter::infinite();
         let mut ctx = Context::new(block, ExecMode::Finalize, &mut view, &gas);
         let txs = decoded.iter().filter_map(|t| t.as_ref().ok());
-        let checks = signature_checks(&mut ctx, &block.chain_id, txs);
+        let auth = &self.modules.keepers().auth;
+        let checks = signature_checks(&mut ctx, auth, &block.chain_id, txs);
         VerifiedSignatures::precheck(checks, self.queries.signatures())
     }
 
@@ -368,9 +376,18 @@ impl App {
         self.last_block = finalized.block;
         self.queries.publish(&self.store, self.last_block.clone())?;
         let latest = self.queries.latest();
-        let chain = latest.chain.clone();
-        check.reset(latest, chain);
+        self.chain = latest.chain.clone();
+        check.reset(latest, self.chain.clone());
         Ok(abci::ResponseCommit { retain_height: 0 })
+    }
+
+    /// The consensus params at the last committed height, for an exported genesis file.
+    pub fn consensus_params(&self) -> Result<ConsensusParams> {
+        let committed = self.store.latest();
+        let mut state = CacheStore::new(&committed);
+        let gas = GasMeter::infinite();
+        let mut ctx = Context::new(&self.last_block, ExecMode::Finalize, &mut state, &gas);
+        self.modules.keepers().consensus.params(&mut ctx)
     }
 
     /// Exports every module's state at the last committed height as genesis `app_state` JSON.
@@ -379,6 +396,33 @@ impl App {
         let mut state = CacheStore::new(&committed);
         genesis::export(&self.modules, &self.last_block, &mut state)
     }
+}
+
+/// The validator set InitChain answers with: the one a module decided (staking, genutil),
+/// which must then equal the genesis file's if that names any, as the SDK requires; else the
+/// genesis file's, unchanged.
+fn genesis_validators(
+    requested: Vec<abci::ValidatorUpdate>,
+    decided: Vec<abci::ValidatorUpdate>,
+) -> Result<Vec<abci::ValidatorUpdate>> {
+    if decided.is_empty() {
+        return Ok(requested);
+    }
+    if !requested.is_empty() {
+        let sorted = |set: &[abci::ValidatorUpdate]| {
+            let mut encoded: Vec<Vec<u8>> = set.iter().map(prost::Message::encode_to_vec).collect();
+            encoded.sort();
+            encoded
+        };
+        if sorted(&requested) != sorted(&decided) {
+            return Err(Error::internal(format!(
+                "the genesis file's {} validators differ from the {} the genesis state decides",
+                requested.len(),
+                decided.len()
+            )));
+        }
+    }
+    Ok(decided)
 }
 
 /// The CheckTx mode of a request.
@@ -393,4 +437,38 @@ pub fn check_mode(req: &abci::RequestCheckTx) -> ExecMode {
 /// A protobuf timestamp as block time.
 fn to_timestamp(t: tendermint_proto::google::protobuf::Timestamp) -> Timestamp {
     Timestamp::from_seconds(t.seconds.max(0) as u64).plus_nanos(t.nanos.max(0) as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use tendermint_proto::v0_38::crypto::{public_key::Sum, PublicKey};
+
+    use super::*;
+
+    fn validator(key: u8, power: i64) -> abci::ValidatorUpdate {
+        abci::ValidatorUpdate {
+            pub_key: Some(PublicKey {
+                sum: Some(Sum::Ed25519(vec![key; 32])),
+            }),
+            power,
+        }
+    }
+
+    #[test]
+    fn a_decided_validator_set_must_match_the_genesis_files() {
+        let file = vec![validator(1, 10), validator(2, 5)];
+        assert_eq!(genesis_validators(file.clone(), vec![]).unwrap(), file);
+        let decided = vec![validator(2, 5), validator(1, 10)];
+        assert_eq!(
+            genesis_validators(file.clone(), decided.clone()).unwrap(),
+            decided,
+            "the same set in another order"
+        );
+        assert_eq!(
+            genesis_validators(vec![], decided.clone()).unwrap(),
+            decided
+        );
+        assert!(genesis_validators(file.clone(), vec![validator(1, 10)]).is_err());
+        assert!(genesis_validators(file, vec![validator(1, 10), validator(2, 6)]).is_err());
+    }
 }

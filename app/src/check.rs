@@ -5,11 +5,11 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use agora_consensus::ChainParams;
 use agora_core::store::{CacheStore, Writes};
 use agora_core::{BlockInfo, Dec, Error, ExecMode};
 use tendermint_proto::v0_38::abci::ResponseCheckTx;
 
-use crate::chain::ChainParams;
 use crate::modules::ModuleSet;
 use crate::query::{check_size, CommittedView, PreparedCheck};
 use crate::results;

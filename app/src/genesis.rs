@@ -1,10 +1,11 @@
 //! Genesis `app_state`: one JSON object per module, validated before anything is written.
 
 use agora_core::store::CacheStore;
-use agora_core::{BlockInfo, Context, Error, ExecMode, GasMeter, Result, SdkCode};
+use agora_core::{BlockInfo, Context, Error, ExecMode, GasMeter, Result, SdkCode, ValidatorUpdate};
+use agora_proto::tendermint::v0_38::types::ConsensusParams;
 use serde_json::{Map, Value};
 
-use crate::modules::ModuleSet;
+use crate::modules::{collect_updates, ModuleSet};
 
 /// Parses `app_state` bytes (empty = every module's default) and checks it names only known modules.
 pub fn parse(modules: &ModuleSet, bytes: &[u8]) -> Result<Map<String, Value>> {
@@ -17,10 +18,7 @@ pub fn parse(modules: &ModuleSet, bytes: &[u8]) -> Result<Map<String, Value>> {
             format!("app_state is not a JSON object: {e}"),
         )
     })?;
-    if let Some(unknown) = state
-        .keys()
-        .find(|k| modules.iter().all(|m| m.name() != k.as_str()))
-    {
+    if let Some(unknown) = state.keys().find(|k| !modules.has_module(k)) {
         return Err(Error::sdk(
             SdkCode::InvalidRequest,
             format!("app_state.{unknown}: no module of that name"),
@@ -29,11 +27,12 @@ pub fn parse(modules: &ModuleSet, bytes: &[u8]) -> Result<Map<String, Value>> {
     Ok(state)
 }
 
-/// Every module's genesis from `app_state`, defaulted where absent, validated.
+/// Every module's genesis from `app_state`, defaulted where absent, validated; in genesis
+/// order.
 pub fn validate(modules: &ModuleSet, bytes: &[u8]) -> Result<Vec<Value>> {
     let state = parse(modules, bytes)?;
     modules
-        .iter()
+        .in_genesis_order()
         .map(|m| {
             let genesis = state
                 .get(m.name())
@@ -45,20 +44,26 @@ pub fn validate(modules: &ModuleSet, bytes: &[u8]) -> Result<Vec<Value>> {
         .collect()
 }
 
-/// Validates `app_state` and writes every module's genesis into `state`.
+/// Validates `app_state`, stores the chain id and consensus params, and writes every
+/// module's genesis into `state`; returns the genesis validator set if a module decided it.
 pub fn init(
     modules: &ModuleSet,
     block: &BlockInfo,
     state: &mut CacheStore,
+    consensus_params: Option<ConsensusParams>,
     bytes: &[u8],
-) -> Result<()> {
+) -> Result<Vec<ValidatorUpdate>> {
     let genesis = validate(modules, bytes)?;
     let gas = GasMeter::infinite();
     let mut ctx = Context::new(block, ExecMode::Finalize, state, &gas);
-    for (module, genesis) in modules.iter().zip(&genesis) {
-        module.init_genesis(&mut ctx, genesis)?;
+    let consensus = &modules.keepers().consensus;
+    consensus.init_chain(&mut ctx, &block.chain_id, consensus_params)?;
+    let mut validators = Vec::new();
+    for (module, genesis) in modules.in_genesis_order().zip(&genesis) {
+        let updates = module.init_genesis(&mut ctx, genesis)?;
+        collect_updates(&mut validators, module, updates)?;
     }
-    Ok(())
+    Ok(validators)
 }
 
 /// Every module's state as genesis JSON.
@@ -66,7 +71,7 @@ pub fn export(modules: &ModuleSet, block: &BlockInfo, state: &mut CacheStore) ->
     let gas = GasMeter::infinite();
     let mut ctx = Context::new(block, ExecMode::Finalize, state, &gas);
     let mut out = Map::new();
-    for module in modules.iter() {
+    for module in modules.in_genesis_order() {
         out.insert(module.name().to_string(), module.export_genesis(&mut ctx)?);
     }
     Ok(Value::Object(out))
@@ -76,7 +81,7 @@ pub fn export(modules: &ModuleSet, block: &BlockInfo, state: &mut CacheStore) ->
 pub fn default_app_state(modules: &ModuleSet) -> Value {
     Value::Object(
         modules
-            .iter()
+            .in_genesis_order()
             .map(|m| (m.name().to_string(), m.default_genesis()))
             .collect(),
     )

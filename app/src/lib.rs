@@ -7,11 +7,9 @@
 pub mod abci;
 mod ante;
 mod app;
-pub mod chain;
 mod check;
 pub mod config;
 pub mod genesis;
-pub mod genutil;
 pub mod modules;
 mod query;
 mod results;
@@ -21,6 +19,7 @@ pub mod testing;
 pub mod tx;
 mod wire;
 
+pub use agora_consensus::ChainParams;
 pub use app::{check_mode, App};
 pub use check::{CheckGuard, CheckService};
 pub use config::AppConfig;

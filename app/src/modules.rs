@@ -1,39 +1,136 @@
-//! The module set Agora runs, and routing of Msgs and queries to them.
+//! Agora's module set: the keepers wired together, the modules in their genesis, BeginBlock
+//! and EndBlock orders, and the routes of Msgs (by type URL) and queries (by gRPC path).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
-use agora_core::{Address, Error, Module, Result, SdkCode};
+use agora_auth::{Auth, BURNER, FEE_COLLECTOR};
+use agora_bank::Bank;
+use agora_consensus::Consensus;
+use agora_core::authority::{gov_authority, GOV_MODULE};
+use agora_core::{
+    Address, Context, DecodedMsg, Error, Module, MsgRouter, Result, SdkCode, StoreKey,
+    ValidatorUpdate,
+};
+use agora_genutil::Genutil;
 use agora_proto::Any;
 
-/// Module accounts and their permissions (the SDK's `maccPerms`).
-pub const MODULE_ACCOUNTS: &[(&str, &[&str])] = &[(agora_auth::FEE_COLLECTOR, &[])];
+/// Module accounts and their permissions (the SDK's `maccPerms`), defined here once: auth
+/// creates module accounts from it and bank refuses funds to all of them but gov's.
+pub const MODULE_ACCOUNTS: &[(&str, &[&str])] = &[(FEE_COLLECTOR, &[]), (GOV_MODULE, &[BURNER])];
 
-/// The modules in genesis and block-hook order, with their Msg and query routes.
+/// The order modules' genesis runs in (and is exported in): accounts before balances.
+const GENESIS_ORDER: &[&str] = &[
+    agora_auth::MODULE,
+    agora_bank::MODULE,
+    agora_consensus::MODULE,
+    agora_genutil::MODULE,
+];
+/// The order of BeginBlock.
+const BEGIN_BLOCK_ORDER: &[&str] = GENESIS_ORDER;
+/// The order of EndBlock.
+const END_BLOCK_ORDER: &[&str] = GENESIS_ORDER;
+
+/// The keepers the app itself calls (the ante handler, InitChain, FinalizeBlock).
+pub struct Keepers {
+    /// Accounts, sequences, public keys.
+    pub auth: Arc<agora_auth::Keeper>,
+    /// Balances and fees.
+    pub bank: Arc<agora_bank::Keeper>,
+    /// Consensus params and the chain id.
+    pub consensus: Arc<agora_consensus::Keeper>,
+}
+
+impl Keepers {
+    /// Agora's keepers, each over its own store and with the gov module account as authority.
+    fn agora() -> Self {
+        let authority = gov_authority();
+        let auth = Arc::new(agora_auth::Keeper::new(
+            StoreKey::new(agora_auth::MODULE),
+            authority.clone(),
+            MODULE_ACCOUNTS,
+        ));
+        let bank = Arc::new(agora_bank::Keeper::new(
+            StoreKey::new(agora_bank::MODULE),
+            authority.clone(),
+            blocked_addresses(),
+            auth.clone(),
+        ));
+        let consensus = Arc::new(agora_consensus::Keeper::new(
+            StoreKey::new(agora_consensus::MODULE),
+            authority,
+        ));
+        Self {
+            auth,
+            bank,
+            consensus,
+        }
+    }
+
+    /// Agora's modules over these keepers.
+    fn modules(&self) -> Vec<Box<dyn Module>> {
+        vec![
+            Box::new(Auth::new(self.auth.clone())),
+            Box::new(Bank::new(self.bank.clone())),
+            Box::new(Consensus::new(self.consensus.clone())),
+            Box::new(Genutil),
+        ]
+    }
+}
+
+/// The addresses bank refuses funds to: every module account but gov's, as the SDK's
+/// `BlockedAddresses`.
+fn blocked_addresses() -> BTreeSet<Address> {
+    MODULE_ACCOUNTS
+        .iter()
+        .filter(|(name, _)| *name != GOV_MODULE)
+        .map(|(name, _)| Address::module(name))
+        .collect()
+}
+
+/// The modules with their keepers, orders and routes.
 pub struct ModuleSet {
+    keepers: Keepers,
     modules: Vec<Box<dyn Module>>,
+    genesis_order: Vec<usize>,
+    begin_block_order: Vec<usize>,
+    end_block_order: Vec<usize>,
     msg_routes: BTreeMap<&'static str, usize>,
     query_routes: BTreeMap<&'static str, usize>,
+}
+
+/// The three orders a module set runs its modules in.
+struct Orders {
+    genesis: &'static [&'static str],
+    begin_block: &'static [&'static str],
+    end_block: &'static [&'static str],
 }
 
 impl ModuleSet {
     /// Agora's modules.
     pub fn agora() -> Self {
-        let blocked: Vec<&str> = MODULE_ACCOUNTS.iter().map(|(name, _)| *name).collect();
-        Self::new(vec![
-            Box::new(agora_auth::Auth::new(MODULE_ACCOUNTS)),
-            Box::new(agora_bank::Bank::new(&blocked)),
-            Box::new(crate::genutil::Genutil),
-        ])
+        let keepers = Keepers::agora();
+        let modules = keepers.modules();
+        Self::wire(
+            keepers,
+            modules,
+            Orders {
+                genesis: GENESIS_ORDER,
+                begin_block: BEGIN_BLOCK_ORDER,
+                end_block: END_BLOCK_ORDER,
+            },
+        )
     }
 
-    /// Wires `modules`; panics if two modules claim the same name, Msg or query (a wiring bug).
-    pub fn new(modules: Vec<Box<dyn Module>>) -> Self {
+    /// Wires `modules`; panics on a wiring bug: two modules with one name, Msg or query, or
+    /// an order list that does not name every module exactly once.
+    fn wire(keepers: Keepers, modules: Vec<Box<dyn Module>>, orders: Orders) -> Self {
         let mut msg_routes = BTreeMap::new();
         let mut query_routes = BTreeMap::new();
-        let mut names = std::collections::BTreeSet::new();
+        let mut names = BTreeMap::new();
         for (i, m) in modules.iter().enumerate() {
             assert!(
-                names.insert(m.name()),
+                names.insert(m.name(), i).is_none(),
                 "module {} registered twice",
                 m.name()
             );
@@ -50,16 +147,65 @@ impl ModuleSet {
                 );
             }
         }
+        let order = |list: &[&str], what: &str| -> Vec<usize> {
+            let indices: Vec<usize> = list
+                .iter()
+                .map(|name| {
+                    *names
+                        .get(name)
+                        .unwrap_or_else(|| panic!("{what} order names unknown module {name}"))
+                })
+                .collect();
+            let distinct: BTreeSet<_> = indices.iter().collect();
+            assert!(
+                distinct.len() == indices.len() && indices.len() == modules.len(),
+                "{what} order must name every module once: {list:?}"
+            );
+            indices
+        };
         Self {
+            genesis_order: order(orders.genesis, "genesis"),
+            begin_block_order: order(orders.begin_block, "BeginBlock"),
+            end_block_order: order(orders.end_block, "EndBlock"),
+            keepers,
             modules,
             msg_routes,
             query_routes,
         }
     }
 
-    /// The modules in order.
-    pub fn iter(&self) -> impl Iterator<Item = &dyn Module> {
-        self.modules.iter().map(|m| m.as_ref())
+    /// The keepers the app calls.
+    pub fn keepers(&self) -> &Keepers {
+        &self.keepers
+    }
+
+    /// The modules in genesis order (init and export).
+    pub fn in_genesis_order(&self) -> impl Iterator<Item = &dyn Module> {
+        self.genesis_order.iter().map(|&i| self.modules[i].as_ref())
+    }
+
+    /// Whether a module is called `name`.
+    pub fn has_module(&self, name: &str) -> bool {
+        self.modules.iter().any(|m| m.name() == name)
+    }
+
+    /// Runs every module's BeginBlock, in order.
+    pub fn begin_block(&self, ctx: &mut Context) -> Result<()> {
+        for &i in &self.begin_block_order {
+            self.modules[i].begin_block(ctx)?;
+        }
+        Ok(())
+    }
+
+    /// Runs every module's EndBlock, in order; returns the validator updates, which at most
+    /// one module may return (as the SDK's module manager requires).
+    pub fn end_block(&self, ctx: &mut Context) -> Result<Vec<ValidatorUpdate>> {
+        let mut updates = Vec::new();
+        for &i in &self.end_block_order {
+            let module = self.modules[i].as_ref();
+            collect_updates(&mut updates, module, module.end_block(ctx)?)?;
+        }
+        Ok(updates)
     }
 
     /// The module handling Msgs of `type_url`.
@@ -82,17 +228,51 @@ impl ModuleSet {
             .map(|&i| self.modules[i].as_ref())
     }
 
-    /// Each Msg's own signers, in order, after each Msg's stateless checks.
-    pub fn msg_signers(&self, msgs: &[Any]) -> Result<Vec<Vec<Address>>> {
-        msgs.iter()
-            .map(|msg| self.for_msg(&msg.type_url)?.msg_signers(msg))
-            .collect()
+    /// Decodes a tx's Msgs, each checked without state by its module, once per tx.
+    pub fn decode_msgs(&self, msgs: &[Any]) -> Result<Vec<DecodedMsg>> {
+        msgs.iter().map(|msg| self.decode(msg)).collect()
     }
 
-    /// The distinct signers of a tx's Msgs, in first-seen order (the SDK's `GetSigners` before
-    /// it appends the fee payer), after each Msg's stateless checks.
+    /// The distinct signers of Msgs, in first-seen order (the SDK's `GetSigners` before it
+    /// appends the fee payer), after each Msg's stateless checks: what the CLI signs with.
     pub fn signers(&self, msgs: &[Any]) -> Result<Vec<Address>> {
-        Ok(distinct(self.msg_signers(msgs)?.into_iter().flatten()))
+        let decoded = self.decode_msgs(msgs)?;
+        Ok(distinct(
+            decoded.iter().flat_map(|m| m.signers().iter().cloned()),
+        ))
+    }
+}
+
+/// Adds `module`'s validator updates to `all`; errors if another module already gave some.
+pub(crate) fn collect_updates(
+    all: &mut Vec<ValidatorUpdate>,
+    module: &dyn Module,
+    updates: Vec<ValidatorUpdate>,
+) -> Result<()> {
+    if updates.is_empty() {
+        return Ok(());
+    }
+    if !all.is_empty() {
+        return Err(Error::internal(format!(
+            "module {} returned validator updates after another module did",
+            module.name()
+        )));
+    }
+    *all = updates;
+    Ok(())
+}
+
+impl MsgRouter for ModuleSet {
+    fn decode(&self, msg: &Any) -> Result<DecodedMsg> {
+        self.for_msg(&msg.type_url)?.decode_msg(msg)
+    }
+
+    fn dispatch(&self, ctx: &mut Context, msg: &DecodedMsg) -> Result<Any> {
+        let value = self.for_msg(msg.type_url())?.handle_msg(ctx, msg)?;
+        Ok(Any {
+            type_url: format!("{}Response", msg.type_url()),
+            value,
+        })
     }
 }
 
@@ -105,4 +285,162 @@ pub fn distinct(addresses: impl IntoIterator<Item = Address>) -> Vec<Address> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use agora_core::store::CacheStore;
+    use agora_core::{BlockInfo, ExecMode, GasMeter};
+    use agora_proto::tendermint::v0_38::types::ConsensusParams;
+    use cosmwasm_std::Timestamp;
+    use prost::Message;
+
+    use super::*;
+
+    const RELAY_URL: &str = "/agora.test.v1.MsgRelay";
+
+    /// Runs the Msg its own Msg carries through the app's router with the gov authority as
+    /// signer, in a branch: what gov does with a passed proposal.
+    struct Relay;
+
+    impl Module for Relay {
+        fn name(&self) -> &'static str {
+            "relay"
+        }
+        fn default_genesis(&self) -> serde_json::Value {
+            serde_json::json!({})
+        }
+        fn validate_genesis(&self, _: &serde_json::Value) -> Result<()> {
+            Ok(())
+        }
+        fn init_genesis(
+            &self,
+            _: &mut Context,
+            _: &serde_json::Value,
+        ) -> Result<Vec<ValidatorUpdate>> {
+            Ok(Vec::new())
+        }
+        fn export_genesis(&self, _: &mut Context) -> Result<serde_json::Value> {
+            Ok(self.default_genesis())
+        }
+        fn msg_type_urls(&self) -> &'static [&'static str] {
+            &[RELAY_URL]
+        }
+        fn decode_msg(&self, msg: &Any) -> Result<DecodedMsg> {
+            let inner = Any::decode(msg.value.as_slice())?;
+            Ok(DecodedMsg::new(RELAY_URL, vec![gov_authority()], inner))
+        }
+        fn handle_msg(&self, ctx: &mut Context, msg: &DecodedMsg) -> Result<Vec<u8>> {
+            let router = ctx.router()?;
+            let inner = router.decode(msg.value::<Any>()?)?;
+            if inner.signers() != [gov_authority()] {
+                return Err(Error::sdk(SdkCode::Unauthorized, "not signed by gov"));
+            }
+            let response = ctx.branch(|branch| router.dispatch(branch, &inner))?;
+            Ok(response.encode_to_vec())
+        }
+    }
+
+    fn with_relay() -> ModuleSet {
+        let keepers = Keepers::agora();
+        let mut modules = keepers.modules();
+        modules.push(Box::new(Relay));
+        let order = &["auth", "bank", "consensus", "genutil", "relay"];
+        ModuleSet::wire(
+            keepers,
+            modules,
+            Orders {
+                genesis: order,
+                begin_block: order,
+                end_block: order,
+            },
+        )
+    }
+
+    fn relay(inner: Any) -> Any {
+        Any {
+            type_url: RELAY_URL.into(),
+            value: inner.encode_to_vec(),
+        }
+    }
+
+    #[test]
+    fn handlers_run_msgs_through_the_router_as_the_authority() {
+        let set = with_relay();
+        let block = BlockInfo {
+            height: 1,
+            time: Timestamp::from_seconds(1),
+            chain_id: "agora-test".into(),
+        };
+        let base = cosmwasm_std::testing::MockStorage::new();
+        let mut state = CacheStore::new(&base);
+        crate::genesis::init(&set, &block, &mut state, None, b"").unwrap();
+        let gas = GasMeter::infinite();
+        let mut ctx = Context::new(&block, ExecMode::Finalize, &mut state, &gas).with_router(&set);
+
+        let mut params = set.keepers().consensus.params(&mut ctx).unwrap();
+        params.block.as_mut().unwrap().max_gas = 1234;
+        let update = agora_proto::cosmos_consensus::v1::MsgUpdateParams {
+            authority: gov_authority().to_string(),
+            block: params.block,
+            evidence: params.evidence,
+            validator: params.validator.clone(),
+            abci: params.abci,
+        };
+        let update = Any {
+            type_url: agora_consensus::MSG_UPDATE_PARAMS_TYPE_URL.into(),
+            value: update.encode_to_vec(),
+        };
+        let msg = set.decode(&relay(update)).unwrap();
+        let response = set.dispatch(&mut ctx, &msg).unwrap();
+        assert_eq!(response.type_url, format!("{RELAY_URL}Response"));
+        let inner = Any::decode(response.value.as_slice()).unwrap();
+        assert_eq!(
+            inner.type_url,
+            "/cosmos.consensus.v1.MsgUpdateParamsResponse"
+        );
+        let stored: ConsensusParams = set.keepers().consensus.params(&mut ctx).unwrap();
+        assert_eq!(stored.block.unwrap().max_gas, 1234);
+
+        // A Msg whose signer is not the authority is refused by the relaying handler.
+        let alice = Address::from_bytes(vec![1; 20]).unwrap();
+        let send = agora_proto::cosmos::bank::v1beta1::MsgSend {
+            from_address: alice.to_string(),
+            to_address: gov_authority().to_string(),
+            amount: vec![],
+        };
+        let send = Any {
+            type_url: agora_bank::MSG_SEND_TYPE_URL.into(),
+            value: send.encode_to_vec(),
+        };
+        let msg = set.decode(&relay(send)).unwrap();
+        assert!(set.dispatch(&mut ctx, &msg).is_err());
+        drop(ctx);
+        // The app reads the new limit from state as it does after a commit.
+        let chain = agora_consensus::ChainParams::load(&state).unwrap().unwrap();
+        assert_eq!(chain.max_gas, 1234);
+    }
+
+    #[test]
+    #[should_panic(expected = "EndBlock order must name every module once")]
+    fn an_order_missing_a_module_is_a_wiring_bug() {
+        let keepers = Keepers::agora();
+        let modules = keepers.modules();
+        ModuleSet::wire(
+            keepers,
+            modules,
+            Orders {
+                genesis: GENESIS_ORDER,
+                begin_block: BEGIN_BLOCK_ORDER,
+                end_block: &["auth", "bank", "consensus"],
+            },
+        );
+    }
+
+    #[test]
+    fn every_module_account_but_gov_is_blocked() {
+        let blocked = blocked_addresses();
+        assert!(blocked.contains(&Address::module(FEE_COLLECTOR)));
+        assert!(!blocked.contains(&gov_authority()));
+    }
 }

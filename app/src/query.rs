@@ -8,6 +8,7 @@
 use std::collections::VecDeque;
 use std::sync::{Arc, RwLock};
 
+use agora_consensus::ChainParams;
 use agora_core::store::CacheStore;
 use agora_core::{BlockInfo, Context, Error, ExecMode, GasMeter, Result, SdkCode};
 use agora_proto::cosmos::base::abci::v1beta1::{GasInfo, Result as AbciResult, TxMsgData};
@@ -17,7 +18,6 @@ use prost::Message;
 use tendermint_proto::v0_38::abci::{RequestQuery, ResponseInfo, ResponseQuery};
 use tendermint_proto::v0_38::crypto::{ProofOp, ProofOps};
 
-use crate::chain::ChainParams;
 use crate::config::AppConfig;
 use crate::modules::ModuleSet;
 use crate::results;
@@ -296,7 +296,9 @@ impl QueryService {
                 let mut state = CacheStore::new(&view.snapshot);
                 let gas = GasMeter::infinite();
                 let mut ctx = Context::new(&view.block, ExecMode::Check, &mut state, &gas);
-                let checks = signature_checks(&mut ctx, &chain.chain_id, std::iter::once(prepared));
+                let auth = &self.0.modules.keepers().auth;
+                let once = std::iter::once(prepared);
+                let checks = signature_checks(&mut ctx, auth, &chain.chain_id, once);
                 VerifiedSignatures::verify_now(checks, &self.0.signatures)
             }
             _ => VerifiedSignatures::default(),

@@ -2,10 +2,10 @@
 
 use agora_core::store::{CacheStore, Writes};
 use agora_core::{
-    Address, BlockInfo, Context, Dec, Error, Event, ExecMode, GasMeter, Result, SdkCode,
+    Address, BlockInfo, Context, Dec, DecodedMsg, Error, Event, ExecMode, GasMeter, MsgRouter,
+    Result, SdkCode,
 };
 use agora_proto::cosmos::base::abci::v1beta1::TxMsgData;
-use agora_proto::Any;
 use cosmwasm_std::Storage;
 use prost::Message;
 
@@ -31,34 +31,33 @@ pub struct TxEnv<'a> {
     pub max_block_gas: Option<u64>,
 }
 
-/// A decoded tx with its signers derived once (which decodes every Msg), shared by the
-/// block's signature pre-check and the ante handler.
+/// A decoded tx with its Msgs decoded and checked once, and its signers derived from them;
+/// shared by the block's signature pre-check, the ante handler and the Msg handlers.
 pub struct PreparedTx {
     /// The decoded tx.
     pub tx: DecodedTx,
+    /// The tx's Msgs, decoded and checked without state (empty if one failed: see `signers`).
+    pub msgs: Vec<DecodedMsg>,
     /// The tx's signers, as the SDK's `GetSigners`: its Msgs' distinct signers in first-seen
-    /// order, then the fee payer unless it is one of them; or why they could not be derived.
+    /// order, then the fee payer unless it is one of them; or why a Msg could not be decoded.
     pub signers: Result<Vec<Address>>,
-    /// Each Msg's first signer: the `sender` of its `message` event.
-    pub senders: Vec<Option<Address>>,
 }
 
 impl PreparedTx {
-    /// Derives the signers of `tx`.
+    /// Decodes the Msgs of `tx` and derives its signers.
     pub fn new(modules: &ModuleSet, tx: DecodedTx) -> Self {
-        let (signers, senders) = match modules.msg_signers(tx.msgs()) {
-            Ok(per_msg) => {
-                let senders = per_msg.iter().map(|s| s.first().cloned()).collect();
-                let all = per_msg.into_iter().flatten().chain(tx.fee_payer.clone());
-                (Ok(distinct(all)), senders)
+        let (msgs, signers) = match modules.decode_msgs(tx.msgs()) {
+            Ok(msgs) => {
+                let all = msgs
+                    .iter()
+                    .flat_map(|m| m.signers().iter().cloned())
+                    .chain(tx.fee_payer.clone());
+                let signers = distinct(all);
+                (msgs, Ok(signers))
             }
-            Err(e) => (Err(e), Vec::new()),
+            Err(e) => (Vec::new(), Err(e)),
         };
-        Self {
-            tx,
-            signers,
-            senders,
-        }
+        Self { tx, msgs, signers }
     }
 }
 
@@ -127,6 +126,7 @@ pub fn run_tx(
 
     let mut ante_cache = CacheStore::new(parent);
     let ante_env = AnteEnv {
+        keepers: env.modules.keepers(),
         chain_id: env.chain_id,
         min_gas_prices: env.min_gas_prices,
         verified: env.verified,
@@ -139,8 +139,8 @@ pub fn run_tx(
     let mut events = ctx.take_events();
 
     let mut msg_cache = CacheStore::new(&ante_cache);
-    let mut ctx = Context::new(block, mode, &mut msg_cache, &gas);
-    let outcome = gas_checked(&gas, run_msgs(&mut ctx, env.modules, tx, &prepared.senders));
+    let mut ctx = Context::new(block, mode, &mut msg_cache, &gas).with_router(env.modules);
+    let outcome = gas_checked(&gas, run_msgs(&mut ctx, env.modules, &prepared.msgs));
     match outcome {
         Ok((data, msg_events)) => {
             events.extend(msg_events);
@@ -165,19 +165,17 @@ fn gas_checked<T>(gas: &GasMeter, result: Result<T>) -> Result<T> {
     }
 }
 
-/// Runs the Msgs in order; returns the encoded `TxMsgData` and the events: per Msg, its
-/// `message` event then the handler's, all tagged with `msg_index`.
+/// Runs the Msgs in order through the router; returns the encoded `TxMsgData` and the
+/// events: per Msg, its `message` event then the handler's, all tagged with `msg_index`.
 fn run_msgs(
     ctx: &mut Context,
     modules: &ModuleSet,
-    tx: &DecodedTx,
-    senders: &[Option<Address>],
+    msgs: &[DecodedMsg],
 ) -> Result<(Vec<u8>, Vec<Event>)> {
-    let mut responses = Vec::with_capacity(tx.msgs().len());
+    let mut responses = Vec::with_capacity(msgs.len());
     let mut events = Vec::new();
-    for (index, (msg, sender)) in tx.msgs().iter().zip(senders).enumerate() {
-        let module = modules.for_msg(&msg.type_url)?;
-        let response = module.handle_msg(ctx, msg).map_err(|e| Error {
+    for (index, msg) in msgs.iter().enumerate() {
+        let response = modules.dispatch(ctx, msg).map_err(|e| Error {
             msg: format!(
                 "failed to execute message; message index: {index}: {}",
                 e.msg
@@ -185,13 +183,14 @@ fn run_msgs(
             ..e
         })?;
         let index = index.to_string();
-        let mut message = Event::new("message").attr("action", msg.type_url.clone());
-        if let Some(sender) = sender {
+        let mut message = Event::new("message").attr("action", msg.type_url());
+        if let Some(sender) = msg.signers().first() {
             message = message.attr("sender", sender.to_string());
         }
+        let module = modules.for_msg(msg.type_url())?.name();
         events.push(
             message
-                .attr("module", module.name())
+                .attr("module", module)
                 .attr("msg_index", index.clone()),
         );
         events.extend(
@@ -199,10 +198,7 @@ fn run_msgs(
                 .into_iter()
                 .map(|e| e.attr("msg_index", index.clone())),
         );
-        responses.push(Any {
-            type_url: response_type_url(&msg.type_url),
-            value: response,
-        });
+        responses.push(response);
     }
     #[allow(deprecated)]
     let data = TxMsgData {
@@ -211,9 +207,4 @@ fn run_msgs(
     }
     .encode_to_vec();
     Ok((data, events))
-}
-
-/// `/cosmos.bank.v1beta1.MsgSend` -> `/cosmos.bank.v1beta1.MsgSendResponse`.
-fn response_type_url(msg_url: &str) -> String {
-    format!("{msg_url}Response")
 }

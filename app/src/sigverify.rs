@@ -145,6 +145,7 @@ impl VerifiedSignatures {
 /// ante handler verifies those itself.
 pub(crate) fn signature_checks<'a>(
     ctx: &mut Context,
+    auth: &agora_auth::Keeper,
     chain_id: &str,
     txs: impl Iterator<Item = &'a PreparedTx>,
 ) -> Vec<SignatureCheck> {
@@ -154,7 +155,7 @@ pub(crate) fn signature_checks<'a>(
             continue;
         };
         for ((addr, info), signature) in signers.iter().zip(&tx.signers).zip(&tx.signatures) {
-            let Ok(Some(account)) = agora_auth::keeper::account(ctx, addr) else {
+            let Ok(Some(account)) = auth.account(ctx, addr) else {
                 continue;
             };
             let Some(pub_key) = info.pub_key.clone().or(account.pub_key) else {

@@ -30,7 +30,7 @@ fn check_tx_refuses_a_gas_limit_above_the_block_max_gas() {
     );
     req.consensus_params = Some(ConsensusParams {
         block: Some(BlockParams {
-            max_bytes: 1_000_000,
+            max_bytes: 2_000_000,
             max_gas: 150_000,
         }),
         ..Default::default()

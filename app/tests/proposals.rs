@@ -20,6 +20,11 @@ fn app_with_limits(dir: &std::path::Path, keys: &[TestKey]) -> App {
             max_bytes: 100_000,
             max_gas: MAX_GAS,
         }),
+        // evidence must fit in a block, as CometBFT requires
+        evidence: agora_consensus::default_params().evidence.map(|mut e| {
+            e.max_bytes = 10_000;
+            e
+        }),
         ..Default::default()
     });
     app.init_chain(req).unwrap();

@@ -383,3 +383,62 @@ fn simulate_reports_gas_without_changing_state() {
     // the same store accesses and signature gas are charged whether or not the signature is checked
     assert_eq!(delivered.gas_used as u64, simulated);
 }
+
+fn update_auth_params(authority: &agora_core::Address) -> Any {
+    let mut params = agora_auth::Params::default().to_proto();
+    params.max_memo_characters = 1;
+    Any {
+        type_url: agora_auth::MSG_UPDATE_PARAMS_TYPE_URL.into(),
+        value: agora_proto::cosmos::auth::v1beta1::MsgUpdateParams {
+            authority: authority.to_string(),
+            params: Some(params),
+        }
+        .encode_to_vec(),
+    }
+}
+
+#[test]
+fn update_params_from_anyone_but_the_authority_fails_and_keeps_only_fee_and_sequence() {
+    let mut chain = Chain::new(1);
+    let keys = chain.keys.clone();
+    let a = keys[0].address.clone();
+    let memo_limit = |chain: &mut Chain| {
+        let bytes = chain.query(
+            "/cosmos.auth.v1beta1.Query/Params",
+            agora_proto::cosmos::auth::v1beta1::QueryParamsRequest {}.encode_to_vec(),
+        );
+        agora_proto::cosmos::auth::v1beta1::QueryParamsResponse::decode(bytes.as_slice())
+            .unwrap()
+            .params
+            .unwrap()
+            .max_memo_characters
+    };
+    // Signed by its own authority field's account, so it passes the ante handler ...
+    let mut spec = send(&keys, 0, 0, 1);
+    spec.msgs = vec![update_auth_params(&a)];
+    let res = chain.deliver(spec.sign());
+    assert_eq!(
+        (res.codespace.as_str(), res.code),
+        ("gov", 13),
+        "{}",
+        res.log
+    );
+    assert!(
+        res.log.contains("invalid authority; expected"),
+        "{}",
+        res.log
+    );
+    // ... and fails in its handler: only the fee and the sequence changed.
+    assert_eq!(chain.balance(&a), START_BALANCE - FEE);
+    assert_eq!(chain.account(&a), (0, 1));
+    assert_eq!(memo_limit(&mut chain), 256);
+
+    // Naming the gov authority makes gov the signer, which the sender's signature is not.
+    let mut spec = send(&keys, 0, 0, 1);
+    spec.signers[0].sequence = 1;
+    spec.msgs = vec![update_auth_params(&agora_core::authority::gov_authority())];
+    let res = chain.deliver(spec.sign());
+    assert_ne!(res.code, 0, "{}", res.log);
+    assert_eq!(chain.account(&a), (0, 1), "refused in the ante handler");
+    assert_eq!(memo_limit(&mut chain), 256);
+}

@@ -195,8 +195,8 @@ async fn shutdown_signal() {
 }
 
 /// `agorad export`: a genesis document to restart the chain from the last committed height,
-/// as the SDK's `export`: genesis.json with `app_state` the exported state and
-/// `initial_height` the next height.
+/// as the SDK's `export`: genesis.json with `app_state` the exported state, `consensus_params`
+/// those in state (changed by any `MsgUpdateParams`) and `initial_height` the next height.
 pub fn export(globals: &Globals) -> Result<()> {
     let path = globals.home.genesis();
     let text = std::fs::read_to_string(&path)
@@ -209,6 +209,10 @@ pub fn export(globals: &Globals) -> Result<()> {
         bail!("nothing to export: the application has committed no block yet");
     }
     genesis.app_state = app.export_app_state()?;
+    genesis.consensus_params = app
+        .consensus_params()?
+        .try_into()
+        .context("the consensus params in state are not valid CometBFT params")?;
     genesis.initial_height = i64::try_from(height + 1)?;
     genesis.app_hash = Default::default();
     println!("{}", serde_json::to_string_pretty(&genesis)?);

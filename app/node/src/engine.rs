@@ -112,7 +112,7 @@ fn check_app(node: &Node, initial: u64, app_height: u64, stored: u64) -> Result<
     }
     let app = node.app();
     let db = node.home.application_db();
-    let chain = agora_app::chain::ChainParams::load(&app.store().latest())
+    let chain = agora_app::ChainParams::load(&app.store().latest())
         .map_err(|e| anyhow!("cannot read the chain id from {}: {e}", db.display()))?;
     if let Some(chain) = chain {
         if chain.chain_id != node.chain_id().as_str() {

@@ -3,13 +3,12 @@
 use std::collections::BTreeMap;
 
 use agora_core::{parse_genesis, Address, Context, Error, Result, SdkCode};
-use cosmwasm_std::{Binary, Order};
+use cosmwasm_std::Binary;
 use serde::{Deserialize, Serialize};
 
 use crate::account::validate_pub_key;
-use crate::state::{ACCOUNTS, MODULE_PERMISSIONS, NEXT_ACCOUNT_NUMBER, PARAMS};
 use crate::{
-    keeper, Account, ModuleAccountInfo, Params, FEE_COLLECTOR, MODULE, SECP256K1_PUBKEY_TYPE_URL,
+    Account, Keeper, ModuleAccountInfo, Params, FEE_COLLECTOR, MODULE, SECP256K1_PUBKEY_TYPE_URL,
 };
 
 /// The validated genesis state.
@@ -177,16 +176,12 @@ fn parse_base(
     })
 }
 
-/// Writes params and accounts, registers the app's module accounts and makes sure the fee
-/// collector exists (as the SDK's auth `InitGenesis` does).
-pub fn init(
-    ctx: &mut Context,
-    state: &GenesisState,
-    module_accounts: &[(&str, &[&str])],
-) -> Result<()> {
-    PARAMS.save(&mut ctx.kv(MODULE), &state.params)?;
+/// Writes params and accounts and makes sure the fee collector exists (as the SDK's auth
+/// `InitGenesis` does).
+pub fn init(keeper: &Keeper, ctx: &mut Context, state: &GenesisState) -> Result<()> {
+    keeper.set_params(ctx, &state.params)?;
     for account in &state.accounts {
-        keeper::set_account(ctx, account)?;
+        keeper.set_account(ctx, account)?;
     }
     let next = state
         .accounts
@@ -194,24 +189,19 @@ pub fn init(
         .map(|a| a.account_number + 1)
         .max()
         .unwrap_or(0);
-    NEXT_ACCOUNT_NUMBER.save(&mut ctx.kv(MODULE), &next)?;
-    for (name, permissions) in module_accounts {
-        let permissions: Vec<String> = permissions.iter().map(|p| p.to_string()).collect();
-        MODULE_PERMISSIONS.save(&mut ctx.kv(MODULE), name, &permissions)?;
-    }
-    keeper::module_account(ctx, FEE_COLLECTOR)?;
+    keeper.set_next_account_number(ctx, next)?;
+    keeper.module_account(ctx, FEE_COLLECTOR)?;
     Ok(())
 }
 
 /// Reads params and every account (in address-byte order) back as genesis JSON.
-pub fn export(ctx: &mut Context) -> Result<serde_json::Value> {
-    let params = keeper::params(ctx)?;
-    let kv = ctx.kv(MODULE);
-    let mut accounts = Vec::new();
-    for item in ACCOUNTS.range(&kv, None, None, Order::Ascending) {
-        let (_, account) = item?;
-        accounts.push(serde_json::to_value(account_json(account)).map_err(Error::internal)?);
-    }
+pub fn export(keeper: &Keeper, ctx: &mut Context) -> Result<serde_json::Value> {
+    let params = keeper.params(ctx)?;
+    let accounts = keeper
+        .all_accounts(ctx)?
+        .into_iter()
+        .map(|account| serde_json::to_value(account_json(account)).map_err(Error::internal))
+        .collect::<Result<_>>()?;
     serde_json::to_value(GenesisJson { params, accounts }).map_err(Error::internal)
 }
 

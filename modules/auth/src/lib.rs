@@ -1,23 +1,30 @@
 //! agora-auth: accounts (public keys, account numbers, sequences), module accounts and the
 //! auth params the ante handler reads. Queries answer `/cosmos.auth.v1beta1.Query/...` with the
-//! standard protobuf types, so cosmjs and the CLI read accounts unchanged.
+//! standard protobuf types, so cosmjs and the CLI read accounts unchanged; the authority
+//! changes the params with `/cosmos.auth.v1beta1.MsgUpdateParams`.
 
 mod account;
 mod genesis;
-pub mod keeper;
+mod keeper;
+mod msgs;
 mod params;
 mod queries;
 mod state;
 
-use agora_core::{Context, Module, Result};
+use std::sync::Arc;
+
+use agora_core::{Context, DecodedMsg, Module, Result, ValidatorUpdate};
+use agora_proto::Any;
 
 pub use account::{
     Account, ModuleAccountInfo, BASE_ACCOUNT_TYPE_URL, MODULE_ACCOUNT_TYPE_URL,
     SECP256K1_PUBKEY_TYPE_URL,
 };
+pub use keeper::Keeper;
+pub use msgs::MSG_UPDATE_PARAMS_TYPE_URL;
 pub use params::Params;
 
-/// The module name: store prefix, codespace and genesis key.
+/// The module name: store, codespace and genesis key.
 pub const MODULE: &str = "auth";
 /// The module account that collects tx fees.
 pub const FEE_COLLECTOR: &str = "fee_collector";
@@ -28,17 +35,15 @@ pub const BURNER: &str = "burner";
 /// Permission to hold staked coins (`authtypes.Staking`).
 pub const STAKING: &str = "staking";
 
-/// The auth module, knowing the app's module accounts and their permissions.
+/// The auth module, over its keeper.
 pub struct Auth {
-    module_accounts: Vec<(&'static str, &'static [&'static str])>,
+    keeper: Arc<Keeper>,
 }
 
 impl Auth {
-    /// An auth module whose module accounts are `(name, permissions)`, as the SDK's `maccPerms`.
-    pub fn new(module_accounts: &[(&'static str, &'static [&'static str])]) -> Self {
-        Self {
-            module_accounts: module_accounts.to_vec(),
-        }
+    /// The auth module of `keeper`.
+    pub fn new(keeper: Arc<Keeper>) -> Self {
+        Self { keeper }
     }
 }
 
@@ -55,13 +60,30 @@ impl Module for Auth {
         genesis::parse(genesis).map(|_| ())
     }
 
-    fn init_genesis(&self, ctx: &mut Context, genesis: &serde_json::Value) -> Result<()> {
+    fn init_genesis(
+        &self,
+        ctx: &mut Context,
+        genesis: &serde_json::Value,
+    ) -> Result<Vec<ValidatorUpdate>> {
         let state = genesis::parse(genesis)?;
-        genesis::init(ctx, &state, &self.module_accounts)
+        genesis::init(&self.keeper, ctx, &state)?;
+        Ok(Vec::new())
     }
 
     fn export_genesis(&self, ctx: &mut Context) -> Result<serde_json::Value> {
-        genesis::export(ctx)
+        genesis::export(&self.keeper, ctx)
+    }
+
+    fn msg_type_urls(&self) -> &'static [&'static str] {
+        msgs::TYPE_URLS
+    }
+
+    fn decode_msg(&self, msg: &Any) -> Result<DecodedMsg> {
+        msgs::decode(msg)
+    }
+
+    fn handle_msg(&self, ctx: &mut Context, msg: &DecodedMsg) -> Result<Vec<u8>> {
+        msgs::handle(&self.keeper, ctx, msg)
     }
 
     fn query_paths(&self) -> &'static [&'static str] {
@@ -69,6 +91,6 @@ impl Module for Auth {
     }
 
     fn query(&self, ctx: &mut Context, path: &str, data: &[u8]) -> Result<Vec<u8>> {
-        queries::handle(ctx, path, data)
+        queries::handle(&self.keeper, ctx, path, data)
     }
 }

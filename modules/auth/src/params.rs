@@ -61,6 +61,17 @@ impl Params {
         ]
     }
 
+    /// The params of a protobuf `cosmos.auth.v1beta1.Params` (not yet validated).
+    pub fn from_proto(p: &pb::Params) -> Self {
+        Self {
+            max_memo_characters: p.max_memo_characters,
+            tx_sig_limit: p.tx_sig_limit,
+            tx_size_cost_per_byte: p.tx_size_cost_per_byte,
+            sig_verify_cost_ed25519: p.sig_verify_cost_ed25519,
+            sig_verify_cost_secp256k1: p.sig_verify_cost_secp256k1,
+        }
+    }
+
     /// The params as the protobuf `cosmos.auth.v1beta1.Params`.
     pub fn to_proto(&self) -> pb::Params {
         pb::Params {

@@ -4,7 +4,7 @@ use agora_core::{decode_request, Address, Context, Error, Result, SdkCode, ACCOU
 use agora_proto::cosmos::auth::v1beta1 as pb;
 use prost::Message;
 
-use crate::{keeper, Account};
+use crate::{Account, Keeper};
 
 const ACCOUNTS_PATH: &str = "/cosmos.auth.v1beta1.Query/Accounts";
 const ACCOUNT_PATH: &str = "/cosmos.auth.v1beta1.Query/Account";
@@ -26,11 +26,11 @@ pub const PATHS: &[&str] = &[
 ];
 
 /// Answers one query.
-pub fn handle(ctx: &mut Context, path: &str, data: &[u8]) -> Result<Vec<u8>> {
+pub fn handle(keeper: &Keeper, ctx: &mut Context, path: &str, data: &[u8]) -> Result<Vec<u8>> {
     Ok(match path {
         ACCOUNTS_PATH => {
             let req: pb::QueryAccountsRequest = decode_request(path, data)?;
-            let (accounts, pagination) = keeper::accounts_page(ctx, req.pagination.as_ref())?;
+            let (accounts, pagination) = keeper.accounts_page(ctx, req.pagination.as_ref())?;
             pb::QueryAccountsResponse {
                 accounts: accounts.iter().map(Account::to_any).collect(),
                 pagination: Some(pagination),
@@ -39,7 +39,7 @@ pub fn handle(ctx: &mut Context, path: &str, data: &[u8]) -> Result<Vec<u8>> {
         }
         ACCOUNT_PATH => {
             let req: pb::QueryAccountRequest = decode_request(path, data)?;
-            let account = existing_account(ctx, &req.address)?;
+            let account = existing_account(keeper, ctx, &req.address)?;
             pb::QueryAccountResponse {
                 account: Some(account.to_any()),
             }
@@ -47,7 +47,7 @@ pub fn handle(ctx: &mut Context, path: &str, data: &[u8]) -> Result<Vec<u8>> {
         }
         ACCOUNT_INFO_PATH => {
             let req: pb::QueryAccountInfoRequest = decode_request(path, data)?;
-            let account = existing_account(ctx, &req.address)?;
+            let account = existing_account(keeper, ctx, &req.address)?;
             pb::QueryAccountInfoResponse {
                 info: Some(account.to_base_proto()),
             }
@@ -56,14 +56,15 @@ pub fn handle(ctx: &mut Context, path: &str, data: &[u8]) -> Result<Vec<u8>> {
         PARAMS_PATH => {
             decode_request::<pb::QueryParamsRequest>(path, data)?;
             pb::QueryParamsResponse {
-                params: Some(keeper::params(ctx)?.to_proto()),
+                params: Some(keeper.params(ctx)?.to_proto()),
             }
             .encode_to_vec()
         }
         MODULE_ACCOUNTS_PATH => {
             // The request has no pagination (as the SDK's): the list is the app's module accounts.
             decode_request::<pb::QueryModuleAccountsRequest>(path, data)?;
-            let accounts = keeper::module_accounts(ctx)?
+            let accounts = keeper
+                .module_accounts(ctx)?
                 .iter()
                 .map(Account::to_any)
                 .collect();
@@ -74,7 +75,8 @@ pub fn handle(ctx: &mut Context, path: &str, data: &[u8]) -> Result<Vec<u8>> {
             if req.name.is_empty() {
                 return Err(Error::sdk(SdkCode::InvalidRequest, "module name is empty"));
             }
-            let account = keeper::account(ctx, &Address::module(&req.name))?
+            let account = keeper
+                .account(ctx, &Address::module(&req.name))?
                 .filter(|a| a.module.is_some())
                 .ok_or_else(|| not_found(&req.name))?;
             pb::QueryModuleAccountByNameResponse {
@@ -99,7 +101,7 @@ pub fn handle(ctx: &mut Context, path: &str, data: &[u8]) -> Result<Vec<u8>> {
 }
 
 /// The account at a bech32 address; errors with [`not_found`] if none.
-fn existing_account(ctx: &mut Context, address: &str) -> Result<Account> {
+fn existing_account(keeper: &Keeper, ctx: &mut Context, address: &str) -> Result<Account> {
     if address.is_empty() {
         return Err(Error::sdk(
             SdkCode::InvalidAddress,
@@ -107,7 +109,7 @@ fn existing_account(ctx: &mut Context, address: &str) -> Result<Account> {
         ));
     }
     let addr = Address::from_bech32(address)?;
-    keeper::account(ctx, &addr)?.ok_or_else(|| not_found(&addr))
+    keeper.account(ctx, &addr)?.ok_or_else(|| not_found(&addr))
 }
 
 /// An unknown account as the SDK's ABCI query reports it, a gRPC `NotFound` status wrapped in

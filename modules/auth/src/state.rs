@@ -1,4 +1,4 @@
-//! Auth state layout (under the `auth` module prefix).
+//! Auth state layout (in the `auth` store).
 
 use cw_storage_plus::{Item, Map};
 
@@ -10,6 +10,3 @@ pub const ACCOUNTS: Map<&[u8], Account> = Map::new("a");
 pub const NEXT_ACCOUNT_NUMBER: Item<u64> = Item::new("n");
 /// The module params.
 pub const PARAMS: Item<Params> = Item::new("p");
-/// Permissions of the module accounts the app registered (name -> permissions), written at
-/// genesis so [`crate::keeper::module_account`] can create a module account when first used.
-pub const MODULE_PERMISSIONS: Map<&str, Vec<String>> = Map::new("m");

@@ -1,10 +1,16 @@
 //! Accounts, module accounts, queries and genesis of the auth module, on real state.
 
+use std::sync::Arc;
+
 use agora_auth::{
-    keeper, Account, Auth, BASE_ACCOUNT_TYPE_URL, FEE_COLLECTOR, MINTER, MODULE_ACCOUNT_TYPE_URL,
+    Account, Auth, Keeper, BASE_ACCOUNT_TYPE_URL, FEE_COLLECTOR, MINTER, MODULE,
+    MODULE_ACCOUNT_TYPE_URL,
 };
+use agora_core::authority::gov_authority;
 use agora_core::store::CacheStore;
-use agora_core::{Address, BlockInfo, Context, ExecMode, GasMeter, Module, Result, SdkCode};
+use agora_core::{
+    Address, BlockInfo, Context, ExecMode, GasMeter, Module, Result, SdkCode, StoreKey,
+};
 use agora_proto::cosmos::auth::v1beta1 as pb;
 use agora_proto::cosmos::base::query::v1beta1::PageRequest;
 use agora_proto::cosmos::crypto::secp256k1::PubKey;
@@ -14,6 +20,16 @@ use prost::Message;
 use serde_json::json;
 
 const MODULE_ACCOUNTS: &[(&str, &[&str])] = &[(FEE_COLLECTOR, &[]), ("mint", &[MINTER])];
+
+/// An auth keeper as the app wires one (keepers hold no state of their own, so every one made
+/// here reaches the same store).
+fn keeper() -> Keeper {
+    Keeper::new(StoreKey::new(MODULE), gov_authority(), MODULE_ACCOUNTS)
+}
+
+fn auth_module() -> Auth {
+    Auth::new(Arc::new(keeper()))
+}
 
 fn block() -> BlockInfo {
     BlockInfo {
@@ -32,7 +48,7 @@ fn with_state<R>(
     let base = MemoryStorage::new();
     let mut cache = CacheStore::new(&base);
     let block = block();
-    let auth = Auth::new(MODULE_ACCOUNTS);
+    let auth = auth_module();
     let genesis = genesis.unwrap_or_else(|| auth.default_genesis());
     let unlimited = GasMeter::infinite();
     let mut ctx = Context::new(&block, ExecMode::Finalize, &mut cache, &unlimited);
@@ -58,26 +74,26 @@ fn accounts_get_sequential_numbers() {
     with_state(None, u64::MAX, |_, ctx| {
         // the fee collector took number 0 at genesis
         assert_eq!(
-            keeper::module_account(ctx, FEE_COLLECTOR)?.account_number,
+            keeper().module_account(ctx, FEE_COLLECTOR)?.account_number,
             0
         );
-        let a = keeper::new_account(ctx, &addr(1))?;
-        let b = keeper::new_account(ctx, &addr(2))?;
+        let a = keeper().new_account(ctx, &addr(1))?;
+        let b = keeper().new_account(ctx, &addr(2))?;
         assert_eq!((a.account_number, b.account_number), (1, 2));
         assert_eq!((a.sequence, a.pub_key.as_ref()), (0, None));
-        assert!(keeper::has_account(ctx, &addr(1))?);
-        assert!(!keeper::has_account(ctx, &addr(3))?);
+        assert!(keeper().has_account(ctx, &addr(1))?);
+        assert!(!keeper().has_account(ctx, &addr(3))?);
         assert!(
-            keeper::new_account(ctx, &addr(1)).is_err(),
+            keeper().new_account(ctx, &addr(1)).is_err(),
             "an existing account is not replaced"
         );
 
-        let mut a = keeper::account(ctx, &addr(1))?.unwrap();
+        let mut a = keeper().account(ctx, &addr(1))?.unwrap();
         a.sequence = 5;
         a.pub_key = Some(pub_key());
-        keeper::set_account(ctx, &a)?;
-        assert_eq!(keeper::account(ctx, &addr(1))?.unwrap(), a);
-        assert_eq!(keeper::new_account(ctx, &addr(3))?.account_number, 3);
+        keeper().set_account(ctx, &a)?;
+        assert_eq!(keeper().account(ctx, &addr(1))?.unwrap(), a);
+        assert_eq!(keeper().new_account(ctx, &addr(3))?.account_number, 3);
         Ok(())
     });
 }
@@ -85,20 +101,20 @@ fn accounts_get_sequential_numbers() {
 #[test]
 fn module_accounts_get_sdk_addresses_and_permissions() {
     with_state(None, u64::MAX, |_, ctx| {
-        let fee = keeper::module_account(ctx, FEE_COLLECTOR)?;
+        let fee = keeper().module_account(ctx, FEE_COLLECTOR)?;
         assert_eq!(
             fee.address.to_bech32_with("cosmos"),
             "cosmos17xpfvakm2amg962yls6f84z3kell8c5lserqta"
         );
         assert_eq!(fee.module.as_ref().unwrap().name, FEE_COLLECTOR);
 
-        let mint = keeper::module_account(ctx, "mint")?;
+        let mint = keeper().module_account(ctx, "mint")?;
         assert_eq!(mint.address, Address::module("mint"));
         assert!(mint.module.as_ref().unwrap().has_permission(MINTER));
         assert_eq!(mint.account_number, 1);
-        assert_eq!(keeper::module_account(ctx, "mint")?, mint, "created once");
+        assert_eq!(keeper().module_account(ctx, "mint")?, mint, "created once");
 
-        let err = keeper::module_account(ctx, "unknown").unwrap_err();
+        let err = keeper().module_account(ctx, "unknown").unwrap_err();
         assert!(err.msg.contains("not registered"), "{}", err.msg);
         Ok(())
     });
@@ -122,10 +138,10 @@ fn query<Req: Message, Resp: Message + Default>(
 #[test]
 fn query_account_returns_protobuf_accounts() {
     with_state(None, u64::MAX, |auth, ctx| {
-        let mut account = keeper::new_account(ctx, &addr(7))?;
+        let mut account = keeper().new_account(ctx, &addr(7))?;
         account.pub_key = Some(pub_key());
         account.sequence = 3;
-        keeper::set_account(ctx, &account)?;
+        keeper().set_account(ctx, &account)?;
 
         let resp: pb::QueryAccountResponse = query(
             auth,
@@ -204,7 +220,7 @@ fn query_account_returns_protobuf_accounts() {
 #[test]
 fn other_queries() {
     with_state(None, u64::MAX, |auth, ctx| {
-        keeper::new_account(ctx, &addr(1))?;
+        keeper().new_account(ctx, &addr(1))?;
         let resp: pb::QueryParamsResponse = query(auth, ctx, "Params", pb::QueryParamsRequest {})?;
         let params = resp.params.unwrap();
         assert_eq!(
@@ -242,12 +258,12 @@ fn other_queries() {
 #[test]
 fn gas_is_charged_and_a_tiny_limit_runs_out() {
     let used = with_state(None, 1_000_000, |_, ctx| {
-        keeper::new_account(ctx, &addr(1))?;
+        keeper().new_account(ctx, &addr(1))?;
         Ok(ctx.gas().consumed())
     });
     assert!(used > 0);
     let out_of_gas = with_state(None, 10, |_, ctx| {
-        let _ = keeper::new_account(ctx, &addr(1));
+        let _ = keeper().new_account(ctx, &addr(1));
         Ok(ctx.gas().is_out_of_gas())
     });
     assert!(out_of_gas);
@@ -258,15 +274,12 @@ fn base_json(a: &Address, number: u64) -> serde_json::Value {
 }
 
 fn validate(genesis: &serde_json::Value) -> String {
-    Auth::new(MODULE_ACCOUNTS)
-        .validate_genesis(genesis)
-        .unwrap_err()
-        .msg
+    auth_module().validate_genesis(genesis).unwrap_err().msg
 }
 
 #[test]
 fn genesis_validation_errors_name_the_field() {
-    let auth = Auth::new(MODULE_ACCOUNTS);
+    let auth = auth_module();
     let mut g = auth.default_genesis();
     let params = json!({"max_memo_characters": "256", "tx_sig_limit": "7", "tx_size_cost_per_byte": "10",
         "sig_verify_cost_ed25519": "590", "sig_verify_cost_secp256k1": "1000"});
@@ -329,7 +342,7 @@ fn genesis_validation_errors_name_the_field() {
 
 #[test]
 fn genesis_round_trips() {
-    let auth = Auth::new(MODULE_ACCOUNTS);
+    let auth = auth_module();
     let fee = Address::module(FEE_COLLECTOR);
     let mut with_key = base_json(&addr(3), 7);
     with_key["pub_key"] = json!({"@type": "/cosmos.crypto.secp256k1.PubKey", "key": "AgECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8g"});
@@ -351,7 +364,7 @@ fn genesis_round_trips() {
 
     let (exported, next) = with_state(Some(genesis.clone()), u64::MAX, |auth, ctx| {
         let exported = auth.export_genesis(ctx)?;
-        Ok((exported, keeper::new_account(ctx, &addr(5))?))
+        Ok((exported, keeper().new_account(ctx, &addr(5))?))
     });
     assert_eq!(exported, genesis);
     assert_eq!(
@@ -359,7 +372,7 @@ fn genesis_round_trips() {
         "numbering continues after the highest genesis number"
     );
     let account: Account = with_state(Some(exported.clone()), u64::MAX, |_, ctx| {
-        Ok(keeper::account(ctx, &addr(3))?.unwrap())
+        Ok(keeper().account(ctx, &addr(3))?.unwrap())
     });
     assert_eq!((account.sequence, account.pub_key), (4, Some(pub_key())));
     let again = with_state(Some(exported.clone()), u64::MAX, |auth, ctx| {
@@ -397,7 +410,7 @@ fn accounts_page(
 fn accounts_come_in_pages_chained_by_next_key() {
     with_state(None, u64::MAX, |auth, ctx| {
         for n in 1..=4 {
-            keeper::new_account(ctx, &addr(n))?;
+            keeper().new_account(ctx, &addr(n))?;
         }
         // Address-byte order: the fee collector's address sorts among the test ones.
         let mut all: Vec<Address> = (1..=4).map(addr).collect();
@@ -461,7 +474,7 @@ fn accounts_come_in_pages_chained_by_next_key() {
 #[test]
 fn module_accounts_lists_the_registered_ones_that_exist() {
     with_state(None, u64::MAX, |auth, ctx| {
-        keeper::new_account(ctx, &addr(1))?;
+        keeper().new_account(ctx, &addr(1))?;
         let names = |auth: &Auth, ctx: &mut Context| -> Result<Vec<String>> {
             let resp: pb::QueryModuleAccountsResponse = query(
                 auth,
@@ -481,8 +494,55 @@ fn module_accounts_lists_the_registered_ones_that_exist() {
                 .collect())
         };
         assert_eq!(names(auth, ctx)?, [FEE_COLLECTOR]);
-        keeper::module_account(ctx, "mint")?;
+        keeper().module_account(ctx, "mint")?;
         assert_eq!(names(auth, ctx)?, [FEE_COLLECTOR, "mint"]);
+        Ok(())
+    });
+}
+
+fn update_params(authority: &Address, params: pb::Params) -> agora_proto::Any {
+    agora_proto::Any {
+        type_url: agora_auth::MSG_UPDATE_PARAMS_TYPE_URL.into(),
+        value: pb::MsgUpdateParams {
+            authority: authority.to_string(),
+            params: Some(params),
+        }
+        .encode_to_vec(),
+    }
+}
+
+#[test]
+fn only_the_authority_updates_params() {
+    with_state(None, u64::MAX, |auth, ctx| {
+        let mut wanted = keeper().params(ctx)?.to_proto();
+        wanted.max_memo_characters = 512;
+
+        let by_other = update_params(&addr(1), wanted.clone());
+        let decoded = auth.decode_msg(&by_other)?;
+        assert_eq!(decoded.signers(), [addr(1)]);
+        let err = auth.handle_msg(ctx, &decoded).unwrap_err();
+        assert_eq!((err.codespace.as_ref(), err.code), ("gov", 13));
+        assert_eq!(keeper().params(ctx)?.max_memo_characters, 256);
+
+        let mut zero = wanted.clone();
+        zero.tx_sig_limit = 0;
+        let decoded = auth.decode_msg(&update_params(&gov_authority(), zero))?;
+        let err = auth.handle_msg(ctx, &decoded).unwrap_err();
+        assert!(
+            err.msg.contains("tx_sig_limit: must be positive"),
+            "{}",
+            err.msg
+        );
+        assert_eq!(
+            keeper().params(ctx)?.tx_sig_limit,
+            7,
+            "invalid params are not stored"
+        );
+
+        let decoded = auth.decode_msg(&update_params(&gov_authority(), wanted))?;
+        assert_eq!(decoded.signers(), [gov_authority()]);
+        auth.handle_msg(ctx, &decoded)?;
+        assert_eq!(keeper().params(ctx)?.max_memo_characters, 512);
         Ok(())
     });
 }

@@ -3,13 +3,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use agora_core::{parse_genesis, Address, Coin, Coins, Context, Error, Result, SdkCode};
-use cosmwasm_std::Order;
 use serde::{Deserialize, Serialize};
 
 use crate::errors::at;
 use crate::params::validate_send_enabled;
-use crate::state::{BALANCES, BLOCKED, PARAMS};
-use crate::{keeper, Metadata, Params, SendEnabled, MODULE};
+use crate::{Keeper, Metadata, Params, SendEnabled, MODULE};
 
 /// `app_state.bank` as written in genesis.json.
 #[derive(Serialize, Deserialize)]
@@ -129,61 +127,53 @@ pub fn parse(genesis: &serde_json::Value) -> Result<GenesisState> {
 }
 
 /// Writes params, flags, balances (creating auth accounts for holders without one, in
-/// address order), supply, metadata and the app's blocked addresses.
-pub fn init(ctx: &mut Context, state: &GenesisState, blocked: &BTreeSet<Address>) -> Result<()> {
+/// address order), supply and metadata.
+pub fn init(keeper: &Keeper, ctx: &mut Context, state: &GenesisState) -> Result<()> {
     let params = Params {
         send_enabled: Vec::new(),
         default_send_enabled: state.default_send_enabled,
     };
-    PARAMS.save(&mut ctx.kv(MODULE), &params)?;
+    keeper.set_params(ctx, &params)?;
     for entry in &state.send_enabled {
-        keeper::set_send_enabled(ctx, &entry.denom, entry.enabled)?;
+        keeper.set_send_enabled(ctx, &entry.denom, entry.enabled)?;
     }
     let mut by_bytes: Vec<_> = state.balances.iter().collect();
     by_bytes.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
     for (address, coins) in by_bytes {
         for coin in coins.iter() {
-            keeper::set_balance(ctx, address, &coin.denom, coin.amount)?;
+            keeper.set_balance(ctx, address, &coin.denom, coin.amount)?;
         }
-        keeper::ensure_account(ctx, address)?;
+        keeper.ensure_account(ctx, address)?;
     }
     for coin in state.supply.iter() {
-        keeper::set_supply(ctx, &coin.denom, coin.amount)?;
+        keeper.set_supply(ctx, &coin.denom, coin.amount)?;
     }
     for metadata in &state.denom_metadata {
-        keeper::set_denom_metadata(ctx, metadata)?;
-    }
-    for address in blocked {
-        BLOCKED.save(&mut ctx.kv(MODULE), address.as_bytes(), &true)?;
+        keeper.set_denom_metadata(ctx, metadata)?;
     }
     Ok(())
 }
 
 /// Reads the whole bank state back as genesis JSON (balances in address-byte order).
-pub fn export(ctx: &mut Context) -> Result<serde_json::Value> {
-    let params = keeper::params(ctx)?;
+pub fn export(keeper: &Keeper, ctx: &mut Context) -> Result<serde_json::Value> {
+    let params = keeper.params(ctx)?;
     let mut balances: Vec<BalanceJson> = Vec::new();
-    {
-        let kv = ctx.kv(MODULE);
-        for item in BALANCES.range(&kv, None, None, Order::Ascending) {
-            let ((addr, denom), amount) = item?;
-            let address = Address::from_bytes(addr)?.to_string();
-            let coin = Coin::new(amount.u128(), denom);
-            match balances.last_mut() {
-                Some(last) if last.address == address => last.coins.push(coin),
-                _ => balances.push(BalanceJson {
-                    address,
-                    coins: vec![coin],
-                }),
-            }
+    for (address, coin) in keeper.all_balances_by_address(ctx)? {
+        let address = address.to_string();
+        match balances.last_mut() {
+            Some(last) if last.address == address => last.coins.push(coin),
+            _ => balances.push(BalanceJson {
+                address,
+                coins: vec![coin],
+            }),
         }
     }
     let genesis = GenesisJson {
         params,
         balances,
-        supply: keeper::total_supply(ctx)?.into_vec(),
-        denom_metadata: keeper::all_denom_metadata(ctx)?,
-        send_enabled: keeper::send_enabled_entries(ctx, &[])?,
+        supply: keeper.total_supply(ctx)?.into_vec(),
+        denom_metadata: keeper.all_denom_metadata(ctx)?,
+        send_enabled: keeper.send_enabled_entries(ctx, &[])?,
     };
     serde_json::to_value(genesis).map_err(Error::internal)
 }

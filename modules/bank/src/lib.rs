@@ -1,44 +1,44 @@
-//! agora-bank: balances, supply, denom metadata and send-enabled flags; `MsgSend` and
-//! `MsgMultiSend` with the standard type URLs; `/cosmos.bank.v1beta1.Query/...` queries.
+//! agora-bank: balances, supply, denom metadata and send-enabled flags; `MsgSend`,
+//! `MsgMultiSend`, and the authority's `MsgUpdateParams` and `MsgSetSendEnabled`, with the
+//! standard type URLs; `/cosmos.bank.v1beta1.Query/...` queries.
 
 mod errors;
 mod events;
+pub mod expected;
 mod genesis;
-pub mod keeper;
+mod keeper;
 mod metadata;
 mod msgs;
 mod params;
 mod queries;
 mod state;
 
-use std::collections::BTreeSet;
+use std::sync::Arc;
 
-use agora_core::{Address, Context, Module, Result};
+use agora_core::{Context, DecodedMsg, Module, Result, ValidatorUpdate};
 use agora_proto::Any;
 
 pub use errors::BankCode;
+pub use keeper::Keeper;
 pub use metadata::{DenomUnit, Metadata};
-pub use msgs::{MSG_MULTI_SEND_TYPE_URL, MSG_SEND_TYPE_URL};
+pub use msgs::{
+    MSG_MULTI_SEND_TYPE_URL, MSG_SEND_TYPE_URL, MSG_SET_SEND_ENABLED_TYPE_URL,
+    MSG_UPDATE_PARAMS_TYPE_URL,
+};
 pub use params::{Params, SendEnabled};
 
-/// The module name: store prefix, codespace and genesis key.
+/// The module name: store, codespace and genesis key.
 pub const MODULE: &str = "bank";
 
-/// The bank module, knowing which module accounts may not receive funds.
+/// The bank module, over its keeper.
 pub struct Bank {
-    blocked: BTreeSet<Address>,
+    keeper: Arc<Keeper>,
 }
 
 impl Bank {
-    /// A bank module that refuses sends to the accounts of `blocked_module_accounts`
-    /// (addresses `Address::module(name)`), as the SDK's `BlockedAddrs`.
-    pub fn new(blocked_module_accounts: &[&str]) -> Self {
-        Self {
-            blocked: blocked_module_accounts
-                .iter()
-                .map(|name| Address::module(name))
-                .collect(),
-        }
+    /// The bank module of `keeper`.
+    pub fn new(keeper: Arc<Keeper>) -> Self {
+        Self { keeper }
     }
 }
 
@@ -55,25 +55,30 @@ impl Module for Bank {
         genesis::parse(genesis).map(|_| ())
     }
 
-    fn init_genesis(&self, ctx: &mut Context, genesis: &serde_json::Value) -> Result<()> {
+    fn init_genesis(
+        &self,
+        ctx: &mut Context,
+        genesis: &serde_json::Value,
+    ) -> Result<Vec<ValidatorUpdate>> {
         let state = genesis::parse(genesis)?;
-        genesis::init(ctx, &state, &self.blocked)
+        genesis::init(&self.keeper, ctx, &state)?;
+        Ok(Vec::new())
     }
 
     fn export_genesis(&self, ctx: &mut Context) -> Result<serde_json::Value> {
-        genesis::export(ctx)
+        genesis::export(&self.keeper, ctx)
     }
 
     fn msg_type_urls(&self) -> &'static [&'static str] {
         msgs::TYPE_URLS
     }
 
-    fn msg_signers(&self, msg: &Any) -> Result<Vec<Address>> {
-        msgs::signers(msg)
+    fn decode_msg(&self, msg: &Any) -> Result<DecodedMsg> {
+        msgs::decode(msg)
     }
 
-    fn handle_msg(&self, ctx: &mut Context, msg: &Any) -> Result<Vec<u8>> {
-        msgs::handle(ctx, msg, &self.blocked)
+    fn handle_msg(&self, ctx: &mut Context, msg: &DecodedMsg) -> Result<Vec<u8>> {
+        msgs::handle(&self.keeper, ctx, msg)
     }
 
     fn query_paths(&self) -> &'static [&'static str] {
@@ -81,6 +86,6 @@ impl Module for Bank {
     }
 
     fn query(&self, ctx: &mut Context, path: &str, data: &[u8]) -> Result<Vec<u8>> {
-        queries::handle(ctx, path, data)
+        queries::handle(&self.keeper, ctx, path, data)
     }
 }

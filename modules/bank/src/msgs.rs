@@ -1,22 +1,36 @@
-//! `MsgSend` and `MsgMultiSend`: stateless checks (the SDK's `ValidateBasic`), then execution.
+//! Bank's Msgs: `MsgSend` and `MsgMultiSend`, and the authority's `MsgUpdateParams` and
+//! `MsgSetSendEnabled`. Each is decoded and checked without state once (the SDK's
+//! `ValidateBasic`), then executed.
 
 use std::collections::BTreeSet;
 
-use agora_core::{decode_any, Address, Coin, Coins, Context, Error, Result, SdkCode};
+use agora_core::authority::{authority_signer, check_authority};
+use agora_core::{
+    decode_any, validate_denom, Address, Coin, Coins, Context, DecodedMsg, Error, Result, SdkCode,
+};
 use agora_proto::cosmos::bank::v1beta1 as pb;
 use agora_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
 use agora_proto::Any;
 use prost::Message;
 
 use crate::errors::at;
-use crate::{keeper, BankCode};
+use crate::{BankCode, Keeper, Params, SendEnabled};
 
 /// Type URL of `MsgSend`.
 pub const MSG_SEND_TYPE_URL: &str = "/cosmos.bank.v1beta1.MsgSend";
 /// Type URL of `MsgMultiSend`.
 pub const MSG_MULTI_SEND_TYPE_URL: &str = "/cosmos.bank.v1beta1.MsgMultiSend";
+/// Type URL of bank's `MsgUpdateParams`.
+pub const MSG_UPDATE_PARAMS_TYPE_URL: &str = "/cosmos.bank.v1beta1.MsgUpdateParams";
+/// Type URL of `MsgSetSendEnabled`.
+pub const MSG_SET_SEND_ENABLED_TYPE_URL: &str = "/cosmos.bank.v1beta1.MsgSetSendEnabled";
 /// The Msgs bank handles.
-pub const TYPE_URLS: &[&str] = &[MSG_SEND_TYPE_URL, MSG_MULTI_SEND_TYPE_URL];
+pub const TYPE_URLS: &[&str] = &[
+    MSG_SEND_TYPE_URL,
+    MSG_MULTI_SEND_TYPE_URL,
+    MSG_UPDATE_PARAMS_TYPE_URL,
+    MSG_SET_SEND_ENABLED_TYPE_URL,
+];
 
 /// A checked `MsgSend`.
 struct Send {
@@ -31,35 +45,94 @@ struct MultiSend {
     outputs: Vec<(Address, Coins)>,
 }
 
-/// Decodes a bank Msg, checks it without state and returns its signer.
-pub fn signers(msg: &Any) -> Result<Vec<Address>> {
-    match msg.type_url.as_str() {
-        MSG_SEND_TYPE_URL => Ok(vec![check_send(msg)?.from]),
-        MSG_MULTI_SEND_TYPE_URL => Ok(vec![check_multi_send(msg)?.input.0]),
-        other => Err(unknown(other)),
-    }
+/// A checked `MsgSetSendEnabled`: flags to set and denoms to return to the default.
+struct SetSendEnabled {
+    authority: String,
+    send_enabled: Vec<SendEnabled>,
+    use_default_for: Vec<String>,
 }
 
-/// Executes a bank Msg against state; returns the encoded response.
-pub fn handle(ctx: &mut Context, msg: &Any, blocked: &BTreeSet<Address>) -> Result<Vec<u8>> {
-    match msg.type_url.as_str() {
+/// A bank Msg, checked.
+enum BankMsg {
+    Send(Send),
+    MultiSend(MultiSend),
+    UpdateParams { authority: String, params: Params },
+    SetSendEnabled(SetSendEnabled),
+}
+
+/// Decodes a bank Msg and checks it without state; names its signer.
+pub fn decode(msg: &Any) -> Result<DecodedMsg> {
+    let (signer, checked) = match msg.type_url.as_str() {
         MSG_SEND_TYPE_URL => {
             let send = check_send(msg)?;
-            keeper::check_send_enabled(ctx, &send.amount)?;
-            refuse_blocked(blocked, &send.to)?;
-            keeper::send_coins(ctx, &send.from, &send.to, &send.amount)?;
-            Ok(pb::MsgSendResponse {}.encode_to_vec())
+            (send.from.clone(), BankMsg::Send(send))
         }
         MSG_MULTI_SEND_TYPE_URL => {
             let multi = check_multi_send(msg)?;
-            keeper::check_send_enabled(ctx, &multi.input.1)?;
+            (multi.input.0.clone(), BankMsg::MultiSend(multi))
+        }
+        MSG_UPDATE_PARAMS_TYPE_URL => {
+            let m: pb::MsgUpdateParams = decode_any(msg, MSG_UPDATE_PARAMS_TYPE_URL)?;
+            let params = m
+                .params
+                .as_ref()
+                .map(Params::from_proto)
+                .ok_or_else(|| Error::sdk(SdkCode::InvalidRequest, "params are required"))?;
+            let signer = authority_signer(&m.authority)?;
+            let checked = BankMsg::UpdateParams {
+                authority: m.authority,
+                params,
+            };
+            (signer, checked)
+        }
+        MSG_SET_SEND_ENABLED_TYPE_URL => {
+            let set = check_set_send_enabled(msg)?;
+            (
+                authority_signer(&set.authority)?,
+                BankMsg::SetSendEnabled(set),
+            )
+        }
+        other => return Err(unknown(other)),
+    };
+    Ok(DecodedMsg::new(
+        msg.type_url.as_str(),
+        vec![signer],
+        checked,
+    ))
+}
+
+/// Executes a decoded bank Msg against state; returns the encoded response.
+pub fn handle(keeper: &Keeper, ctx: &mut Context, msg: &DecodedMsg) -> Result<Vec<u8>> {
+    match msg.value::<BankMsg>()? {
+        BankMsg::Send(send) => {
+            keeper.check_send_enabled(ctx, &send.amount)?;
+            refuse_blocked(keeper, &send.to)?;
+            keeper.send_coins(ctx, &send.from, &send.to, &send.amount)?;
+            Ok(pb::MsgSendResponse {}.encode_to_vec())
+        }
+        BankMsg::MultiSend(multi) => {
+            keeper.check_send_enabled(ctx, &multi.input.1)?;
             for (to, _) in &multi.outputs {
-                refuse_blocked(blocked, to)?;
+                refuse_blocked(keeper, to)?;
             }
-            keeper::input_output_coins(ctx, &multi.input, &multi.outputs)?;
+            keeper.input_output_coins(ctx, &multi.input, &multi.outputs)?;
             Ok(pb::MsgMultiSendResponse {}.encode_to_vec())
         }
-        other => Err(unknown(other)),
+        BankMsg::UpdateParams { authority, params } => {
+            check_authority(keeper.authority(), authority)?;
+            keeper.set_params(ctx, params)?;
+            Ok(pb::MsgUpdateParamsResponse {}.encode_to_vec())
+        }
+        BankMsg::SetSendEnabled(set) => {
+            check_authority(keeper.authority(), &set.authority)?;
+            for entry in &set.send_enabled {
+                keeper.set_send_enabled(ctx, &entry.denom, entry.enabled)?;
+            }
+            for denom in &set.use_default_for {
+                keeper.delete_send_enabled(ctx, denom);
+            }
+            Ok(pb::MsgSetSendEnabledResponse {}.encode_to_vec())
+        }
     }
 }
 
@@ -70,14 +143,44 @@ fn unknown(type_url: &str) -> Error {
     )
 }
 
-fn refuse_blocked(blocked: &BTreeSet<Address>, to: &Address) -> Result<()> {
-    if blocked.contains(to) {
+fn refuse_blocked(keeper: &Keeper, to: &Address) -> Result<()> {
+    if keeper.is_blocked(to) {
         return Err(Error::sdk(
             SdkCode::Unauthorized,
             format!("{to} is not allowed to receive funds"),
         ));
     }
     Ok(())
+}
+
+/// `MsgSetSendEnabled`'s checks: valid denoms, none named twice across both lists.
+fn check_set_send_enabled(msg: &Any) -> Result<SetSendEnabled> {
+    let m: pb::MsgSetSendEnabled = decode_any(msg, MSG_SET_SEND_ENABLED_TYPE_URL)?;
+    let mut seen = BTreeSet::new();
+    let denoms = m
+        .send_enabled
+        .iter()
+        .map(|e| e.denom.as_str())
+        .chain(m.use_default_for.iter().map(String::as_str));
+    for denom in denoms {
+        validate_denom(denom).map_err(|e| {
+            Error::sdk(
+                SdkCode::InvalidRequest,
+                format!("invalid denom {denom:?}: {}", e.msg),
+            )
+        })?;
+        if !seen.insert(denom) {
+            return Err(Error::sdk(
+                SdkCode::InvalidRequest,
+                format!("duplicate denom entries found for {denom:?}"),
+            ));
+        }
+    }
+    Ok(SetSendEnabled {
+        send_enabled: m.send_enabled.iter().map(SendEnabled::from_proto).collect(),
+        use_default_for: m.use_default_for,
+        authority: m.authority,
+    })
 }
 
 fn check_send(msg: &Any) -> Result<Send> {

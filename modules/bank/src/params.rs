@@ -36,6 +36,14 @@ pub struct SendEnabled {
 }
 
 impl SendEnabled {
+    /// The flag of a protobuf `cosmos.bank.v1beta1.SendEnabled`.
+    pub fn from_proto(p: &pb::SendEnabled) -> Self {
+        Self {
+            denom: p.denom.clone(),
+            enabled: p.enabled,
+        }
+    }
+
     /// The protobuf `cosmos.bank.v1beta1.SendEnabled`.
     pub fn to_proto(&self) -> pb::SendEnabled {
         pb::SendEnabled {
@@ -65,6 +73,20 @@ pub fn validate_send_enabled(path: &str, entries: &[SendEnabled]) -> Result<()> 
 }
 
 impl Params {
+    /// Checks the deprecated per-denom flags: valid, unique denoms.
+    pub fn validate(&self) -> Result<()> {
+        validate_send_enabled("send_enabled", &self.send_enabled)
+    }
+
+    /// The params of a protobuf `cosmos.bank.v1beta1.Params` (not yet validated).
+    #[allow(deprecated)]
+    pub fn from_proto(p: &pb::Params) -> Self {
+        Self {
+            send_enabled: p.send_enabled.iter().map(SendEnabled::from_proto).collect(),
+            default_send_enabled: p.default_send_enabled,
+        }
+    }
+
     /// The protobuf `cosmos.bank.v1beta1.Params` (its `send_enabled` is deprecated, but the SDK
     /// still returns it).
     #[allow(deprecated)]

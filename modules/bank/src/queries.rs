@@ -5,7 +5,7 @@ use agora_proto::cosmos::bank::v1beta1 as pb;
 use agora_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
 use prost::Message;
 
-use crate::{keeper, BankCode, Metadata, SendEnabled};
+use crate::{BankCode, Keeper, Metadata, SendEnabled};
 
 const BALANCE: &str = "/cosmos.bank.v1beta1.Query/Balance";
 const ALL_BALANCES: &str = "/cosmos.bank.v1beta1.Query/AllBalances";
@@ -33,22 +33,22 @@ pub const PATHS: &[&str] = &[
 ];
 
 /// Answers one query. Lists come a page at a time (`pagination`, see [`agora_core::pagination`]).
-pub fn handle(ctx: &mut Context, path: &str, data: &[u8]) -> Result<Vec<u8>> {
+pub fn handle(keeper: &Keeper, ctx: &mut Context, path: &str, data: &[u8]) -> Result<Vec<u8>> {
     Ok(match path {
         BALANCE => {
             let req: pb::QueryBalanceRequest = decode_request(path, data)?;
-            let balance = Some(balance_of(ctx, &req.address, &req.denom)?);
+            let balance = Some(balance_of(keeper, ctx, &req.address, &req.denom)?);
             pb::QueryBalanceResponse { balance }.encode_to_vec()
         }
         SPENDABLE_BALANCE_BY_DENOM => {
             let req: pb::QuerySpendableBalanceByDenomRequest = decode_request(path, data)?;
-            let balance = Some(balance_of(ctx, &req.address, &req.denom)?);
+            let balance = Some(balance_of(keeper, ctx, &req.address, &req.denom)?);
             pb::QuerySpendableBalanceByDenomResponse { balance }.encode_to_vec()
         }
         ALL_BALANCES => {
             let req: pb::QueryAllBalancesRequest = decode_request(path, data)?;
             let addr = address(&req.address)?;
-            let (coins, pagination) = keeper::balances_page(ctx, &addr, req.pagination.as_ref())?;
+            let (coins, pagination) = keeper.balances_page(ctx, &addr, req.pagination.as_ref())?;
             pb::QueryAllBalancesResponse {
                 balances: coins.iter().map(proto_coin).collect(),
                 pagination: Some(pagination),
@@ -59,7 +59,7 @@ pub fn handle(ctx: &mut Context, path: &str, data: &[u8]) -> Result<Vec<u8>> {
             // No vesting accounts yet: everything held is spendable.
             let req: pb::QuerySpendableBalancesRequest = decode_request(path, data)?;
             let addr = address(&req.address)?;
-            let (coins, pagination) = keeper::balances_page(ctx, &addr, req.pagination.as_ref())?;
+            let (coins, pagination) = keeper.balances_page(ctx, &addr, req.pagination.as_ref())?;
             pb::QuerySpendableBalancesResponse {
                 balances: coins.iter().map(proto_coin).collect(),
                 pagination: Some(pagination),
@@ -68,7 +68,7 @@ pub fn handle(ctx: &mut Context, path: &str, data: &[u8]) -> Result<Vec<u8>> {
         }
         TOTAL_SUPPLY => {
             let req: pb::QueryTotalSupplyRequest = decode_request(path, data)?;
-            let (coins, pagination) = keeper::supply_page(ctx, req.pagination.as_ref())?;
+            let (coins, pagination) = keeper.supply_page(ctx, req.pagination.as_ref())?;
             pb::QueryTotalSupplyResponse {
                 supply: coins.iter().map(proto_coin).collect(),
                 pagination: Some(pagination),
@@ -79,7 +79,7 @@ pub fn handle(ctx: &mut Context, path: &str, data: &[u8]) -> Result<Vec<u8>> {
             let req: pb::QuerySupplyOfRequest = decode_request(path, data)?;
             validate_denom(&req.denom)?;
             let amount = Some(proto_coin(&Coin::new(
-                keeper::supply_of(ctx, &req.denom)?,
+                keeper.supply_of(ctx, &req.denom)?,
                 req.denom,
             )));
             pb::QuerySupplyOfResponse { amount }.encode_to_vec()
@@ -87,14 +87,14 @@ pub fn handle(ctx: &mut Context, path: &str, data: &[u8]) -> Result<Vec<u8>> {
         PARAMS => {
             decode_request::<pb::QueryParamsRequest>(path, data)?;
             pb::QueryParamsResponse {
-                params: Some(keeper::params(ctx)?.to_proto()),
+                params: Some(keeper.params(ctx)?.to_proto()),
             }
             .encode_to_vec()
         }
         DENOM_METADATA_PATH => {
             let req: pb::QueryDenomMetadataRequest = decode_request(path, data)?;
             validate_denom(&req.denom)?;
-            let metadata = keeper::denom_metadata(ctx, &req.denom)?.ok_or_else(|| {
+            let metadata = keeper.denom_metadata(ctx, &req.denom)?.ok_or_else(|| {
                 BankCode::DenomMetadataNotFound
                     .err(format!("client metadata for denom {}", req.denom))
             })?;
@@ -106,7 +106,7 @@ pub fn handle(ctx: &mut Context, path: &str, data: &[u8]) -> Result<Vec<u8>> {
         DENOMS_METADATA => {
             let req: pb::QueryDenomsMetadataRequest = decode_request(path, data)?;
             let (metadatas, pagination) =
-                keeper::denom_metadata_page(ctx, req.pagination.as_ref())?;
+                keeper.denom_metadata_page(ctx, req.pagination.as_ref())?;
             pb::QueryDenomsMetadataResponse {
                 metadatas: metadatas.iter().map(Metadata::to_proto).collect(),
                 pagination: Some(pagination),
@@ -117,10 +117,10 @@ pub fn handle(ctx: &mut Context, path: &str, data: &[u8]) -> Result<Vec<u8>> {
             // Listed denoms come without pagination, as the SDK answers them.
             let req: pb::QuerySendEnabledRequest = decode_request(path, data)?;
             let (entries, pagination) = if req.denoms.is_empty() {
-                let (entries, page) = keeper::send_enabled_page(ctx, req.pagination.as_ref())?;
+                let (entries, page) = keeper.send_enabled_page(ctx, req.pagination.as_ref())?;
                 (entries, Some(page))
             } else {
-                (keeper::send_enabled_entries(ctx, &req.denoms)?, None)
+                (keeper.send_enabled_entries(ctx, &req.denoms)?, None)
             };
             pb::QuerySendEnabledResponse {
                 send_enabled: entries.iter().map(SendEnabled::to_proto).collect(),
@@ -147,11 +147,11 @@ fn address(s: &str) -> Result<Address> {
     Address::from_bech32(s)
 }
 
-fn balance_of(ctx: &mut Context, addr: &str, denom: &str) -> Result<ProtoCoin> {
+fn balance_of(keeper: &Keeper, ctx: &mut Context, addr: &str, denom: &str) -> Result<ProtoCoin> {
     let addr = address(addr)?;
     validate_denom(denom)?;
     Ok(proto_coin(&Coin::new(
-        keeper::balance(ctx, &addr, denom)?,
+        keeper.balance(ctx, &addr, denom)?,
         denom,
     )))
 }

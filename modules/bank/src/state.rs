@@ -1,4 +1,4 @@
-//! Bank state layout (under the `bank` module prefix).
+//! Bank state layout (in the `bank` store).
 
 use cosmwasm_std::Uint128;
 use cw_storage_plus::{Item, Map};
@@ -16,6 +16,3 @@ pub const DENOM_METADATA: Map<&str, Metadata> = Map::new("d");
 pub const SEND_ENABLED: Map<&str, bool> = Map::new("e");
 /// The module params.
 pub const PARAMS: Item<Params> = Item::new("p");
-/// Addresses that may not receive funds from Msgs or from modules, written at genesis from the
-/// app's configuration so that keeper calls can check them.
-pub const BLOCKED: Map<&[u8], bool> = Map::new("x");

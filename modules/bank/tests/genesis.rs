@@ -2,21 +2,23 @@
 
 mod common;
 
-use agora_bank::Bank;
 use agora_core::{Address, Module};
 use common::{addr, bank_genesis, Chain};
 use serde_json::json;
 
 fn validate(genesis: &serde_json::Value) -> String {
-    Bank::new(&[]).validate_genesis(genesis).unwrap_err().msg
+    common::bank_module()
+        .validate_genesis(genesis)
+        .unwrap_err()
+        .msg
 }
 
 #[test]
 fn validation_errors_name_the_field() {
-    assert_eq!(Bank::new(&[]).default_genesis(), bank_genesis(&[]));
+    assert_eq!(common::bank_module().default_genesis(), bank_genesis(&[]));
     let (a, b) = (addr(1), addr(2));
     let mut g = bank_genesis(&[(&a, "10uagr"), (&b, "5uagr")]);
-    Bank::new(&[]).validate_genesis(&g).unwrap();
+    common::bank_module().validate_genesis(&g).unwrap();
 
     g["balances"][1]["address"] = "agora1bad".into();
     assert!(
@@ -80,7 +82,7 @@ fn empty_supply_is_computed_from_balances() {
         json!([{"denom": "uagr", "amount": "15"}, {"denom": "ufoo", "amount": "1"}])
     );
     // genesis balance holders got auth accounts
-    assert!(chain.read(|_, ctx| agora_auth::keeper::has_account(ctx, &b)));
+    assert!(chain.read(|_, ctx| common::auth_keeper().has_account(ctx, &b)));
 }
 
 fn metadata() -> serde_json::Value {

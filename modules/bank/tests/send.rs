@@ -2,8 +2,8 @@
 
 mod common;
 
-use agora_bank::{keeper, BankCode, MODULE, MSG_MULTI_SEND_TYPE_URL, MSG_SEND_TYPE_URL};
-use agora_core::{Address, Coins, Module, SdkCode};
+use agora_bank::{BankCode, MODULE, MSG_MULTI_SEND_TYPE_URL, MSG_SEND_TYPE_URL};
+use agora_core::{Address, Coins, SdkCode};
 use agora_proto::cosmos::bank::v1beta1 as pb;
 use agora_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
 use agora_proto::Any;
@@ -62,10 +62,13 @@ fn send_moves_funds_creates_the_recipient_and_emits_sdk_events() {
     let (alice, bob) = (addr(1), addr(2));
     let mut chain = Chain::new(bank_genesis(&[(&alice, "1000uagr,50ufoo")]));
     let msg = msg_send(&alice, &bob, &[("100", "uagr"), ("5", "ufoo")]);
-    assert_eq!(chain.bank.msg_signers(&msg).unwrap(), vec![alice.clone()]);
+    assert_eq!(
+        common::signers(&chain.bank, &msg).unwrap(),
+        vec![alice.clone()]
+    );
 
-    assert!(!chain.read(|_, ctx| agora_auth::keeper::has_account(ctx, &bob)));
-    let out = chain.run(1_000_000, |m, ctx| m.bank.handle_msg(ctx, &msg));
+    assert!(!chain.read(|_, ctx| common::auth_keeper().has_account(ctx, &bob)));
+    let out = chain.run(1_000_000, |m, ctx| m.execute(ctx, &msg));
     let response = out.result.unwrap();
     pb::MsgSendResponse::decode(response.as_slice()).unwrap();
 
@@ -74,7 +77,7 @@ fn send_moves_funds_creates_the_recipient_and_emits_sdk_events() {
     assert_eq!(chain.balance(&bob, "uagr"), 100);
     assert_eq!(chain.balance(&bob, "ufoo"), 5);
     assert!(
-        chain.read(|_, ctx| agora_auth::keeper::has_account(ctx, &bob)),
+        chain.read(|_, ctx| common::auth_keeper().has_account(ctx, &bob)),
         "recipient account created"
     );
 
@@ -101,7 +104,7 @@ fn insufficient_funds_fails_with_code_5_and_changes_nothing() {
 
     let msg = msg_send(&alice, &bob, &[("100", "uagr")]);
     let err = chain
-        .run(1_000_000, |m, ctx| m.bank.handle_msg(ctx, &msg))
+        .run(1_000_000, |m, ctx| m.execute(ctx, &msg))
         .result
         .unwrap_err();
     assert!(err.is(SdkCode::InsufficientFunds), "{err:?}");
@@ -113,13 +116,15 @@ fn insufficient_funds_fails_with_code_5_and_changes_nothing() {
     // The keeper itself writes nothing when a later coin is short (ufoo is checked first here).
     let amount: Coins = "5ufoo,1uzzz".parse().unwrap();
     let out = chain.run(u64::MAX, |_, ctx| {
-        let err = keeper::send_coins(ctx, &alice, &bob, &amount).unwrap_err();
+        let err = common::bank_keeper()
+            .send_coins(ctx, &alice, &bob, &amount)
+            .unwrap_err();
         assert_eq!(
             err.msg,
             "spendable balance 0uzzz is smaller than 1uzzz: insufficient funds"
         );
         assert_eq!(
-            keeper::balance(ctx, &alice, "ufoo")?,
+            common::bank_keeper().balance(ctx, &alice, "ufoo")?,
             50,
             "nothing written before the error"
         );
@@ -128,7 +133,7 @@ fn insufficient_funds_fails_with_code_5_and_changes_nothing() {
     });
     out.result.unwrap();
     assert_eq!(chain.export_bank(), before);
-    assert!(!chain.read(|_, ctx| agora_auth::keeper::has_account(ctx, &bob)));
+    assert!(!chain.read(|_, ctx| common::auth_keeper().has_account(ctx, &bob)));
 }
 
 #[test]
@@ -139,17 +144,23 @@ fn multisend_conserves_coins_and_checks_its_shape() {
         &[(&alice, &[("100", "uagr")])],
         &[(&bob, &[("30", "uagr")]), (&carol, &[("70", "uagr")])],
     );
-    assert_eq!(chain.bank.msg_signers(&msg).unwrap(), vec![alice.clone()]);
-    let out = chain.run(1_000_000, |m, ctx| m.bank.handle_msg(ctx, &msg));
+    assert_eq!(
+        common::signers(&chain.bank, &msg).unwrap(),
+        vec![alice.clone()]
+    );
+    let out = chain.run(1_000_000, |m, ctx| m.execute(ctx, &msg));
     out.result.unwrap();
     assert_eq!(chain.balance(&alice, "uagr"), 900);
     assert_eq!(chain.balance(&bob, "uagr"), 30);
     assert_eq!(chain.balance(&carol, "uagr"), 70);
-    assert_eq!(chain.read(|_, ctx| keeper::supply_of(ctx, "uagr")), 1000);
+    assert_eq!(
+        chain.read(|_, ctx| common::bank_keeper().supply_of(ctx, "uagr")),
+        1000
+    );
     let transfers = out.events.iter().filter(|e| e.kind == "transfer").count();
     assert_eq!(transfers, 2);
 
-    let bank_err = |msg: &Any| chain.bank.msg_signers(msg).unwrap_err();
+    let bank_err = |msg: &Any| common::signers(&chain.bank, msg).unwrap_err();
     let mismatch = msg_multi_send(
         &[(&alice, &[("100", "uagr")])],
         &[(&bob, &[("99", "uagr")])],
@@ -187,7 +198,7 @@ fn stateless_checks_reject_bad_addresses_and_coins() {
         type_url: MSG_SEND_TYPE_URL.into(),
         value: m.encode_to_vec(),
     };
-    let err = chain.bank.msg_signers(&any(&bad_from)).unwrap_err();
+    let err = common::signers(&chain.bank, &any(&bad_from)).unwrap_err();
     assert!(
         err.is(SdkCode::InvalidAddress) && err.msg.starts_with("invalid from address"),
         "{err:?}"
@@ -203,9 +214,7 @@ fn stateless_checks_reject_bad_addresses_and_coins() {
             amount,
             ..bad_from.clone()
         };
-        assert!(chain
-            .bank
-            .msg_signers(&any(&msg))
+        assert!(common::signers(&chain.bank, &any(&msg))
             .unwrap_err()
             .is(SdkCode::InvalidCoins));
     }
@@ -218,7 +227,7 @@ fn blocked_module_accounts_cannot_receive() {
     let mut chain = Chain::new(bank_genesis(&[(&alice, "1000uagr")]));
     let msg = msg_send(&alice, &pool, &[("1", "uagr")]);
     let err = chain
-        .run(1_000_000, |m, ctx| m.bank.handle_msg(ctx, &msg))
+        .run(1_000_000, |m, ctx| m.execute(ctx, &msg))
         .result
         .unwrap_err();
     assert!(err.is(SdkCode::Unauthorized));
@@ -231,15 +240,15 @@ fn blocked_module_accounts_cannot_receive() {
         &[(&addr(2), &[("1", "uagr")]), (&pool, &[("1", "uagr")])],
     );
     assert!(chain
-        .run(1_000_000, |m, ctx| m.bank.handle_msg(ctx, &multi))
+        .run(1_000_000, |m, ctx| m.execute(ctx, &multi))
         .result
         .unwrap_err()
         .is(SdkCode::Unauthorized));
     // Modules may not pay a blocked address either.
     let one: Coins = "1uagr".parse().unwrap();
     let out = chain.run(u64::MAX, |_, ctx| {
-        keeper::send_coins_from_account_to_module(ctx, &alice, "mint", &one)?;
-        keeper::send_coins_from_module_to_account(ctx, "mint", &pool, &one)
+        common::bank_keeper().send_coins_from_account_to_module(ctx, &alice, "mint", &one)?;
+        common::bank_keeper().send_coins_from_module_to_account(ctx, "mint", &pool, &one)
     });
     assert!(out.result.unwrap_err().is(SdkCode::Unauthorized));
     assert_eq!(chain.balance(&alice, "uagr"), 1000);
@@ -254,7 +263,7 @@ fn send_disabled_denoms_are_refused() {
     let mut chain = Chain::new(genesis.clone());
     let msg = msg_send(&alice, &bob, &[("1", "ufoo")]);
     let err = chain
-        .run(1_000_000, |m, ctx| m.bank.handle_msg(ctx, &msg))
+        .run(1_000_000, |m, ctx| m.execute(ctx, &msg))
         .result
         .unwrap_err();
     assert_eq!(
@@ -267,7 +276,7 @@ fn send_disabled_denoms_are_refused() {
     );
     let ok = msg_send(&alice, &bob, &[("1", "uagr")]);
     chain
-        .run(1_000_000, |m, ctx| m.bank.handle_msg(ctx, &ok))
+        .run(1_000_000, |m, ctx| m.execute(ctx, &ok))
         .result
         .unwrap();
 
@@ -275,7 +284,7 @@ fn send_disabled_denoms_are_refused() {
     genesis["params"]["default_send_enabled"] = false.into();
     let mut chain = Chain::new(genesis);
     let err = chain
-        .run(1_000_000, |m, ctx| m.bank.handle_msg(ctx, &ok))
+        .run(1_000_000, |m, ctx| m.execute(ctx, &ok))
         .result
         .unwrap_err();
     assert_eq!(err.code, BankCode::SendDisabled as u32);
@@ -286,12 +295,12 @@ fn gas_is_charged_and_a_tiny_limit_runs_out() {
     let (alice, bob) = (addr(1), addr(2));
     let mut chain = Chain::new(bank_genesis(&[(&alice, "1000uagr")]));
     let msg = msg_send(&alice, &bob, &[("1", "uagr")]);
-    let out = chain.run(1_000_000, |m, ctx| m.bank.handle_msg(ctx, &msg));
+    let out = chain.run(1_000_000, |m, ctx| m.execute(ctx, &msg));
     out.result.unwrap();
     assert!(out.gas_used > 2000, "gas used {}", out.gas_used);
     assert!(!out.out_of_gas);
 
-    let out = chain.run(5_000, |m, ctx| m.bank.handle_msg(ctx, &msg));
+    let out = chain.run(5_000, |m, ctx| m.execute(ctx, &msg));
     assert!(out.out_of_gas);
     assert_eq!(
         chain.balance(&alice, "uagr"),

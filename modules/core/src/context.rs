@@ -4,7 +4,8 @@ use cosmwasm_std::{Storage, Timestamp};
 
 use crate::events::Event;
 use crate::gas::{GasMeter, KvGasConfig};
-use crate::store::{module_prefix, GasKv, PrefixStore};
+use crate::store::{CacheStore, GasKv, PrefixStore};
+use crate::{Error, MsgRouter, StoreKey};
 
 /// What the chain knows of the block being executed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,7 +32,8 @@ pub enum ExecMode {
 }
 
 /// Everything a Msg handler, ante step or keeper call may use. State is reached only through
-/// [`Context::kv`], which meters every access against the tx's gas meter.
+/// [`Context::kv`] with a module's [`StoreKey`], which meters every access against the tx's
+/// gas meter.
 pub struct Context<'a> {
     /// The block being executed.
     pub block: &'a BlockInfo,
@@ -41,6 +43,7 @@ pub struct Context<'a> {
     gas: &'a GasMeter,
     kv_gas: KvGasConfig,
     events: Vec<Event>,
+    router: Option<&'a dyn MsgRouter>,
 }
 
 impl<'a> Context<'a> {
@@ -58,16 +61,61 @@ impl<'a> Context<'a> {
             gas,
             kv_gas: KvGasConfig::default(),
             events: Vec::new(),
+            router: None,
         }
     }
 
-    /// The gas-metered state of `module`.
-    pub fn kv(&mut self, module: &str) -> GasKv<'_, PrefixStore<'_>> {
+    /// The same context with the app's Msg router, for handlers that run other Msgs.
+    pub fn with_router(mut self, router: &'a dyn MsgRouter) -> Self {
+        self.router = Some(router);
+        self
+    }
+
+    /// The app's Msg router; an internal error where the caller gave none (genesis, queries).
+    pub fn router(&self) -> crate::Result<&'a dyn MsgRouter> {
+        self.router
+            .ok_or_else(|| Error::internal("no Msg router in this context"))
+    }
+
+    /// The gas-metered state of the module whose key this is.
+    pub fn kv<'s>(&'s mut self, key: &'s StoreKey) -> GasKv<'s, PrefixStore<'s>> {
         GasKv::new(
-            PrefixStore::new(&mut *self.store, module_prefix(module)),
+            PrefixStore::new(&mut *self.store, key.prefix().to_vec()),
             self.gas,
             self.kv_gas,
         )
+    }
+
+    /// Runs `f` in a branch of this context's state (the SDK's `CacheContext`): its writes and
+    /// events are kept if it returns `Ok` and dropped if it errors. Gas is shared.
+    pub fn branch<T>(
+        &mut self,
+        f: impl FnOnce(&mut Context<'_>) -> crate::Result<T>,
+    ) -> crate::Result<T> {
+        let mut cache = CacheStore::new(&*self.store);
+        let (result, events) = {
+            let mut inner = Context {
+                block: self.block,
+                mode: self.mode,
+                store: &mut cache,
+                gas: self.gas,
+                kv_gas: self.kv_gas,
+                events: Vec::new(),
+                router: self.router,
+            };
+            let result = f(&mut inner);
+            (result, inner.events)
+        };
+        if result.is_ok() {
+            for (key, value) in cache.into_writes() {
+                match value {
+                    Some(value) => self.store.set(&key, &value),
+                    None => self.store.remove(&key),
+                }
+            }
+            self.events.extend(events);
+        }
+        result
     }
 
     /// The tx's gas meter.
@@ -98,5 +146,42 @@ impl<'a> Context<'a> {
     /// Whether this runs in the mempool (CheckTx or ReCheck).
     pub fn is_check(&self) -> bool {
         matches!(self.mode, ExecMode::Check | ExecMode::ReCheck)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cosmwasm_std::testing::MockStorage;
+
+    #[test]
+    fn a_branch_keeps_its_writes_and_events_only_on_success() {
+        let block = BlockInfo {
+            height: 1,
+            time: Timestamp::from_seconds(1),
+            chain_id: "t".into(),
+        };
+        let key = StoreKey::new("m");
+        let mut store = MockStorage::new();
+        let gas = GasMeter::infinite();
+        let mut ctx = Context::new(&block, ExecMode::Finalize, &mut store, &gas);
+        ctx.branch(|c| {
+            c.kv(&key).set(b"kept", b"1");
+            c.emit(Event::new("kept"));
+            Ok(())
+        })
+        .unwrap();
+        let failed: crate::Result<()> = ctx.branch(|c| {
+            c.kv(&key).set(b"dropped", b"1");
+            c.emit(Event::new("dropped"));
+            Err(Error::internal("no"))
+        });
+        assert!(failed.is_err());
+        assert!(ctx.router().is_err(), "no router was given");
+        let kinds: Vec<_> = ctx.events().iter().map(|e| e.kind.as_str()).collect();
+        assert_eq!(kinds, ["kept"]);
+        assert_eq!(ctx.kv(&key).get(b"kept"), Some(b"1".to_vec()));
+        assert_eq!(ctx.kv(&key).get(b"dropped"), None);
+        assert!(gas.consumed() > 0, "the branch's accesses were charged");
     }
 }

@@ -2,12 +2,14 @@
 
 use agora_proto::Any;
 
-use crate::{Address, Context, Error};
+use crate::{Context, DecodedMsg, Error, ValidatorUpdate};
 
 /// A module: its genesis, its block hooks, the Msgs it handles (by type URL) and the queries it
-/// serves (by gRPC method path). The application routes to modules only through this trait.
+/// serves (by gRPC method path). The application routes to modules only through this trait;
+/// the module's state is reached only through its keeper, which holds the module's
+/// [`crate::StoreKey`].
 pub trait Module: Send + Sync {
-    /// The module's name: its store prefix, codespace and genesis key.
+    /// The module's name: its store, codespace and genesis key.
     fn name(&self) -> &'static str;
 
     /// The module's default genesis state (`app_state.<name>`).
@@ -16,20 +18,26 @@ pub trait Module: Send + Sync {
     /// Checks a genesis state without touching state; errors name the bad field.
     fn validate_genesis(&self, genesis: &serde_json::Value) -> Result<(), Error>;
 
-    /// Writes the genesis state into the store.
-    fn init_genesis(&self, ctx: &mut Context, genesis: &serde_json::Value) -> Result<(), Error>;
+    /// Writes the genesis state into the store; returns the genesis validator set if this
+    /// module decides it (staking, or genutil delivering gentxs), else nothing.
+    fn init_genesis(
+        &self,
+        ctx: &mut Context,
+        genesis: &serde_json::Value,
+    ) -> Result<Vec<ValidatorUpdate>, Error>;
 
     /// Reads the module's whole state back as a genesis state.
     fn export_genesis(&self, ctx: &mut Context) -> Result<serde_json::Value, Error>;
 
-    /// Runs at the start of each block.
+    /// Runs at the start of each block, in the app's BeginBlock order.
     fn begin_block(&self, _ctx: &mut Context) -> Result<(), Error> {
         Ok(())
     }
 
-    /// Runs at the end of each block.
-    fn end_block(&self, _ctx: &mut Context) -> Result<(), Error> {
-        Ok(())
+    /// Runs at the end of each block, in the app's EndBlock order; returns validator power
+    /// changes (staking only), which take effect two blocks later.
+    fn end_block(&self, _ctx: &mut Context) -> Result<Vec<ValidatorUpdate>, Error> {
+        Ok(Vec::new())
     }
 
     /// Type URLs of the Msgs this module handles.
@@ -37,19 +45,24 @@ pub trait Module: Send + Sync {
         &[]
     }
 
-    /// Decodes a Msg, checks it without state (the SDK's `ValidateBasic`) and returns its signers.
-    fn msg_signers(&self, _msg: &Any) -> Result<Vec<Address>, Error> {
+    /// Decodes a Msg of one of [`Module::msg_type_urls`], checks it without state (the SDK's
+    /// `ValidateBasic`) and names its signers.
+    fn decode_msg(&self, msg: &Any) -> Result<DecodedMsg, Error> {
         Err(Error::sdk(
             crate::SdkCode::UnknownRequest,
-            "module handles no messages",
+            format!("module {} handles no message {}", self.name(), msg.type_url),
         ))
     }
 
-    /// Executes a Msg; returns the encoded `*Response` message.
-    fn handle_msg(&self, _ctx: &mut Context, _msg: &Any) -> Result<Vec<u8>, Error> {
+    /// Executes a Msg this module decoded; returns the encoded `*Response` message.
+    fn handle_msg(&self, _ctx: &mut Context, msg: &DecodedMsg) -> Result<Vec<u8>, Error> {
         Err(Error::sdk(
             crate::SdkCode::UnknownRequest,
-            "module handles no messages",
+            format!(
+                "module {} handles no message {}",
+                self.name(),
+                msg.type_url()
+            ),
         ))
     }
 

@@ -3,10 +3,16 @@
 
 #![allow(dead_code)]
 
+use std::sync::Arc;
+
 use agora_auth::{Auth, BURNER, FEE_COLLECTOR, MINTER, STAKING};
-use agora_bank::Bank;
+use agora_bank::{Bank, MODULE};
+use agora_core::authority::gov_authority;
 use agora_core::store::CacheStore;
-use agora_core::{Address, BlockInfo, Context, Event, ExecMode, GasMeter, Module, Result};
+use agora_core::{
+    Address, BlockInfo, Context, Event, ExecMode, GasMeter, Module, Result, StoreKey,
+};
+use agora_proto::Any;
 use cosmwasm_std::testing::MockStorage as MemoryStorage;
 use cosmwasm_std::{Storage, Timestamp};
 
@@ -18,6 +24,31 @@ pub const MODULE_ACCOUNTS: &[(&str, &[&str])] = &[
 ];
 /// The module account bank refuses to send to.
 pub const BLOCKED: &str = "bonded_tokens_pool";
+
+/// An auth keeper as the app wires one (keepers hold no state of their own, so every one made
+/// here reaches the same store).
+pub fn auth_keeper() -> agora_auth::Keeper {
+    agora_auth::Keeper::new(
+        StoreKey::new(agora_auth::MODULE),
+        gov_authority(),
+        MODULE_ACCOUNTS,
+    )
+}
+
+/// A bank keeper as the app wires one, refusing funds to [`BLOCKED`].
+pub fn bank_keeper() -> agora_bank::Keeper {
+    agora_bank::Keeper::new(
+        StoreKey::new(MODULE),
+        gov_authority(),
+        [Address::module(BLOCKED)].into(),
+        Arc::new(auth_keeper()),
+    )
+}
+
+/// The bank module over [`bank_keeper`].
+pub fn bank_module() -> Bank {
+    Bank::new(Arc::new(bank_keeper()))
+}
 
 /// What one tx left behind.
 pub struct Outcome<R> {
@@ -45,8 +76,8 @@ impl Chain {
     pub fn new(bank_genesis: serde_json::Value) -> Self {
         let mut chain = Chain {
             store: MemoryStorage::new(),
-            auth: Auth::new(MODULE_ACCOUNTS),
-            bank: Bank::new(&[BLOCKED]),
+            auth: Auth::new(Arc::new(auth_keeper())),
+            bank: bank_module(),
             block: BlockInfo {
                 height: 1,
                 time: Timestamp::from_seconds(1_700_000_000),
@@ -106,7 +137,7 @@ impl Chain {
 
     /// `addr`'s balance of `denom`.
     pub fn balance(&mut self, who: &Address, denom: &str) -> u128 {
-        self.read(|_, ctx| agora_bank::keeper::balance(ctx, who, denom))
+        self.read(|_, ctx| bank_keeper().balance(ctx, who, denom))
     }
 
     /// The whole bank state as genesis JSON.
@@ -119,6 +150,14 @@ impl Chain {
 pub struct Modules<'a> {
     pub auth: &'a Auth,
     pub bank: &'a Bank,
+}
+
+impl Modules<'_> {
+    /// Decodes `msg` with bank and runs it, as the app's router does.
+    pub fn execute(&self, ctx: &mut Context, msg: &Any) -> Result<Vec<u8>> {
+        let decoded = self.bank.decode_msg(msg)?;
+        self.bank.handle_msg(ctx, &decoded)
+    }
 }
 
 /// Bank genesis JSON giving each `(address, coins)` its balance.
@@ -137,4 +176,9 @@ pub fn bank_genesis(balances: &[(&Address, &str)]) -> serde_json::Value {
         "denom_metadata": [],
         "send_enabled": []
     })
+}
+
+/// The signers bank names for `msg`, after decoding and checking it.
+pub fn signers(bank: &Bank, msg: &Any) -> Result<Vec<Address>> {
+    Ok(bank.decode_msg(msg)?.signers().to_vec())
 }

@@ -1,9 +1,9 @@
-//! genutil: the SDK's genesis-utility module. Its genesis holds the gentxs `agorad genesis
+//! agora-genutil: the SDK's genesis-utility module. Its genesis holds the gentxs `agorad genesis
 //! collect-gentxs` gathered, `{"gen_txs": [<tx JSON>, ...]}`, each a tx with exactly one
 //! `/cosmos.staking.v1beta1.MsgCreateValidator`. It keeps no state: until a staking module
 //! runs the gentxs at InitChain, their validators are written into genesis `validators`.
 
-use agora_core::{parse_genesis, Context, Error, Module, Result, SdkCode};
+use agora_core::{parse_genesis, Context, Error, Module, Result, SdkCode, ValidatorUpdate};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -71,8 +71,10 @@ impl Module for Genutil {
             .try_for_each(|(i, tx)| validate_gentx(i, tx))
     }
 
-    fn init_genesis(&self, _ctx: &mut Context, genesis: &Value) -> Result<()> {
-        self.validate_genesis(genesis)
+    /// Until staking delivers the gentxs, the validator set is genesis `validators`.
+    fn init_genesis(&self, _ctx: &mut Context, genesis: &Value) -> Result<Vec<ValidatorUpdate>> {
+        self.validate_genesis(genesis)?;
+        Ok(Vec::new())
     }
 
     /// Gentxs only matter at genesis: an export carries none, as in the SDK.
