@@ -74,6 +74,41 @@ fn init_writes_a_home_and_keeps_it_unless_told() {
 }
 
 #[test]
+fn comet_shows_the_consensus_key_address_and_node_id() {
+    let home = Home::new();
+    let out = home.run(&["init", "node0", "--chain-id", "agora-t1"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let info: Value = serde_json::from_slice(&out.stderr).unwrap();
+    let key: Value = serde_json::from_str(&home.read("config/priv_validator_key.json")).unwrap();
+
+    let shown: Value = serde_json::from_str(home.ok(&["comet", "show-validator"]).trim()).unwrap();
+    assert_eq!(shown["@type"], "/cosmos.crypto.ed25519.PubKey");
+    assert_eq!(
+        shown["key"], key["pub_key"]["value"],
+        "the key create-validator takes"
+    );
+
+    let address = home.ok(&["comet", "show-address"]);
+    let address = address.trim();
+    assert!(address.starts_with("agoravalcons1"), "{address}");
+    let (_, bytes) = bech32::decode(address).unwrap();
+    assert_eq!(
+        hex::encode_upper(bytes),
+        key["address"].as_str().unwrap(),
+        "the consensus address is the key's address"
+    );
+    let json = home.ok(&["tendermint", "show-node-id", "--output", "json"]);
+    assert_eq!(
+        serde_json::from_str::<Value>(json.trim()).unwrap(),
+        info["node_id"]
+    );
+
+    let empty = Home::new();
+    let err = empty.fails(&["comet", "show-validator"]);
+    assert!(err.contains("priv_validator_key.json"), "{err}");
+}
+
+#[test]
 fn the_ceremony_makes_a_genesis_with_this_nodes_validator() {
     let home = Home::new();
     let address = home.validator("agora-t1", 1_000_000_000);

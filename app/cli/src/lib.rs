@@ -1,9 +1,10 @@
 //! agora-cli: the commands of `agorad` other than the node itself.
 //!
-//! `init` makes a node home; `genesis` runs the SDK's genesis ceremony; `client` holds the
+//! `init` makes a node home; `comet` shows its consensus key, address and node id; `genesis` runs the SDK's genesis ceremony; `client` holds the
 //! commands that talk to a node over CometBFT RPC (`status`, `query ...`, `tx ...`).
 
 pub mod client;
+pub mod comet;
 pub mod genesis;
 pub mod init;
 pub mod loadtest;

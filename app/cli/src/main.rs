@@ -4,6 +4,7 @@ use std::io::IsTerminal as _;
 use std::path::PathBuf;
 
 use agora_cli::client::{QueryCommand, StatusArgs, TxCommand};
+use agora_cli::comet::CometCommand;
 use agora_cli::genesis::GenesisCommand;
 use agora_cli::init::InitArgs;
 use agora_cli::loadtest::LoadtestArgs;
@@ -64,6 +65,9 @@ enum Command {
     Start(StartArgs),
     /// Shows a node's status.
     Status(StatusArgs),
+    /// This node's CometBFT identities: consensus key and address, node id.
+    #[command(subcommand, visible_aliases = ["cometbft", "tendermint"])]
+    Comet(CometCommand),
     /// Queries a node.
     #[command(subcommand, visible_alias = "q")]
     Query(QueryCommand),
@@ -150,6 +154,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Genesis(command) => command.run(&globals),
         Command::Start(args) => args.run(&globals),
         Command::Status(args) => args.run(&globals),
+        Command::Comet(command) => command.run(&globals),
         Command::Query(command) => command.run(&globals),
         Command::Tx(command) => command.run(&globals),
         Command::Export => agora_cli::start::export(&globals),
