@@ -17,13 +17,16 @@ pub struct Coin {
     pub amount: u128,
 }
 
-mod amount_string {
+/// Serde for a `u128` as a decimal string, as the SDK's JSON writes `Int`s.
+pub mod amount_string {
     use serde::{Deserialize, Deserializer, Serializer};
 
+    /// Writes the amount as a string.
     pub fn serialize<S: Serializer>(v: &u128, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&v.to_string())
     }
 
+    /// Reads a non-negative integer string.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u128, D::Error> {
         let s = String::deserialize(d)?;
         s.parse().map_err(|_| {

@@ -93,6 +93,57 @@ impl Dec {
     pub fn is_zero(&self) -> bool {
         self.0.is_zero()
     }
+
+    /// The integer `n` as a decimal.
+    pub fn from_int(n: u128) -> Result<Self, Error> {
+        Self::from_ratio(n, 1)
+    }
+
+    /// `self * mul / div` with the SDK's `MulInt(mul).QuoInt(div)` rounding: the product is
+    /// exact, the quotient truncated to 18 places. Errors when `div` is zero or on overflow.
+    pub fn mul_int_quo_int(self, mul: u128, div: u128) -> Result<Self, Error> {
+        let fail = || overflow("scaled quotient", self, div);
+        let product = self.0.atomics().checked_mul(Uint256::from(mul));
+        let product = product.map_err(|_| fail())?;
+        let atomics = product
+            .checked_div(Uint256::from(div))
+            .map_err(|_| fail())?;
+        Decimal256::from_atomics(atomics, Decimal256::DECIMAL_PLACES)
+            .map(Self)
+            .map_err(|_| overflow("scaled quotient", self, div))
+    }
+
+    /// The integer part (the SDK's `TruncateInt`).
+    pub fn truncate(self) -> Result<u128, Error> {
+        self.mul_floor(1)
+    }
+
+    /// The SDK's protobuf form of a `LegacyDec`: its value times 10^18 as a decimal integer
+    /// string (`"1500000000000000000"` for 1.5).
+    pub fn to_atomics_string(&self) -> String {
+        self.0.atomics().to_string()
+    }
+
+    /// A decimal from its protobuf form (see [`Dec::to_atomics_string`]); an empty string is 0.
+    pub fn from_atomics_str(s: &str) -> Result<Self, Error> {
+        if s.is_empty() {
+            return Ok(Self::zero());
+        }
+        let atomics = Uint256::from_str(s).map_err(|e| {
+            Error::sdk(
+                SdkCode::InvalidRequest,
+                format!("invalid decimal {s:?}: {e}"),
+            )
+        })?;
+        Decimal256::from_atomics(atomics, Decimal256::DECIMAL_PLACES)
+            .map(Self)
+            .map_err(|e| {
+                Error::sdk(
+                    SdkCode::InvalidRequest,
+                    format!("invalid decimal {s:?}: {e}"),
+                )
+            })
+    }
 }
 
 impl fmt::Display for Dec {
@@ -160,5 +211,22 @@ mod tests {
         let price: Dec = "0.025".parse().unwrap();
         assert_eq!(price.mul_ceil(200_001).unwrap(), 5001);
         assert_eq!(price.mul_floor(200_001).unwrap(), 5000);
+    }
+
+    #[test]
+    fn sdk_share_arithmetic_and_wire_form() {
+        // 1000 shares over 3000 tokens: delegating 1 token issues 0.333... shares, truncated.
+        let shares = Dec::from_int(1000).unwrap();
+        assert_eq!(
+            shares.mul_int_quo_int(1, 3000).unwrap().to_string(),
+            "0.333333333333333333"
+        );
+        assert!(shares.mul_int_quo_int(1, 0).is_err());
+        let d: Dec = "1.5".parse().unwrap();
+        assert_eq!(d.to_atomics_string(), "1500000000000000000");
+        assert_eq!(Dec::from_atomics_str("1500000000000000000").unwrap(), d);
+        assert_eq!(Dec::from_atomics_str("").unwrap(), Dec::zero());
+        assert!(Dec::from_atomics_str("1.5").is_err());
+        assert_eq!(d.truncate().unwrap(), 1);
     }
 }

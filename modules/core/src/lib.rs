@@ -24,7 +24,7 @@ pub mod store;
 mod store_key;
 
 pub use address::{Address, ACCOUNT_PREFIX, MAX_ADDRESS_LEN, VALCONS_PREFIX, VALOPER_PREFIX};
-pub use coins::{validate_denom, Coin, Coins};
+pub use coins::{amount_string, validate_denom, Coin, Coins};
 pub use context::{BlockInfo, Context, ExecMode};
 pub use dec::Dec;
 pub use error::{Error, Result, SdkCode, SDK_CODESPACE};

@@ -1,0 +1,341 @@
+//! The staking keeper: the only way to staking's store. Validators, delegations, the pools,
+//! and the bonded set the engine follows.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use agora_core::pagination::paginate;
+use agora_core::{Address, Coin, Coins, Context, Dec, Result, StoreKey, ValidatorUpdate};
+use agora_proto::cosmos::base::query::v1beta1::{PageRequest, PageResponse};
+use agora_proto::tendermint::v0_38::crypto::{public_key::Sum, PublicKey};
+use cosmwasm_std::Order;
+
+use crate::errors::StakingCode;
+use crate::expected::{BankKeeper, ConsensusKeeper};
+use crate::state::{BY_CONSENSUS_KEY, BY_VALIDATOR, DELEGATIONS, LAST_POWER, PARAMS, VALIDATORS};
+use crate::{events, BondStatus, Params, Validator};
+
+/// The module account holding the tokens of bonded validators.
+pub const BONDED_POOL: &str = "bonded_tokens_pool";
+/// The module account holding the tokens of unbonded and unbonding validators.
+pub const NOT_BONDED_POOL: &str = "not_bonded_tokens_pool";
+
+/// One delegation: who delegated, to which validator, how many shares.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Delegation {
+    /// The delegator's account.
+    pub delegator: Address,
+    /// The validator's operator account.
+    pub validator: Address,
+    /// The shares held.
+    pub shares: Dec,
+}
+
+/// The staking keeper.
+pub struct Keeper {
+    key: StoreKey,
+    authority: Address,
+    bank: Arc<dyn BankKeeper>,
+    consensus: Arc<dyn ConsensusKeeper>,
+}
+
+impl Keeper {
+    /// A keeper over `key`, changed by `authority`, moving coins with `bank` and reading the
+    /// accepted consensus key types from `consensus`.
+    pub fn new(
+        key: StoreKey,
+        authority: Address,
+        bank: Arc<dyn BankKeeper>,
+        consensus: Arc<dyn ConsensusKeeper>,
+    ) -> Self {
+        Self {
+            key,
+            authority,
+            bank,
+            consensus,
+        }
+    }
+
+    /// Who may change staking's params.
+    pub fn authority(&self) -> &Address {
+        &self.authority
+    }
+
+    /// The params.
+    pub fn params(&self, ctx: &mut Context) -> Result<Params> {
+        Ok(PARAMS.may_load(&ctx.kv(&self.key))?.unwrap_or_default())
+    }
+
+    /// Replaces the params; errors if they are invalid.
+    pub(crate) fn set_params(&self, ctx: &mut Context, params: &Params) -> Result<()> {
+        params.validate()?;
+        Ok(PARAMS.save(&mut ctx.kv(&self.key), params)?)
+    }
+
+    /// The consensus key types validators may use.
+    pub(crate) fn accepted_key_types(&self, ctx: &mut Context) -> Result<Vec<String>> {
+        self.consensus.validator_pub_key_types(ctx)
+    }
+
+    /// The validator operated by `operator`, if any.
+    pub fn validator(&self, ctx: &mut Context, operator: &Address) -> Result<Option<Validator>> {
+        Ok(VALIDATORS.may_load(&ctx.kv(&self.key), operator.as_bytes())?)
+    }
+
+    /// The validator operated by `operator`; `staking/3` if none.
+    pub fn existing_validator(&self, ctx: &mut Context, operator: &Address) -> Result<Validator> {
+        self.validator(ctx, operator)?.ok_or_else(|| {
+            StakingCode::NoValidatorFound.err(operator.to_bech32_with(agora_core::VALOPER_PREFIX))
+        })
+    }
+
+    /// Whether a validator uses the consensus key `key`.
+    pub fn has_consensus_key(&self, ctx: &mut Context, key: &[u8]) -> bool {
+        BY_CONSENSUS_KEY.has(&ctx.kv(&self.key), key)
+    }
+
+    /// Saves a validator (and indexes its consensus key).
+    pub(crate) fn set_validator(&self, ctx: &mut Context, validator: &Validator) -> Result<()> {
+        let mut kv = ctx.kv(&self.key);
+        VALIDATORS.save(&mut kv, validator.operator.as_bytes(), validator)?;
+        BY_CONSENSUS_KEY.save(
+            &mut kv,
+            &validator.consensus_pubkey,
+            &validator.operator.as_bytes().to_vec(),
+        )?;
+        Ok(())
+    }
+
+    /// The shares `delegator` holds in `validator`'s pool, if any.
+    pub fn delegation(
+        &self,
+        ctx: &mut Context,
+        delegator: &Address,
+        validator: &Address,
+    ) -> Result<Option<Dec>> {
+        let key = (delegator.as_bytes(), validator.as_bytes());
+        Ok(DELEGATIONS.may_load(&ctx.kv(&self.key), key)?)
+    }
+
+    /// Saves a delegation's shares (both indexes).
+    pub(crate) fn set_delegation(&self, ctx: &mut Context, d: &Delegation) -> Result<()> {
+        let mut kv = ctx.kv(&self.key);
+        let (delegator, validator) = (d.delegator.as_bytes(), d.validator.as_bytes());
+        DELEGATIONS.save(&mut kv, (delegator, validator), &d.shares)?;
+        BY_VALIDATOR.save(&mut kv, (validator, delegator), &())?;
+        Ok(())
+    }
+
+    /// Delegates `amount` bond-denom tokens of `delegator` to `validator` (the SDK's
+    /// `Delegate` from an account): the tokens move into the pool of the validator's status,
+    /// the validator issues shares for them; returns the new shares. Emits `delegate`.
+    pub fn delegate(
+        &self,
+        ctx: &mut Context,
+        delegator: &Address,
+        validator: &mut Validator,
+        amount: u128,
+    ) -> Result<Dec> {
+        if validator.tokens == 0 && !validator.delegator_shares.is_zero() {
+            return Err(StakingCode::DelegatorShareExRateInvalid.bare());
+        }
+        let denom = self.params(ctx)?.bond_denom;
+        let coins: Coins = Coin::new(amount, denom.clone()).into();
+        let pool = match validator.status {
+            BondStatus::Bonded => BONDED_POOL,
+            _ => NOT_BONDED_POOL,
+        };
+        self.bank
+            .delegate_coins_from_account_to_module(ctx, delegator, pool, &coins)?;
+        let issued = validator.add_tokens_from_delegation(amount)?;
+        self.set_validator(ctx, validator)?;
+        let held = self
+            .delegation(ctx, delegator, &validator.operator)?
+            .unwrap_or_default();
+        self.set_delegation(
+            ctx,
+            &Delegation {
+                delegator: delegator.clone(),
+                validator: validator.operator.clone(),
+                shares: held.checked_add(issued)?,
+            },
+        )?;
+        ctx.emit(events::delegate(
+            validator,
+            delegator,
+            &Coin::new(amount, denom),
+            issued,
+        ));
+        Ok(issued)
+    }
+
+    /// One page of validators by operator address, those of `status` only if given.
+    pub fn validators_page(
+        &self,
+        ctx: &mut Context,
+        status: Option<BondStatus>,
+        page: Option<&PageRequest>,
+    ) -> Result<(Vec<Validator>, PageResponse)> {
+        let kv = ctx.kv(&self.key);
+        let (found, response) = paginate(&kv, &VALIDATORS.prefix(()), page, |_, v| Ok(v))?;
+        let kept = found
+            .into_iter()
+            .filter(|v| status.is_none_or(|s| v.status == s))
+            .collect();
+        Ok((kept, response))
+    }
+
+    /// One page of the delegations to `validator`, by delegator address.
+    pub fn validator_delegations_page(
+        &self,
+        ctx: &mut Context,
+        validator: &Address,
+        page: Option<&PageRequest>,
+    ) -> Result<(Vec<Delegation>, PageResponse)> {
+        let (delegators, response) = {
+            let kv = ctx.kv(&self.key);
+            paginate(
+                &kv,
+                &BY_VALIDATOR.prefix(validator.as_bytes()),
+                page,
+                |key, ()| Address::from_bytes(key.to_vec()),
+            )?
+        };
+        let mut out = Vec::with_capacity(delegators.len());
+        for delegator in delegators {
+            let shares = self
+                .delegation(ctx, &delegator, validator)?
+                .unwrap_or_default();
+            out.push(Delegation {
+                delegator,
+                validator: validator.clone(),
+                shares,
+            });
+        }
+        Ok((out, response))
+    }
+
+    /// One page of `delegator`'s delegations, by validator address.
+    pub fn delegator_delegations_page(
+        &self,
+        ctx: &mut Context,
+        delegator: &Address,
+        page: Option<&PageRequest>,
+    ) -> Result<(Vec<Delegation>, PageResponse)> {
+        let kv = ctx.kv(&self.key);
+        paginate(
+            &kv,
+            &DELEGATIONS.prefix(delegator.as_bytes()),
+            page,
+            |key, shares| {
+                Ok(Delegation {
+                    delegator: delegator.clone(),
+                    validator: Address::from_bytes(key.to_vec())?,
+                    shares,
+                })
+            },
+        )
+    }
+
+    /// Every validator, by operator address (genesis export and the set update).
+    pub(crate) fn all_validators(&self, ctx: &mut Context) -> Result<Vec<Validator>> {
+        let kv = ctx.kv(&self.key);
+        let all = VALIDATORS.range(&kv, None, None, Order::Ascending);
+        Ok(all.map(|r| r.map(|(_, v)| v)).collect::<Result<_, _>>()?)
+    }
+
+    /// The power of each validator in the last set sent to the engine, by operator bytes.
+    pub(crate) fn last_powers(&self, ctx: &mut Context) -> Result<BTreeMap<Vec<u8>, i64>> {
+        let kv = ctx.kv(&self.key);
+        let all = LAST_POWER.range(&kv, None, None, Order::Ascending);
+        Ok(all.collect::<Result<_, _>>()?)
+    }
+
+    /// The tokens of the not-bonded and bonded pools.
+    pub fn pool(&self, ctx: &mut Context) -> Result<(u128, u128)> {
+        let denom = self.params(ctx)?.bond_denom;
+        let not_bonded = self
+            .bank
+            .balance(ctx, &Address::module(NOT_BONDED_POOL), &denom)?;
+        let bonded = self
+            .bank
+            .balance(ctx, &Address::module(BONDED_POOL), &denom)?;
+        Ok((not_bonded, bonded))
+    }
+
+    /// The SDK's `ApplyAndReturnValidatorSetUpdates`: the `max_validators` unjailed
+    /// validators with the most power (ties by operator address) form the bonded set.
+    /// Newly bonded validators' tokens move to the bonded pool; validators leaving the set
+    /// begin unbonding (their tokens move back) and get power 0. Returns the power changes.
+    pub fn apply_validator_set_updates(&self, ctx: &mut Context) -> Result<Vec<ValidatorUpdate>> {
+        let params = self.params(ctx)?;
+        let mut candidates: Vec<Validator> = self
+            .all_validators(ctx)?
+            .into_iter()
+            .filter(|v| !v.jailed && v.potential_power() > 0)
+            .collect();
+        candidates.sort_by(|a, b| {
+            b.potential_power()
+                .cmp(&a.potential_power())
+                .then_with(|| a.operator.as_bytes().cmp(b.operator.as_bytes()))
+        });
+        candidates.truncate(params.max_validators as usize);
+        let mut last = self.last_powers(ctx)?;
+        let mut updates = Vec::new();
+        for mut validator in candidates {
+            let operator = validator.operator.as_bytes().to_vec();
+            if validator.status != BondStatus::Bonded {
+                self.move_tokens(ctx, &validator, NOT_BONDED_POOL, BONDED_POOL, &params)?;
+                validator.status = BondStatus::Bonded;
+                validator.unbonding_height = 0;
+                validator.unbonding_time_nanos = 0;
+                self.set_validator(ctx, &validator)?;
+            }
+            let power = validator.consensus_power();
+            if last.remove(&operator) != Some(power) {
+                updates.push(update(&validator, power));
+                LAST_POWER.save(&mut ctx.kv(&self.key), &operator, &power)?;
+            }
+        }
+        for operator in last.into_keys() {
+            let mut validator =
+                self.existing_validator(ctx, &Address::from_bytes(operator.clone())?)?;
+            self.move_tokens(ctx, &validator, BONDED_POOL, NOT_BONDED_POOL, &params)?;
+            validator.status = BondStatus::Unbonding;
+            validator.unbonding_height = ctx.block.height;
+            validator.unbonding_time_nanos =
+                ctx.block.time.plus_seconds(params.unbonding_time).nanos();
+            self.set_validator(ctx, &validator)?;
+            LAST_POWER.remove(&mut ctx.kv(&self.key), &operator);
+            updates.push(update(&validator, 0));
+        }
+        Ok(updates)
+    }
+
+    /// Moves a validator's tokens from one pool to the other.
+    fn move_tokens(
+        &self,
+        ctx: &mut Context,
+        validator: &Validator,
+        from: &str,
+        to: &str,
+        params: &Params,
+    ) -> Result<()> {
+        if validator.tokens == 0 {
+            return Ok(());
+        }
+        let coins: Coins = Coin::new(validator.tokens, params.bond_denom.clone()).into();
+        self.bank
+            .send_coins_from_module_to_module(ctx, from, to, &coins)
+    }
+}
+
+/// A validator's power as the engine takes it.
+fn update(validator: &Validator, power: i64) -> ValidatorUpdate {
+    ValidatorUpdate {
+        pub_key: Some(PublicKey {
+            sum: Some(Sum::Ed25519(validator.consensus_pubkey.clone())),
+        }),
+        power,
+    }
+}

@@ -1,0 +1,101 @@
+//! agora-staking: validators chosen by stake (the SDK's x/staking, v0.50 semantics).
+//!
+//! So far: params; validators with tokens, shares and commission; delegations with the SDK's
+//! share arithmetic; the bonded and not-bonded pools; `MsgCreateValidator`, `MsgDelegate`
+//! and the authority's `MsgUpdateParams`; EndBlock's bonded set of the `max_validators`
+//! strongest validators, returned to the engine as power changes; the Params, Pool,
+//! Validator(s) and delegation queries. Not yet: unbonding and redelegation (and their
+//! queues), edit-validator, historical info, hooks, genesis import of validators, and the
+//! wiring into the app (gentxs delivered at InitChain).
+
+mod errors;
+mod events;
+pub mod expected;
+mod genesis;
+mod keeper;
+mod msgs;
+mod params;
+mod queries;
+mod state;
+mod validator;
+
+use std::sync::Arc;
+
+use agora_core::{Context, DecodedMsg, Module, Result, ValidatorUpdate};
+use agora_proto::Any;
+
+pub use errors::StakingCode;
+pub use keeper::{Delegation, Keeper, BONDED_POOL, NOT_BONDED_POOL};
+pub use msgs::{MSG_CREATE_VALIDATOR_TYPE_URL, MSG_DELEGATE_TYPE_URL, MSG_UPDATE_PARAMS_TYPE_URL};
+pub use params::Params;
+pub use validator::{
+    consensus_pubkey_any, BondStatus, Commission, Description, Validator, POWER_REDUCTION,
+};
+
+/// The module name: store, codespace and genesis key.
+pub const MODULE: &str = "staking";
+
+/// The staking module, over its keeper.
+pub struct Staking {
+    keeper: Arc<Keeper>,
+}
+
+impl Staking {
+    /// The staking module of `keeper`.
+    pub fn new(keeper: Arc<Keeper>) -> Self {
+        Self { keeper }
+    }
+}
+
+impl Module for Staking {
+    fn name(&self) -> &'static str {
+        MODULE
+    }
+
+    fn default_genesis(&self) -> serde_json::Value {
+        genesis::default_json()
+    }
+
+    fn validate_genesis(&self, genesis: &serde_json::Value) -> Result<()> {
+        genesis::parse(genesis).map(|_| ())
+    }
+
+    fn init_genesis(
+        &self,
+        ctx: &mut Context,
+        genesis: &serde_json::Value,
+    ) -> Result<Vec<ValidatorUpdate>> {
+        let params = genesis::parse(genesis)?;
+        genesis::init(&self.keeper, ctx, &params)?;
+        self.keeper.apply_validator_set_updates(ctx)
+    }
+
+    fn export_genesis(&self, ctx: &mut Context) -> Result<serde_json::Value> {
+        genesis::export(&self.keeper, ctx)
+    }
+
+    /// The bonded set by power; its changes go to the engine.
+    fn end_block(&self, ctx: &mut Context) -> Result<Vec<ValidatorUpdate>> {
+        self.keeper.apply_validator_set_updates(ctx)
+    }
+
+    fn msg_type_urls(&self) -> &'static [&'static str] {
+        msgs::TYPE_URLS
+    }
+
+    fn decode_msg(&self, msg: &Any) -> Result<DecodedMsg> {
+        msgs::decode(msg)
+    }
+
+    fn handle_msg(&self, ctx: &mut Context, msg: &DecodedMsg) -> Result<Vec<u8>> {
+        msgs::handle(&self.keeper, ctx, msg)
+    }
+
+    fn query_paths(&self) -> &'static [&'static str] {
+        queries::PATHS
+    }
+
+    fn query(&self, ctx: &mut Context, path: &str, data: &[u8]) -> Result<Vec<u8>> {
+        queries::handle(&self.keeper, ctx, path, data)
+    }
+}

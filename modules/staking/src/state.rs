@@ -1,0 +1,19 @@
+//! Staking state layout (in the `staking` store).
+
+use agora_core::Dec;
+use cw_storage_plus::{Item, Map};
+
+use crate::{Params, Validator};
+
+/// Validators by operator address bytes.
+pub const VALIDATORS: Map<&[u8], Validator> = Map::new("v");
+/// Operator address bytes by consensus public key, so one key serves one validator.
+pub const BY_CONSENSUS_KEY: Map<&[u8], Vec<u8>> = Map::new("k");
+/// Delegation shares by (delegator, validator) address bytes.
+pub const DELEGATIONS: Map<(&[u8], &[u8]), Dec> = Map::new("d");
+/// The same delegations by (validator, delegator), for a validator's delegations.
+pub const BY_VALIDATOR: Map<(&[u8], &[u8]), ()> = Map::new("w");
+/// The power each bonded validator had in the last validator set sent to the engine.
+pub const LAST_POWER: Map<&[u8], i64> = Map::new("l");
+/// The module params.
+pub const PARAMS: Item<Params> = Item::new("p");

@@ -1,0 +1,173 @@
+//! A small chain for staking's behaviour tests: auth, bank, consensus and staking wired as
+//! the app wires them over a `MockStorage`; each tx runs in a cache applied only on success.
+
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use agora_auth::{Auth, BURNER, FEE_COLLECTOR, STAKING};
+use agora_bank::Bank;
+use agora_core::authority::gov_authority;
+use agora_core::store::CacheStore;
+use agora_core::{
+    Address, BlockInfo, Context, Event, ExecMode, GasMeter, Module, Result, StoreKey,
+    ValidatorUpdate,
+};
+use agora_proto::Any;
+use agora_staking::{Keeper, Staking, BONDED_POOL, NOT_BONDED_POOL};
+use cosmwasm_std::testing::MockStorage;
+use cosmwasm_std::{Storage, Timestamp};
+
+const MODULE_ACCOUNTS: &[(&str, &[&str])] = &[
+    (FEE_COLLECTOR, &[]),
+    (BONDED_POOL, &[BURNER, STAKING]),
+    (NOT_BONDED_POOL, &[BURNER, STAKING]),
+];
+
+/// Committed state plus the modules, at a block height and time.
+pub struct Chain {
+    store: MockStorage,
+    pub block: BlockInfo,
+    pub staking: Staking,
+    pub keeper: Arc<Keeper>,
+    pub bank: Arc<agora_bank::Keeper>,
+}
+
+/// What one tx left behind.
+pub struct Outcome<R> {
+    pub result: Result<R>,
+    pub events: Vec<Event>,
+}
+
+/// A deterministic account address.
+pub fn addr(n: u8) -> Address {
+    Address::from_bytes(vec![n; 20]).unwrap()
+}
+
+impl Chain {
+    /// A chain where each of `funded` holds `balance` uagr.
+    pub fn new(funded: &[Address], balance: u128) -> Self {
+        let auth = Arc::new(agora_auth::Keeper::new(
+            StoreKey::new(agora_auth::MODULE),
+            gov_authority(),
+            MODULE_ACCOUNTS,
+        ));
+        let blocked = MODULE_ACCOUNTS
+            .iter()
+            .map(|(name, _)| Address::module(name))
+            .collect();
+        let bank = Arc::new(agora_bank::Keeper::new(
+            StoreKey::new(agora_bank::MODULE),
+            gov_authority(),
+            blocked,
+            auth.clone(),
+        ));
+        let consensus = Arc::new(agora_consensus::Keeper::new(
+            StoreKey::new(agora_consensus::MODULE),
+            gov_authority(),
+        ));
+        let keeper = Arc::new(Keeper::new(
+            StoreKey::new(agora_staking::MODULE),
+            gov_authority(),
+            bank.clone(),
+            consensus.clone(),
+        ));
+        let mut chain = Chain {
+            store: MockStorage::new(),
+            block: BlockInfo {
+                height: 1,
+                time: Timestamp::from_seconds(1_700_000_000),
+                chain_id: "agora-test".into(),
+            },
+            staking: Staking::new(keeper.clone()),
+            keeper,
+            bank: bank.clone(),
+        };
+        let balances: Vec<_> = funded
+            .iter()
+            .map(|a| serde_json::json!({"address": a.to_string(), "coins": [{"denom": "uagr", "amount": balance.to_string()}]}))
+            .collect();
+        let bank_genesis = serde_json::json!({
+            "params": {"send_enabled": [], "default_send_enabled": true},
+            "balances": balances,
+            "supply": [{"denom": "uagr", "amount": (balance * funded.len() as u128).to_string()}],
+            "denom_metadata": [],
+            "send_enabled": []
+        });
+        let auth_module = Auth::new(auth);
+        let bank_module = Bank::new(bank);
+        chain
+            .run(|c, ctx| {
+                consensus.init_chain(ctx, "agora-test", None)?;
+                auth_module.init_genesis(ctx, &auth_module.default_genesis())?;
+                bank_module.init_genesis(ctx, &bank_genesis)?;
+                c.staking.init_genesis(ctx, &c.staking.default_genesis())
+            })
+            .result
+            .expect("genesis");
+        chain
+    }
+
+    /// Runs `f` in a tx cache; keeps its writes only if it returns `Ok`.
+    pub fn run<R>(&mut self, f: impl FnOnce(&Chain, &mut Context) -> Result<R>) -> Outcome<R> {
+        let gas = GasMeter::infinite();
+        let mut cache = CacheStore::new(&self.store);
+        let (result, events) = {
+            let mut ctx = Context::new(&self.block, ExecMode::Finalize, &mut cache, &gas);
+            let result = f(self, &mut ctx);
+            (result, ctx.take_events())
+        };
+        let writes = cache.into_writes();
+        if result.is_ok() {
+            for (key, value) in writes {
+                match value {
+                    Some(value) => self.store.set(&key, &value),
+                    None => self.store.remove(&key),
+                }
+            }
+        }
+        Outcome { result, events }
+    }
+
+    /// Decodes and runs a staking Msg as a tx; returns its signers' check too.
+    pub fn execute(&mut self, msg: &Any) -> Outcome<Vec<u8>> {
+        self.run(|c, ctx| {
+            let decoded = c.staking.decode_msg(msg)?;
+            c.staking.handle_msg(ctx, &decoded)
+        })
+    }
+
+    /// Ends the block: the validator set updates; then moves to the next block, 5 s later.
+    pub fn end_block(&mut self) -> Vec<ValidatorUpdate> {
+        let updates = self
+            .run(|c, ctx| c.staking.end_block(ctx))
+            .result
+            .expect("end block");
+        self.block.height += 1;
+        self.block.time = self.block.time.plus_seconds(5);
+        updates
+    }
+
+    /// Reads with `f`, panicking on error.
+    pub fn read<R>(&mut self, f: impl FnOnce(&Chain, &mut Context) -> Result<R>) -> R {
+        self.run(f).result.expect("read")
+    }
+
+    /// `who`'s uagr.
+    pub fn balance(&mut self, who: &Address) -> u128 {
+        self.read(|c, ctx| c.bank.balance(ctx, who, "uagr"))
+    }
+
+    /// Answers a staking query.
+    pub fn query<Resp: prost::Message + Default>(
+        &mut self,
+        method: &str,
+        req: impl prost::Message,
+    ) -> Result<Resp> {
+        let path = format!("/cosmos.staking.v1beta1.Query/{method}");
+        let bytes = req.encode_to_vec();
+        self.run(|c, ctx| c.staking.query(ctx, &path, &bytes))
+            .result
+            .map(|b| Resp::decode(b.as_slice()).unwrap())
+    }
+}
