@@ -16,6 +16,8 @@ pub enum StakingCode {
     ValidatorPubKeyExists = 5,
     /// The consensus key's type is not in the consensus params.
     ValidatorPubKeyTypeNotSupported = 6,
+    /// The validator is jailed.
+    ValidatorJailed = 7,
     /// A commission rate is above 1.
     CommissionHuge = 10,
     /// The rate is above the max rate.
@@ -26,6 +28,12 @@ pub enum StakingCode {
     SelfDelegationBelowMinimum = 16,
     /// No delegation for the (delegator, validator) pair.
     NoDelegation = 19,
+    /// Fewer shares held than asked for.
+    NotEnoughDelegationShares = 24,
+    /// No unbonding delegation (or entry) for the pair.
+    NoUnbondingDelegation = 26,
+    /// The pair already has `max_entries` unbonding entries.
+    MaxUnbondingDelegationEntries = 27,
     /// The validator has no tokens but has shares.
     DelegatorShareExRateInvalid = 34,
     /// The Msg carries no consensus key.
@@ -43,11 +51,15 @@ impl StakingCode {
             ValidatorOwnerExists => "validator already exist for this operator address; must use new validator operator address",
             ValidatorPubKeyExists => "validator already exist for this pubkey; must use new validator pubkey",
             ValidatorPubKeyTypeNotSupported => "validator pubkey type is not supported",
+            ValidatorJailed => "validator for this address is currently jailed",
             CommissionHuge => "commission cannot be more than 100%",
             CommissionGtMaxRate => "commission cannot be more than the max rate",
             CommissionChangeRateGtMaxRate => "commission change rate cannot be more than the max rate",
             SelfDelegationBelowMinimum => "validator's self delegation must be greater than their minimum self delegation",
             NoDelegation => "no delegation for (address, validator) tuple",
+            NotEnoughDelegationShares => "not enough delegation shares",
+            NoUnbondingDelegation => "no unbonding delegation found",
+            MaxUnbondingDelegationEntries => "too many unbonding delegation entries for (delegator, validator) tuple",
             DelegatorShareExRateInvalid => "cannot delegate to validators with invalid (zero) ex-rate",
             EmptyValidatorPubKey => "empty validator public key",
             CommissionLtMinRate => "commission cannot be less than min rate",

@@ -19,3 +19,36 @@ pub fn delegate(validator: &Validator, delegator: &Address, amount: &Coin, share
         .attr("amount", amount.to_string())
         .attr("new_shares", shares.to_string())
 }
+
+/// `unbond{validator, delegator, amount, completion_time}`.
+pub fn unbond(
+    validator: &Validator,
+    delegator: &Address,
+    amount: &Coin,
+    completion_nanos: u64,
+) -> Event {
+    Event::new("unbond")
+        .attr("validator", validator.operator_address())
+        .attr("delegator", delegator.to_string())
+        .attr("amount", amount.to_string())
+        .attr("completion_time", rfc3339(completion_nanos))
+}
+
+/// `complete_unbonding{amount, validator, delegator}`.
+pub fn complete_unbonding(operator: &Address, delegator: &Address, amount: &Coin) -> Event {
+    Event::new("complete_unbonding")
+        .attr("amount", amount.to_string())
+        .attr(
+            "validator",
+            operator.to_bech32_with(agora_core::VALOPER_PREFIX),
+        )
+        .attr("delegator", delegator.to_string())
+}
+
+/// A time as the SDK's events write it (Go's `time.RFC3339`: UTC, whole seconds).
+fn rfc3339(nanos: u64) -> String {
+    let secs = (nanos / 1_000_000_000) as i64;
+    tendermint::Time::from_unix_timestamp(secs, 0)
+        .map(|t| t.to_rfc3339())
+        .unwrap_or_else(|_| secs.to_string())
+}

@@ -14,6 +14,14 @@ pub trait BankKeeper: Send + Sync {
         pool: &str,
         amount: &Coins,
     ) -> Result<()>;
+    /// Pays matured unbonding tokens from the pool `pool` to an account.
+    fn undelegate_coins_from_module_to_account(
+        &self,
+        ctx: &mut Context,
+        pool: &str,
+        to: &Address,
+        amount: &Coins,
+    ) -> Result<()>;
     /// Moves tokens between the pools.
     fn send_coins_from_module_to_module(
         &self,
@@ -36,6 +44,16 @@ impl BankKeeper for agora_bank::Keeper {
     ) -> Result<()> {
         // Without vesting accounts a delegation is a plain send into the pool.
         self.send_coins_from_account_to_module(ctx, from, pool, amount)
+    }
+
+    fn undelegate_coins_from_module_to_account(
+        &self,
+        ctx: &mut Context,
+        pool: &str,
+        to: &Address,
+        amount: &Coins,
+    ) -> Result<()> {
+        self.send_coins_from_module_to_account(ctx, pool, to, amount)
     }
 
     fn send_coins_from_module_to_module(

@@ -20,6 +20,15 @@ pub const BONDED_POOL: &str = "bonded_tokens_pool";
 /// The module account holding the tokens of unbonded and unbonding validators.
 pub const NOT_BONDED_POOL: &str = "not_bonded_tokens_pool";
 
+/// Where delegated tokens come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenSource {
+    /// The delegator's account.
+    Account,
+    /// An unbonding entry's tokens, already in the not-bonded pool.
+    NotBondedPool,
+}
+
 /// One delegation: who delegated, to which validator, how many shares.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Delegation {
@@ -33,9 +42,9 @@ pub struct Delegation {
 
 /// The staking keeper.
 pub struct Keeper {
-    key: StoreKey,
+    pub(crate) key: StoreKey,
     authority: Address,
-    bank: Arc<dyn BankKeeper>,
+    pub(crate) bank: Arc<dyn BankKeeper>,
     consensus: Arc<dyn ConsensusKeeper>,
 }
 
@@ -117,6 +126,25 @@ impl Keeper {
         Ok(DELEGATIONS.may_load(&ctx.kv(&self.key), key)?)
     }
 
+    /// Deletes a delegation (both indexes).
+    pub(crate) fn remove_delegation(
+        &self,
+        ctx: &mut Context,
+        delegator: &Address,
+        validator: &Address,
+    ) {
+        let mut kv = ctx.kv(&self.key);
+        DELEGATIONS.remove(&mut kv, (delegator.as_bytes(), validator.as_bytes()));
+        BY_VALIDATOR.remove(&mut kv, (validator.as_bytes(), delegator.as_bytes()));
+    }
+
+    /// Deletes a validator that has no shares left.
+    pub(crate) fn remove_validator(&self, ctx: &mut Context, validator: &Validator) {
+        let mut kv = ctx.kv(&self.key);
+        VALIDATORS.remove(&mut kv, validator.operator.as_bytes());
+        BY_CONSENSUS_KEY.remove(&mut kv, &validator.consensus_pubkey);
+    }
+
     /// Saves a delegation's shares (both indexes).
     pub(crate) fn set_delegation(&self, ctx: &mut Context, d: &Delegation) -> Result<()> {
         let mut kv = ctx.kv(&self.key);
@@ -126,15 +154,17 @@ impl Keeper {
         Ok(())
     }
 
-    /// Delegates `amount` bond-denom tokens of `delegator` to `validator` (the SDK's
-    /// `Delegate` from an account): the tokens move into the pool of the validator's status,
-    /// the validator issues shares for them; returns the new shares. Emits `delegate`.
+    /// Delegates `amount` bond-denom tokens to `validator` (the SDK's `Delegate`): from
+    /// `delegator`'s account, or from an unbonding entry's tokens in the not-bonded pool. The
+    /// tokens end in the pool of the validator's status and the validator issues shares for
+    /// them; returns the new shares. Emits `delegate`.
     pub fn delegate(
         &self,
         ctx: &mut Context,
         delegator: &Address,
         validator: &mut Validator,
         amount: u128,
+        source: TokenSource,
     ) -> Result<Dec> {
         if validator.tokens == 0 && !validator.delegator_shares.is_zero() {
             return Err(StakingCode::DelegatorShareExRateInvalid.bare());
@@ -145,8 +175,15 @@ impl Keeper {
             BondStatus::Bonded => BONDED_POOL,
             _ => NOT_BONDED_POOL,
         };
-        self.bank
-            .delegate_coins_from_account_to_module(ctx, delegator, pool, &coins)?;
+        match source {
+            TokenSource::Account => self
+                .bank
+                .delegate_coins_from_account_to_module(ctx, delegator, pool, &coins)?,
+            TokenSource::NotBondedPool if pool == BONDED_POOL => self
+                .bank
+                .send_coins_from_module_to_module(ctx, NOT_BONDED_POOL, BONDED_POOL, &coins)?,
+            TokenSource::NotBondedPool => {}
+        }
         let issued = validator.add_tokens_from_delegation(amount)?;
         self.set_validator(ctx, validator)?;
         let held = self
@@ -313,7 +350,7 @@ impl Keeper {
     }
 
     /// Moves a validator's tokens from one pool to the other.
-    fn move_tokens(
+    pub(crate) fn move_tokens(
         &self,
         ctx: &mut Context,
         validator: &Validator,

@@ -2,11 +2,12 @@
 //!
 //! So far: params; validators with tokens, shares and commission; delegations with the SDK's
 //! share arithmetic; the bonded and not-bonded pools; `MsgCreateValidator`, `MsgDelegate`
-//! and the authority's `MsgUpdateParams`; EndBlock's bonded set of the `max_validators`
-//! strongest validators, returned to the engine as power changes; the Params, Pool,
-//! Validator(s) and delegation queries. Not yet: unbonding and redelegation (and their
-//! queues), edit-validator, historical info, hooks, genesis import of validators, and the
-//! wiring into the app (gentxs delivered at InitChain).
+//! and the authority's `MsgUpdateParams`; `MsgUndelegate` and `MsgCancelUnbondingDelegation`
+//! with the unbonding queue paid out at EndBlock; EndBlock's bonded set of the
+//! `max_validators` strongest validators, returned to the engine as power changes, and
+//! validators' own unbonding maturing; the Params, Pool, Validator(s), delegation and
+//! unbonding queries. Not yet: redelegation, edit-validator, historical info, hooks, genesis
+//! import of validators, and the wiring into the app (gentxs delivered at InitChain).
 
 mod errors;
 mod events;
@@ -17,6 +18,7 @@ mod msgs;
 mod params;
 mod queries;
 mod state;
+mod unbonding;
 mod validator;
 
 use std::sync::Arc;
@@ -25,9 +27,13 @@ use agora_core::{Context, DecodedMsg, Module, Result, ValidatorUpdate};
 use agora_proto::Any;
 
 pub use errors::StakingCode;
-pub use keeper::{Delegation, Keeper, BONDED_POOL, NOT_BONDED_POOL};
-pub use msgs::{MSG_CREATE_VALIDATOR_TYPE_URL, MSG_DELEGATE_TYPE_URL, MSG_UPDATE_PARAMS_TYPE_URL};
+pub use keeper::{Delegation, Keeper, TokenSource, BONDED_POOL, NOT_BONDED_POOL};
+pub use msgs::{
+    MSG_CANCEL_UNBONDING_TYPE_URL, MSG_CREATE_VALIDATOR_TYPE_URL, MSG_DELEGATE_TYPE_URL,
+    MSG_UNDELEGATE_TYPE_URL, MSG_UPDATE_PARAMS_TYPE_URL,
+};
 pub use params::Params;
+pub use unbonding::{UnbondingDelegation, UnbondingEntry};
 pub use validator::{
     consensus_pubkey_any, BondStatus, Commission, Description, Validator, POWER_REDUCTION,
 };
@@ -74,9 +80,13 @@ impl Module for Staking {
         genesis::export(&self.keeper, ctx)
     }
 
-    /// The bonded set by power; its changes go to the engine.
+    /// The bonded set by power (its changes go to the engine), then matured validator
+    /// unbondings and unbonding delegations, in the SDK's order.
     fn end_block(&self, ctx: &mut Context) -> Result<Vec<ValidatorUpdate>> {
-        self.keeper.apply_validator_set_updates(ctx)
+        let updates = self.keeper.apply_validator_set_updates(ctx)?;
+        self.keeper.unbond_mature_validators(ctx)?;
+        self.keeper.complete_mature_unbondings(ctx)?;
+        Ok(updates)
     }
 
     fn msg_type_urls(&self) -> &'static [&'static str] {

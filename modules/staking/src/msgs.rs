@@ -12,6 +12,7 @@ use agora_proto::Any;
 use prost::{Message, Name};
 
 use crate::errors::StakingCode;
+use crate::keeper::TokenSource;
 use crate::validator::{Commission, Description};
 use crate::{events, BondStatus, Keeper, Params, Validator};
 
@@ -19,12 +20,19 @@ use crate::{events, BondStatus, Keeper, Params, Validator};
 pub const MSG_CREATE_VALIDATOR_TYPE_URL: &str = "/cosmos.staking.v1beta1.MsgCreateValidator";
 /// Type URL of `MsgDelegate`.
 pub const MSG_DELEGATE_TYPE_URL: &str = "/cosmos.staking.v1beta1.MsgDelegate";
+/// Type URL of `MsgUndelegate`.
+pub const MSG_UNDELEGATE_TYPE_URL: &str = "/cosmos.staking.v1beta1.MsgUndelegate";
+/// Type URL of `MsgCancelUnbondingDelegation`.
+pub const MSG_CANCEL_UNBONDING_TYPE_URL: &str =
+    "/cosmos.staking.v1beta1.MsgCancelUnbondingDelegation";
 /// Type URL of staking's `MsgUpdateParams`.
 pub const MSG_UPDATE_PARAMS_TYPE_URL: &str = "/cosmos.staking.v1beta1.MsgUpdateParams";
 /// The Msgs staking handles.
 pub const TYPE_URLS: &[&str] = &[
     MSG_CREATE_VALIDATOR_TYPE_URL,
     MSG_DELEGATE_TYPE_URL,
+    MSG_UNDELEGATE_TYPE_URL,
+    MSG_CANCEL_UNBONDING_TYPE_URL,
     MSG_UPDATE_PARAMS_TYPE_URL,
 ];
 
@@ -49,7 +57,15 @@ struct Delegate {
 enum StakingMsg {
     CreateValidator(CreateValidator),
     Delegate(Delegate),
-    UpdateParams { authority: String, params: Params },
+    Undelegate(Delegate),
+    CancelUnbonding {
+        pair: Delegate,
+        creation_height: u64,
+    },
+    UpdateParams {
+        authority: String,
+        params: Params,
+    },
 }
 
 fn invalid(detail: impl std::fmt::Display) -> Error {
@@ -89,18 +105,42 @@ pub fn decode(msg: &Any) -> Result<DecodedMsg> {
         }
         MSG_DELEGATE_TYPE_URL => {
             let m: pb::MsgDelegate = decode_any(msg, MSG_DELEGATE_TYPE_URL)?;
-            let delegator = Address::from_bech32(&m.delegator_address).map_err(|e| {
-                Error::sdk(
-                    SdkCode::InvalidAddress,
-                    format!("invalid delegator address: {}", e.msg),
-                )
-            })?;
-            let delegate = Delegate {
-                validator: validator_address(&m.validator_address)?,
-                amount: positive_coin(m.amount.as_ref())?,
-                delegator: delegator.clone(),
-            };
-            (delegator, StakingMsg::Delegate(delegate))
+            let pair = check_pair(
+                &m.delegator_address,
+                &m.validator_address,
+                m.amount.as_ref(),
+            )?;
+            (pair.delegator.clone(), StakingMsg::Delegate(pair))
+        }
+        MSG_UNDELEGATE_TYPE_URL => {
+            let m: pb::MsgUndelegate = decode_any(msg, MSG_UNDELEGATE_TYPE_URL)?;
+            let pair = check_pair(
+                &m.delegator_address,
+                &m.validator_address,
+                m.amount.as_ref(),
+            )?;
+            (pair.delegator.clone(), StakingMsg::Undelegate(pair))
+        }
+        MSG_CANCEL_UNBONDING_TYPE_URL => {
+            let m: pb::MsgCancelUnbondingDelegation =
+                decode_any(msg, MSG_CANCEL_UNBONDING_TYPE_URL)?;
+            let pair = check_pair(
+                &m.delegator_address,
+                &m.validator_address,
+                m.amount.as_ref(),
+            )?;
+            let creation_height = u64::try_from(m.creation_height)
+                .ok()
+                .filter(|&h| h > 0)
+                .ok_or_else(|| invalid("invalid height"))?;
+            let signer = pair.delegator.clone();
+            (
+                signer,
+                StakingMsg::CancelUnbonding {
+                    pair,
+                    creation_height,
+                },
+            )
         }
         MSG_UPDATE_PARAMS_TYPE_URL => {
             let m: pb::MsgUpdateParams = decode_any(msg, MSG_UPDATE_PARAMS_TYPE_URL)?;
@@ -128,6 +168,21 @@ pub fn decode(msg: &Any) -> Result<DecodedMsg> {
         vec![signer],
         checked,
     ))
+}
+
+/// A (delegator, validator, positive amount) triple, checked.
+fn check_pair(delegator: &str, validator: &str, amount: Option<&ProtoCoin>) -> Result<Delegate> {
+    let delegator = Address::from_bech32(delegator).map_err(|e| {
+        Error::sdk(
+            SdkCode::InvalidAddress,
+            format!("invalid delegator address: {}", e.msg),
+        )
+    })?;
+    Ok(Delegate {
+        validator: validator_address(validator)?,
+        amount: positive_coin(amount)?,
+        delegator,
+    })
 }
 
 fn check_create_validator(msg: &Any) -> Result<CreateValidator> {
@@ -192,8 +247,44 @@ pub fn handle(keeper: &Keeper, ctx: &mut Context, msg: &DecodedMsg) -> Result<Ve
         StakingMsg::Delegate(d) => {
             let mut validator = keeper.existing_validator(ctx, &d.validator)?;
             check_bond_denom(keeper, ctx, &d.amount)?;
-            keeper.delegate(ctx, &d.delegator, &mut validator, d.amount.amount)?;
+            keeper.delegate(
+                ctx,
+                &d.delegator,
+                &mut validator,
+                d.amount.amount,
+                TokenSource::Account,
+            )?;
             Ok(pb::MsgDelegateResponse {}.encode_to_vec())
+        }
+        StakingMsg::Undelegate(d) => {
+            check_bond_denom(keeper, ctx, &d.amount)?;
+            let (completion, tokens) =
+                keeper.undelegate(ctx, &d.delegator, &d.validator, d.amount.amount)?;
+            Ok(pb::MsgUndelegateResponse {
+                completion_time: Some(agora_proto::tendermint::google::protobuf::Timestamp {
+                    seconds: (completion / 1_000_000_000) as i64,
+                    nanos: (completion % 1_000_000_000) as i32,
+                }),
+                amount: Some(ProtoCoin {
+                    denom: d.amount.denom.clone(),
+                    amount: tokens.to_string(),
+                }),
+            }
+            .encode_to_vec())
+        }
+        StakingMsg::CancelUnbonding {
+            pair,
+            creation_height,
+        } => {
+            check_bond_denom(keeper, ctx, &pair.amount)?;
+            keeper.cancel_unbonding(
+                ctx,
+                &pair.delegator,
+                &pair.validator,
+                pair.amount.amount,
+                *creation_height,
+            )?;
+            Ok(pb::MsgCancelUnbondingDelegationResponse {}.encode_to_vec())
         }
         StakingMsg::UpdateParams { authority, params } => {
             check_authority(keeper.authority(), authority)?;
@@ -253,6 +344,12 @@ fn create_validator(keeper: &Keeper, ctx: &mut Context, create: &CreateValidator
     };
     keeper.set_validator(ctx, &validator)?;
     ctx.emit(events::create_validator(&validator, &create.value));
-    keeper.delegate(ctx, &create.operator, &mut validator, create.value.amount)?;
+    keeper.delegate(
+        ctx,
+        &create.operator,
+        &mut validator,
+        create.value.amount,
+        TokenSource::Account,
+    )?;
     Ok(())
 }

@@ -16,6 +16,7 @@ const VALIDATORS_PATH: &str = "/cosmos.staking.v1beta1.Query/Validators";
 const DELEGATION_PATH: &str = "/cosmos.staking.v1beta1.Query/Delegation";
 const VALIDATOR_DELEGATIONS_PATH: &str = "/cosmos.staking.v1beta1.Query/ValidatorDelegations";
 const DELEGATOR_DELEGATIONS_PATH: &str = "/cosmos.staking.v1beta1.Query/DelegatorDelegations";
+const UNBONDING_DELEGATION_PATH: &str = "/cosmos.staking.v1beta1.Query/UnbondingDelegation";
 
 /// The query paths staking serves.
 pub const PATHS: &[&str] = &[
@@ -26,6 +27,7 @@ pub const PATHS: &[&str] = &[
     DELEGATION_PATH,
     VALIDATOR_DELEGATIONS_PATH,
     DELEGATOR_DELEGATIONS_PATH,
+    UNBONDING_DELEGATION_PATH,
 ];
 
 /// A gRPC `NotFound` as the SDK's ABCI query reports it (see auth's account query).
@@ -155,6 +157,46 @@ pub fn handle(keeper: &Keeper, ctx: &mut Context, path: &str, data: &[u8]) -> Re
             pb::QueryDelegatorDelegationsResponse {
                 delegation_responses: responses(keeper, ctx, &delegations)?,
                 pagination: Some(page),
+            }
+            .encode_to_vec()
+        }
+        UNBONDING_DELEGATION_PATH => {
+            let req: pb::QueryUnbondingDelegationRequest = decode_request(path, data)?;
+            let delegator = address(
+                "delegator address",
+                &req.delegator_addr,
+                agora_core::ACCOUNT_PREFIX,
+            )?;
+            let validator = address("validator address", &req.validator_addr, VALOPER_PREFIX)?;
+            let ubd = keeper
+                .unbonding_delegation(ctx, &delegator, &validator)?
+                .ok_or_else(|| {
+                    not_found(format!(
+                        "unbonding delegation with delegator {} for validator {}",
+                        req.delegator_addr, req.validator_addr
+                    ))
+                })?;
+            let entries = ubd
+                .entries
+                .iter()
+                .map(|e| pb::UnbondingDelegationEntry {
+                    creation_height: e.creation_height as i64,
+                    completion_time: Some(agora_proto::tendermint::google::protobuf::Timestamp {
+                        seconds: (e.completion_time_nanos / 1_000_000_000) as i64,
+                        nanos: (e.completion_time_nanos % 1_000_000_000) as i32,
+                    }),
+                    initial_balance: e.initial_balance.to_string(),
+                    balance: e.balance.to_string(),
+                    unbonding_id: 0,
+                    unbonding_on_hold_ref_count: 0,
+                })
+                .collect();
+            pb::QueryUnbondingDelegationResponse {
+                unbond: Some(pb::UnbondingDelegation {
+                    delegator_address: req.delegator_addr,
+                    validator_address: req.validator_addr,
+                    entries,
+                }),
             }
             .encode_to_vec()
         }

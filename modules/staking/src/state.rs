@@ -3,6 +3,7 @@
 use agora_core::Dec;
 use cw_storage_plus::{Item, Map};
 
+use crate::unbonding::UnbondingDelegation;
 use crate::{Params, Validator};
 
 /// Validators by operator address bytes.
@@ -17,3 +18,7 @@ pub const BY_VALIDATOR: Map<(&[u8], &[u8]), ()> = Map::new("w");
 pub const LAST_POWER: Map<&[u8], i64> = Map::new("l");
 /// The module params.
 pub const PARAMS: Item<Params> = Item::new("p");
+/// Unbonding delegations by (delegator, validator).
+pub const UNBONDING: Map<(&[u8], &[u8]), UnbondingDelegation> = Map::new("u");
+/// The pairs with an entry completing at a time: (completion nanos, delegator, validator).
+pub const UNBONDING_QUEUE: Map<(u64, &[u8], &[u8]), ()> = Map::new("q");

@@ -232,6 +232,23 @@ impl Validator {
         Ok(issued)
     }
 
+    /// Removes delegator shares; returns the tokens they were worth (the SDK's
+    /// `RemoveDelShares`: the last shares take every remaining token).
+    pub fn remove_delegator_shares(&mut self, shares: Dec) -> Result<u128> {
+        let remaining = self.delegator_shares.checked_sub(shares)?;
+        let tokens = if remaining.is_zero() {
+            self.tokens
+        } else {
+            self.tokens_from_shares(shares)?
+        };
+        self.tokens = self
+            .tokens
+            .checked_sub(tokens)
+            .ok_or_else(|| Error::internal("validator tokens below zero"))?;
+        self.delegator_shares = remaining;
+        Ok(tokens)
+    }
+
     /// The tokens `shares` are worth (shares * tokens / delegator shares, truncated).
     pub fn tokens_from_shares(&self, shares: Dec) -> Result<u128> {
         if self.delegator_shares.is_zero() {

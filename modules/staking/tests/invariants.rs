@@ -1,7 +1,9 @@
-//! Randomized runs of validator creation, delegations and block ends, checking after every
-//! step the SDK's staking invariants: the bonded pool holds exactly the bonded validators'
-//! tokens and the not-bonded pool the others'; delegations' shares add up to each validator's
-//! shares; the engine's powers are those of the bonded validators.
+//! Randomized runs of validator creation, delegations, undelegations, cancels and block ends
+//! (5 s apart, unbonding 20 s), checking after every step the SDK's staking invariants: the
+//! bonded pool holds exactly the bonded validators' tokens and the not-bonded pool the
+//! others' plus every pending unbonding entry; delegations' shares add up to each validator's
+//! shares; no token is created or lost; the engine's powers are those of the bonded set; and a
+//! second chain on its own store, fed the same steps, ends in the same state.
 
 mod common;
 
@@ -12,19 +14,38 @@ use agora_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
 use agora_proto::cosmos::staking::v1beta1 as pb;
 use agora_proto::Any;
 use agora_staking::{
-    consensus_pubkey_any, BondStatus, BONDED_POOL, MSG_CREATE_VALIDATOR_TYPE_URL,
-    MSG_DELEGATE_TYPE_URL, NOT_BONDED_POOL,
+    consensus_pubkey_any, BondStatus, BONDED_POOL, MSG_CANCEL_UNBONDING_TYPE_URL,
+    MSG_CREATE_VALIDATOR_TYPE_URL, MSG_DELEGATE_TYPE_URL, MSG_UNDELEGATE_TYPE_URL, NOT_BONDED_POOL,
 };
 use common::{addr, Chain};
 use proptest::prelude::*;
 use prost::Message;
 
 const ACCOUNTS: u8 = 6;
+const START: u128 = 200_000_000;
 
 #[derive(Debug, Clone)]
 enum Step {
-    Create { who: u8, amount: u128 },
-    Delegate { who: u8, to: u8, amount: u128 },
+    Create {
+        who: u8,
+        amount: u128,
+    },
+    Delegate {
+        who: u8,
+        to: u8,
+        amount: u128,
+    },
+    Undelegate {
+        who: u8,
+        from: u8,
+        amount: u128,
+    },
+    Cancel {
+        who: u8,
+        from: u8,
+        amount: u128,
+        blocks_ago: u64,
+    },
     EndBlock,
 }
 
@@ -33,6 +54,16 @@ fn step() -> impl Strategy<Value = Step> {
         (1..=ACCOUNTS, 1u128..50_000_000).prop_map(|(who, amount)| Step::Create { who, amount }),
         (1..=ACCOUNTS, 1..=ACCOUNTS, 1u128..50_000_000)
             .prop_map(|(who, to, amount)| Step::Delegate { who, to, amount }),
+        (1..=ACCOUNTS, 1..=ACCOUNTS, 1u128..30_000_000)
+            .prop_map(|(who, from, amount)| Step::Undelegate { who, from, amount }),
+        (1..=ACCOUNTS, 1..=ACCOUNTS, 1u128..30_000_000, 0u64..4).prop_map(
+            |(who, from, amount, blocks_ago)| Step::Cancel {
+                who,
+                from,
+                amount,
+                blocks_ago
+            }
+        ),
         Just(Step::EndBlock),
     ]
 }
@@ -81,6 +112,28 @@ fn apply(chain: &mut Chain, step: &Step, powers: &mut BTreeMap<Vec<u8>, i64>) {
             };
             let _ = chain.execute(&any(MSG_DELEGATE_TYPE_URL, msg));
         }
+        Step::Undelegate { who, from, amount } => {
+            let msg = pb::MsgUndelegate {
+                delegator_address: addr(who).to_string(),
+                validator_address: addr(from).to_bech32_with(VALOPER_PREFIX),
+                amount: coin(amount),
+            };
+            let _ = chain.execute(&any(MSG_UNDELEGATE_TYPE_URL, msg));
+        }
+        Step::Cancel {
+            who,
+            from,
+            amount,
+            blocks_ago,
+        } => {
+            let msg = pb::MsgCancelUnbondingDelegation {
+                delegator_address: addr(who).to_string(),
+                validator_address: addr(from).to_bech32_with(VALOPER_PREFIX),
+                amount: coin(amount),
+                creation_height: chain.block.height.saturating_sub(blocks_ago) as i64,
+            };
+            let _ = chain.execute(&any(MSG_CANCEL_UNBONDING_TYPE_URL, msg));
+        }
         Step::EndBlock => {
             for update in chain.end_block() {
                 let key = format!("{:?}", update.pub_key).into_bytes();
@@ -118,8 +171,24 @@ fn check(chain: &mut Chain, powers: &BTreeMap<Vec<u8>, i64>, ended: bool) {
             v.operator_address()
         );
     }
-    assert_eq!(chain.balance(&Address::module(BONDED_POOL)), bonded);
-    assert_eq!(chain.balance(&Address::module(NOT_BONDED_POOL)), not_bonded);
+    let mut unbonding = 0u128;
+    for who in 1..=ACCOUNTS {
+        for from in 1..=ACCOUNTS {
+            let ubd =
+                chain.read(|c, ctx| c.keeper.unbonding_delegation(ctx, &addr(who), &addr(from)));
+            unbonding += ubd.map_or(0, |u| u.entries.iter().map(|e| e.balance).sum());
+        }
+    }
+    let bonded_pool = chain.balance(&Address::module(BONDED_POOL));
+    let not_bonded_pool = chain.balance(&Address::module(NOT_BONDED_POOL));
+    assert_eq!(bonded_pool, bonded);
+    assert_eq!(not_bonded_pool, not_bonded + unbonding);
+    let held: u128 = (1..=ACCOUNTS).map(|n| chain.balance(&addr(n))).sum();
+    assert_eq!(
+        held + bonded_pool + not_bonded_pool,
+        START * ACCOUNTS as u128,
+        "tokens conserved"
+    );
     if ended {
         let engine: i64 = powers.values().sum();
         let set: i64 = validators.iter().map(|v| v.consensus_power()).sum();
@@ -128,15 +197,21 @@ fn check(chain: &mut Chain, powers: &BTreeMap<Vec<u8>, i64>, ended: bool) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(24))]
+    #![proptest_config(ProptestConfig::with_cases(32))]
     #[test]
-    fn pools_shares_and_powers_stay_consistent(steps in proptest::collection::vec(step(), 1..60)) {
+    fn pools_shares_and_powers_stay_consistent(steps in proptest::collection::vec(step(), 1..80)) {
         let accounts: Vec<Address> = (1..=ACCOUNTS).map(addr).collect();
-        let mut chain = Chain::new(&accounts, 200_000_000);
-        let mut powers = BTreeMap::new();
+        let mut chain = Chain::new(&accounts, START);
+        chain.update_params(|p| p.unbonding_time.as_mut().unwrap().seconds = 20);
+        let mut twin = Chain::new(&accounts, START);
+        twin.update_params(|p| p.unbonding_time.as_mut().unwrap().seconds = 20);
+        let (mut powers, mut twin_powers) = (BTreeMap::new(), BTreeMap::new());
         for step in &steps {
             apply(&mut chain, step, &mut powers);
             check(&mut chain, &powers, matches!(step, Step::EndBlock));
+            apply(&mut twin, step, &mut twin_powers);
         }
+        prop_assert!(chain.state() == twin.state(), "two stores fed the same steps differ");
+        prop_assert_eq!(powers, twin_powers);
     }
 }

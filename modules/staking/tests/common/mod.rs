@@ -129,6 +129,13 @@ impl Chain {
         Outcome { result, events }
     }
 
+    /// Every committed key and value, in key order: two chains fed the same txs must agree.
+    pub fn state(&self) -> Vec<(Vec<u8>, Vec<u8>)> {
+        self.store
+            .range(None, None, cosmwasm_std::Order::Ascending)
+            .collect()
+    }
+
     /// Decodes and runs a staking Msg as a tx; returns its signers' check too.
     pub fn execute(&mut self, msg: &Any) -> Outcome<Vec<u8>> {
         self.run(|c, ctx| {
@@ -169,5 +176,26 @@ impl Chain {
         self.run(|c, ctx| c.staking.query(ctx, &path, &bytes))
             .result
             .map(|b| Resp::decode(b.as_slice()).unwrap())
+    }
+}
+
+impl Chain {
+    /// Changes the params as the authority does (a gov-passed `MsgUpdateParams`).
+    pub fn update_params(
+        &mut self,
+        edit: impl FnOnce(&mut agora_proto::cosmos::staking::v1beta1::Params),
+    ) {
+        use prost::Message;
+        let mut params = self.read(|c, ctx| c.keeper.params(ctx)).to_proto();
+        edit(&mut params);
+        let msg = agora_proto::cosmos::staking::v1beta1::MsgUpdateParams {
+            authority: gov_authority().to_string(),
+            params: Some(params),
+        };
+        let any = Any {
+            type_url: agora_staking::MSG_UPDATE_PARAMS_TYPE_URL.into(),
+            value: msg.encode_to_vec(),
+        };
+        self.execute(&any).result.expect("params update");
     }
 }
