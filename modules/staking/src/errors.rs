@@ -34,6 +34,16 @@ pub enum StakingCode {
     NoUnbondingDelegation = 26,
     /// The pair already has `max_entries` unbonding entries.
     MaxUnbondingDelegationEntries = 27,
+    /// A redelegation from a validator to itself.
+    SelfRedelegation = 29,
+    /// The redelegated amount is worth no tokens.
+    TinyRedelegationAmount = 30,
+    /// No validator at the redelegation's destination.
+    BadRedelegationDst = 31,
+    /// Redelegating from a validator the delegator is still redelegating into.
+    TransitiveRedelegation = 32,
+    /// The triple already has `max_entries` redelegation entries.
+    MaxRedelegationEntries = 33,
     /// The validator has no tokens but has shares.
     DelegatorShareExRateInvalid = 34,
     /// The Msg carries no consensus key.
@@ -60,6 +70,11 @@ impl StakingCode {
             NotEnoughDelegationShares => "not enough delegation shares",
             NoUnbondingDelegation => "no unbonding delegation found",
             MaxUnbondingDelegationEntries => "too many unbonding delegation entries for (delegator, validator) tuple",
+            SelfRedelegation => "cannot redelegate to the same validator",
+            TinyRedelegationAmount => "too few tokens to redelegate (truncates to zero tokens)",
+            BadRedelegationDst => "redelegation destination validator not found",
+            TransitiveRedelegation => "redelegation to this validator already in progress; first redelegation to this validator must complete before next redelegation",
+            MaxRedelegationEntries => "too many redelegation entries for (delegator, src-validator, dst-validator) tuple",
             DelegatorShareExRateInvalid => "cannot delegate to validators with invalid (zero) ex-rate",
             EmptyValidatorPubKey => "empty validator public key",
             CommissionLtMinRate => "commission cannot be less than min rate",

@@ -52,3 +52,32 @@ fn rfc3339(nanos: u64) -> String {
         .map(|t| t.to_rfc3339())
         .unwrap_or_else(|_| secs.to_string())
 }
+
+/// `redelegate{source_validator, destination_validator, amount, completion_time}`.
+pub fn redelegate(src: &Address, dst: &Address, amount: &Coin, completion_nanos: u64) -> Event {
+    Event::new("redelegate")
+        .attr(
+            "source_validator",
+            src.to_bech32_with(agora_core::VALOPER_PREFIX),
+        )
+        .attr(
+            "destination_validator",
+            dst.to_bech32_with(agora_core::VALOPER_PREFIX),
+        )
+        .attr("amount", amount.to_string())
+        .attr("completion_time", rfc3339(completion_nanos))
+}
+
+/// `complete_redelegation{delegator, source_validator, destination_validator}`.
+pub fn complete_redelegation(delegator: &Address, src: &Address, dst: &Address) -> Event {
+    Event::new("complete_redelegation")
+        .attr("delegator", delegator.to_string())
+        .attr(
+            "source_validator",
+            src.to_bech32_with(agora_core::VALOPER_PREFIX),
+        )
+        .attr(
+            "destination_validator",
+            dst.to_bech32_with(agora_core::VALOPER_PREFIX),
+        )
+}

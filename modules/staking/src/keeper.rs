@@ -25,8 +25,11 @@ pub const NOT_BONDED_POOL: &str = "not_bonded_tokens_pool";
 pub enum TokenSource {
     /// The delegator's account.
     Account,
-    /// An unbonding entry's tokens, already in the not-bonded pool.
+    /// Tokens already in the not-bonded pool (a cancelled unbonding, a redelegation from an
+    /// unbonded validator).
     NotBondedPool,
+    /// Tokens already in the bonded pool (a redelegation from a bonded validator).
+    BondedPool,
 }
 
 /// One delegation: who delegated, to which validator, how many shares.
@@ -182,7 +185,10 @@ impl Keeper {
             TokenSource::NotBondedPool if pool == BONDED_POOL => self
                 .bank
                 .send_coins_from_module_to_module(ctx, NOT_BONDED_POOL, BONDED_POOL, &coins)?,
-            TokenSource::NotBondedPool => {}
+            TokenSource::BondedPool if pool == NOT_BONDED_POOL => self
+                .bank
+                .send_coins_from_module_to_module(ctx, BONDED_POOL, NOT_BONDED_POOL, &coins)?,
+            TokenSource::NotBondedPool | TokenSource::BondedPool => {}
         }
         let issued = validator.add_tokens_from_delegation(amount)?;
         self.set_validator(ctx, validator)?;

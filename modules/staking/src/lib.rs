@@ -3,10 +3,10 @@
 //! So far: params; validators with tokens, shares and commission; delegations with the SDK's
 //! share arithmetic; the bonded and not-bonded pools; `MsgCreateValidator`, `MsgDelegate`
 //! and the authority's `MsgUpdateParams`; `MsgUndelegate` and `MsgCancelUnbondingDelegation`
-//! with the unbonding queue paid out at EndBlock; EndBlock's bonded set of the
+//! with the unbonding queue paid out at EndBlock; `MsgBeginRedelegate` with its queue; EndBlock's bonded set of the
 //! `max_validators` strongest validators, returned to the engine as power changes, and
 //! validators' own unbonding maturing; the Params, Pool, Validator(s), delegation and
-//! unbonding queries. Not yet: redelegation, edit-validator, historical info, hooks, genesis
+//! unbonding queries. Not yet: edit-validator, historical info, hooks, genesis
 //! import of validators, and the wiring into the app (gentxs delivered at InitChain).
 
 mod errors;
@@ -17,6 +17,7 @@ mod keeper;
 mod msgs;
 mod params;
 mod queries;
+mod redelegation;
 mod state;
 mod unbonding;
 mod validator;
@@ -30,9 +31,10 @@ pub use errors::StakingCode;
 pub use keeper::{Delegation, Keeper, TokenSource, BONDED_POOL, NOT_BONDED_POOL};
 pub use msgs::{
     MSG_CANCEL_UNBONDING_TYPE_URL, MSG_CREATE_VALIDATOR_TYPE_URL, MSG_DELEGATE_TYPE_URL,
-    MSG_UNDELEGATE_TYPE_URL, MSG_UPDATE_PARAMS_TYPE_URL,
+    MSG_REDELEGATE_TYPE_URL, MSG_UNDELEGATE_TYPE_URL, MSG_UPDATE_PARAMS_TYPE_URL,
 };
 pub use params::Params;
+pub use redelegation::{Redelegation, RedelegationEntry};
 pub use unbonding::{UnbondingDelegation, UnbondingEntry};
 pub use validator::{
     consensus_pubkey_any, BondStatus, Commission, Description, Validator, POWER_REDUCTION,
@@ -86,6 +88,7 @@ impl Module for Staking {
         let updates = self.keeper.apply_validator_set_updates(ctx)?;
         self.keeper.unbond_mature_validators(ctx)?;
         self.keeper.complete_mature_unbondings(ctx)?;
+        self.keeper.complete_mature_redelegations(ctx)?;
         Ok(updates)
     }
 

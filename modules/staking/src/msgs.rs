@@ -22,6 +22,8 @@ pub const MSG_CREATE_VALIDATOR_TYPE_URL: &str = "/cosmos.staking.v1beta1.MsgCrea
 pub const MSG_DELEGATE_TYPE_URL: &str = "/cosmos.staking.v1beta1.MsgDelegate";
 /// Type URL of `MsgUndelegate`.
 pub const MSG_UNDELEGATE_TYPE_URL: &str = "/cosmos.staking.v1beta1.MsgUndelegate";
+/// Type URL of `MsgBeginRedelegate`.
+pub const MSG_REDELEGATE_TYPE_URL: &str = "/cosmos.staking.v1beta1.MsgBeginRedelegate";
 /// Type URL of `MsgCancelUnbondingDelegation`.
 pub const MSG_CANCEL_UNBONDING_TYPE_URL: &str =
     "/cosmos.staking.v1beta1.MsgCancelUnbondingDelegation";
@@ -32,6 +34,7 @@ pub const TYPE_URLS: &[&str] = &[
     MSG_CREATE_VALIDATOR_TYPE_URL,
     MSG_DELEGATE_TYPE_URL,
     MSG_UNDELEGATE_TYPE_URL,
+    MSG_REDELEGATE_TYPE_URL,
     MSG_CANCEL_UNBONDING_TYPE_URL,
     MSG_UPDATE_PARAMS_TYPE_URL,
 ];
@@ -58,6 +61,10 @@ enum StakingMsg {
     CreateValidator(CreateValidator),
     Delegate(Delegate),
     Undelegate(Delegate),
+    Redelegate {
+        pair: Delegate,
+        dst: Address,
+    },
     CancelUnbonding {
         pair: Delegate,
         creation_height: u64,
@@ -120,6 +127,16 @@ pub fn decode(msg: &Any) -> Result<DecodedMsg> {
                 m.amount.as_ref(),
             )?;
             (pair.delegator.clone(), StakingMsg::Undelegate(pair))
+        }
+        MSG_REDELEGATE_TYPE_URL => {
+            let m: pb::MsgBeginRedelegate = decode_any(msg, MSG_REDELEGATE_TYPE_URL)?;
+            let pair = check_pair(
+                &m.delegator_address,
+                &m.validator_src_address,
+                m.amount.as_ref(),
+            )?;
+            let dst = validator_address(&m.validator_dst_address)?;
+            (pair.delegator.clone(), StakingMsg::Redelegate { pair, dst })
         }
         MSG_CANCEL_UNBONDING_TYPE_URL => {
             let m: pb::MsgCancelUnbondingDelegation =
@@ -268,6 +285,23 @@ pub fn handle(keeper: &Keeper, ctx: &mut Context, msg: &DecodedMsg) -> Result<Ve
                 amount: Some(ProtoCoin {
                     denom: d.amount.denom.clone(),
                     amount: tokens.to_string(),
+                }),
+            }
+            .encode_to_vec())
+        }
+        StakingMsg::Redelegate { pair, dst } => {
+            check_bond_denom(keeper, ctx, &pair.amount)?;
+            let completion = keeper.begin_redelegation(
+                ctx,
+                &pair.delegator,
+                &pair.validator,
+                dst,
+                pair.amount.amount,
+            )?;
+            Ok(pb::MsgBeginRedelegateResponse {
+                completion_time: Some(agora_proto::tendermint::google::protobuf::Timestamp {
+                    seconds: (completion / 1_000_000_000) as i64,
+                    nanos: (completion % 1_000_000_000) as i32,
                 }),
             }
             .encode_to_vec())

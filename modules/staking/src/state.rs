@@ -3,6 +3,7 @@
 use agora_core::Dec;
 use cw_storage_plus::{Item, Map};
 
+use crate::redelegation::Redelegation;
 use crate::unbonding::UnbondingDelegation;
 use crate::{Params, Validator};
 
@@ -22,3 +23,14 @@ pub const PARAMS: Item<Params> = Item::new("p");
 pub const UNBONDING: Map<(&[u8], &[u8]), UnbondingDelegation> = Map::new("u");
 /// The pairs with an entry completing at a time: (completion nanos, delegator, validator).
 pub const UNBONDING_QUEUE: Map<(u64, &[u8], &[u8]), ()> = Map::new("q");
+/// A key of three addresses' bytes.
+type ThreeAddresses<'a> = (&'a [u8], &'a [u8], &'a [u8]);
+
+/// Redelegations by (delegator, source, destination).
+pub const REDELEGATIONS: Map<ThreeAddresses, Redelegation> = Map::new("r");
+/// The same by (delegator, destination, source): whether a delegator is still redelegating
+/// into a validator.
+pub const REDELEGATIONS_BY_DST: Map<ThreeAddresses, ()> = Map::new("s");
+/// Redelegations with an entry completing at a time: (completion nanos, delegator, the
+/// source and destination joined by [`crate::redelegation::joined`]).
+pub const REDELEGATION_QUEUE: Map<(u64, &[u8], &[u8]), ()> = Map::new("t");

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::errors::StakingCode;
 use crate::keeper::{Delegation, TokenSource, NOT_BONDED_POOL};
 use crate::state::{UNBONDING, UNBONDING_QUEUE};
-use crate::{events, BondStatus, Keeper, BONDED_POOL};
+use crate::{events, BondStatus, Keeper, Validator, BONDED_POOL};
 
 /// One undelegation waiting for its completion time.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,46 +74,15 @@ impl Keeper {
     ) -> Result<(u64, u128)> {
         let params = self.params(ctx)?;
         let mut validator = self.existing_validator(ctx, operator)?;
-        let held = self
-            .delegation(ctx, delegator, operator)?
-            .ok_or_else(|| StakingCode::NoDelegation.bare())?;
-        let shares = validator.shares_from_tokens(amount)?;
-        if shares > held {
-            return Err(StakingCode::NotEnoughDelegationShares.err("invalid shares amount"));
-        }
+        let (shares, held) = self.shares_to_unbond(ctx, delegator, &validator, amount)?;
         let mut ubd = self
             .unbonding_delegation(ctx, delegator, operator)?
             .unwrap_or_default();
         if ubd.entries.len() >= params.max_entries as usize {
             return Err(StakingCode::MaxUnbondingDelegationEntries.bare());
         }
-        let remaining = held.checked_sub(shares)?;
-        if remaining.is_zero() {
-            self.remove_delegation(ctx, delegator, operator);
-        } else {
-            self.set_delegation(
-                ctx,
-                &Delegation {
-                    delegator: delegator.clone(),
-                    validator: operator.clone(),
-                    shares: remaining,
-                },
-            )?;
-        }
-        // An operator going below its minimum self delegation is jailed, as the SDK's `Unbond`.
-        if delegator == operator
-            && !validator.jailed
-            && validator.tokens_from_shares(remaining)? < validator.min_self_delegation
-        {
-            validator.jailed = true;
-        }
         let was_bonded = validator.status == BondStatus::Bonded;
-        let tokens = validator.remove_delegator_shares(shares)?;
-        if validator.delegator_shares.is_zero() && validator.status == BondStatus::Unbonded {
-            self.remove_validator(ctx, &validator);
-        } else {
-            self.set_validator(ctx, &validator)?;
-        }
+        let tokens = self.unbond(ctx, delegator, &mut validator, held, shares)?;
         let coins: Coins = Coin::new(tokens, params.bond_denom.clone()).into();
         if was_bonded && tokens > 0 {
             self.bank.send_coins_from_module_to_module(
@@ -136,6 +105,66 @@ impl Keeper {
         let coin = Coin::new(tokens, params.bond_denom);
         ctx.emit(events::unbond(&validator, delegator, &coin, completion));
         Ok((completion, tokens))
+    }
+
+    /// The SDK's `Unbond`: takes `shares` of the `held` ones from a delegation (deleting it
+    /// when none are left), jails an operator left below its minimum self delegation, and
+    /// returns the tokens the shares were worth, which stay in the validator's pool. A
+    /// validator left without shares while unbonded is deleted.
+    pub(crate) fn unbond(
+        &self,
+        ctx: &mut Context,
+        delegator: &Address,
+        validator: &mut Validator,
+        held: Dec,
+        shares: Dec,
+    ) -> Result<u128> {
+        let operator = validator.operator.clone();
+        let remaining = held.checked_sub(shares)?;
+        if remaining.is_zero() {
+            self.remove_delegation(ctx, delegator, &operator);
+        } else {
+            self.set_delegation(
+                ctx,
+                &Delegation {
+                    delegator: delegator.clone(),
+                    validator: operator.clone(),
+                    shares: remaining,
+                },
+            )?;
+        }
+        if *delegator == operator
+            && !validator.jailed
+            && validator.tokens_from_shares(remaining)? < validator.min_self_delegation
+        {
+            validator.jailed = true;
+        }
+        let tokens = validator.remove_delegator_shares(shares)?;
+        if validator.delegator_shares.is_zero() && validator.status == BondStatus::Unbonded {
+            self.remove_validator(ctx, validator);
+        } else {
+            self.set_validator(ctx, validator)?;
+        }
+        Ok(tokens)
+    }
+
+    /// The SDK's `ValidateUnbondAmount`: the shares `amount` tokens of `delegator`'s
+    /// delegation to `validator` are, and the shares held.
+    pub(crate) fn shares_to_unbond(
+        &self,
+        ctx: &mut Context,
+        delegator: &Address,
+        validator: &Validator,
+        amount: u128,
+    ) -> Result<(Dec, Dec)> {
+        let held = self
+            .delegation(ctx, delegator, &validator.operator)?
+            .ok_or_else(|| StakingCode::NoDelegation.bare())?;
+        let shares = validator.shares_from_tokens(amount)?;
+        if shares > held {
+            return Err(StakingCode::NotEnoughDelegationShares.err("invalid shares amount"));
+        }
+        Ok((shares, held))
     }
 
     /// The SDK's `CancelUnbondingDelegation`: `amount` of the entry created at

@@ -1,4 +1,5 @@
-//! Randomized runs of validator creation, delegations, undelegations, cancels and block ends
+//! Randomized runs of validator creation, delegations, undelegations, redelegations, cancels
+//! and block ends
 //! (5 s apart, unbonding 20 s), checking after every step the SDK's staking invariants: the
 //! bonded pool holds exactly the bonded validators' tokens and the not-bonded pool the
 //! others' plus every pending unbonding entry; delegations' shares add up to each validator's
@@ -15,7 +16,8 @@ use agora_proto::cosmos::staking::v1beta1 as pb;
 use agora_proto::Any;
 use agora_staking::{
     consensus_pubkey_any, BondStatus, BONDED_POOL, MSG_CANCEL_UNBONDING_TYPE_URL,
-    MSG_CREATE_VALIDATOR_TYPE_URL, MSG_DELEGATE_TYPE_URL, MSG_UNDELEGATE_TYPE_URL, NOT_BONDED_POOL,
+    MSG_CREATE_VALIDATOR_TYPE_URL, MSG_DELEGATE_TYPE_URL, MSG_REDELEGATE_TYPE_URL,
+    MSG_UNDELEGATE_TYPE_URL, NOT_BONDED_POOL,
 };
 use common::{addr, Chain};
 use proptest::prelude::*;
@@ -32,6 +34,12 @@ enum Step {
     },
     Delegate {
         who: u8,
+        to: u8,
+        amount: u128,
+    },
+    Redelegate {
+        who: u8,
+        from: u8,
         to: u8,
         amount: u128,
     },
@@ -56,6 +64,14 @@ fn step() -> impl Strategy<Value = Step> {
             .prop_map(|(who, to, amount)| Step::Delegate { who, to, amount }),
         (1..=ACCOUNTS, 1..=ACCOUNTS, 1u128..30_000_000)
             .prop_map(|(who, from, amount)| Step::Undelegate { who, from, amount }),
+        (1..=ACCOUNTS, 1..=ACCOUNTS, 1..=ACCOUNTS, 1u128..30_000_000).prop_map(
+            |(who, from, to, amount)| Step::Redelegate {
+                who,
+                from,
+                to,
+                amount
+            }
+        ),
         (1..=ACCOUNTS, 1..=ACCOUNTS, 1u128..30_000_000, 0u64..4).prop_map(
             |(who, from, amount, blocks_ago)| Step::Cancel {
                 who,
@@ -119,6 +135,20 @@ fn apply(chain: &mut Chain, step: &Step, powers: &mut BTreeMap<Vec<u8>, i64>) {
                 amount: coin(amount),
             };
             let _ = chain.execute(&any(MSG_UNDELEGATE_TYPE_URL, msg));
+        }
+        Step::Redelegate {
+            who,
+            from,
+            to,
+            amount,
+        } => {
+            let msg = pb::MsgBeginRedelegate {
+                delegator_address: addr(who).to_string(),
+                validator_src_address: addr(from).to_bech32_with(VALOPER_PREFIX),
+                validator_dst_address: addr(to).to_bech32_with(VALOPER_PREFIX),
+                amount: coin(amount),
+            };
+            let _ = chain.execute(&any(MSG_REDELEGATE_TYPE_URL, msg));
         }
         Step::Cancel {
             who,

@@ -1,0 +1,181 @@
+//! Redelegation: moving a delegation from one validator to another at once, with an entry
+//! that stays until the source's unbonding time has passed (slashing reaches it until then,
+//! and it blocks chaining a redelegation out of the destination).
+
+use agora_core::{Address, Coin, Context, Dec, Result};
+use cosmwasm_std::Order;
+use cw_storage_plus::Bound;
+use serde::{Deserialize, Serialize};
+
+use crate::errors::StakingCode;
+use crate::keeper::TokenSource;
+use crate::state::{REDELEGATIONS, REDELEGATIONS_BY_DST, REDELEGATION_QUEUE};
+use crate::{events, BondStatus, Keeper};
+
+/// One redelegation waiting for its completion time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RedelegationEntry {
+    /// The height it was created at.
+    pub creation_height: u64,
+    /// When it completes, in nanoseconds since the epoch.
+    pub completion_time_nanos: u64,
+    /// The tokens moved.
+    #[serde(with = "agora_core::amount_string")]
+    pub initial_balance: u128,
+    /// The shares issued by the destination.
+    pub shares_dst: Dec,
+}
+
+/// A (delegator, source, destination) triple's entries, oldest first.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Redelegation {
+    /// The entries.
+    pub entries: Vec<RedelegationEntry>,
+}
+
+type Triple<'a> = (&'a [u8], &'a [u8], &'a [u8]);
+
+/// Two addresses as one key part: the first's length, the first, the second.
+pub(crate) fn joined(src: &[u8], dst: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(1 + src.len() + dst.len());
+    out.push(src.len() as u8);
+    out.extend_from_slice(src);
+    out.extend_from_slice(dst);
+    out
+}
+
+/// The two addresses of a [`joined`] key part.
+fn split(joined: &[u8]) -> Option<(&[u8], &[u8])> {
+    let (&len, rest) = joined.split_first()?;
+    (rest.len() >= len as usize).then(|| rest.split_at(len as usize))
+}
+
+impl Keeper {
+    /// The redelegation entries of a triple, if any.
+    pub fn redelegation(
+        &self,
+        ctx: &mut Context,
+        delegator: &Address,
+        src: &Address,
+        dst: &Address,
+    ) -> Result<Option<Redelegation>> {
+        let key: Triple = (delegator.as_bytes(), src.as_bytes(), dst.as_bytes());
+        Ok(REDELEGATIONS.may_load(&ctx.kv(&self.key), key)?)
+    }
+
+    fn set_redelegation(&self, ctx: &mut Context, key: Triple, red: &Redelegation) -> Result<()> {
+        let (delegator, src, dst) = key;
+        let mut kv = ctx.kv(&self.key);
+        if red.entries.is_empty() {
+            REDELEGATIONS.remove(&mut kv, key);
+            REDELEGATIONS_BY_DST.remove(&mut kv, (delegator, dst, src));
+            return Ok(());
+        }
+        REDELEGATIONS.save(&mut kv, key, red)?;
+        Ok(REDELEGATIONS_BY_DST.save(&mut kv, (delegator, dst, src), &())?)
+    }
+
+    /// The SDK's `BeginRedelegation` of `amount` tokens' worth of `delegator`'s shares in
+    /// `src` to `dst`: unbonded from the source, delegated to the destination at once; the
+    /// entry completes when the source's unbonding would (at once from an unbonded source).
+    /// Returns the completion time (nanos).
+    pub fn begin_redelegation(
+        &self,
+        ctx: &mut Context,
+        delegator: &Address,
+        src: &Address,
+        dst: &Address,
+        amount: u128,
+    ) -> Result<u64> {
+        if src == dst {
+            return Err(StakingCode::SelfRedelegation.bare());
+        }
+        let params = self.params(ctx)?;
+        let mut source = self.existing_validator(ctx, src)?;
+        let mut destination = self
+            .validator(ctx, dst)?
+            .ok_or_else(|| StakingCode::BadRedelegationDst.bare())?;
+        let (shares, held) = self.shares_to_unbond(ctx, delegator, &source, amount)?;
+        let receiving = {
+            let kv = ctx.kv(&self.key);
+            let found = REDELEGATIONS_BY_DST
+                .prefix((delegator.as_bytes(), src.as_bytes()))
+                .keys_raw(&kv, None, None, Order::Ascending)
+                .next()
+                .is_some();
+            found
+        };
+        if receiving {
+            return Err(StakingCode::TransitiveRedelegation.bare());
+        }
+        let mut red = self
+            .redelegation(ctx, delegator, src, dst)?
+            .unwrap_or_default();
+        if red.entries.len() >= params.max_entries as usize {
+            return Err(StakingCode::MaxRedelegationEntries.bare());
+        }
+        let source_status = source.status;
+        let tokens = self.unbond(ctx, delegator, &mut source, held, shares)?;
+        if tokens == 0 {
+            return Err(StakingCode::TinyRedelegationAmount.bare());
+        }
+        let from_pool = match source_status {
+            BondStatus::Bonded => TokenSource::BondedPool,
+            _ => TokenSource::NotBondedPool,
+        };
+        let shares_dst = self.delegate(ctx, delegator, &mut destination, tokens, from_pool)?;
+        let now = ctx.block.time.nanos();
+        let completion = match source_status {
+            BondStatus::Unbonded => now,
+            BondStatus::Unbonding => source.unbonding_time_nanos,
+            BondStatus::Bonded => ctx.block.time.plus_seconds(params.unbonding_time).nanos(),
+        };
+        let coin = Coin::new(tokens, params.bond_denom);
+        ctx.emit(events::redelegate(src, dst, &coin, completion));
+        if completion <= now {
+            return Ok(completion);
+        }
+        red.entries.push(RedelegationEntry {
+            creation_height: ctx.block.height,
+            completion_time_nanos: completion,
+            initial_balance: tokens,
+            shares_dst,
+        });
+        let key: Triple = (delegator.as_bytes(), src.as_bytes(), dst.as_bytes());
+        self.set_redelegation(ctx, key, &red)?;
+        let pair = joined(key.1, key.2);
+        REDELEGATION_QUEUE.save(&mut ctx.kv(&self.key), (completion, key.0, &pair), &())?;
+        Ok(completion)
+    }
+
+    /// EndBlock: removes every redelegation entry whose time has come.
+    pub(crate) fn complete_mature_redelegations(&self, ctx: &mut Context) -> Result<()> {
+        let now = ctx.block.time.nanos();
+        let due: Vec<(u64, Vec<u8>, Vec<u8>)> = {
+            let kv = ctx.kv(&self.key);
+            let max = [0xffu8; 80];
+            let end = Bound::inclusive((now, &max[..], &max[..]));
+            REDELEGATION_QUEUE
+                .keys(&kv, None, Some(end), Order::Ascending)
+                .collect::<std::result::Result<_, _>>()?
+        };
+        for (time, delegator, pair) in due {
+            REDELEGATION_QUEUE.remove(&mut ctx.kv(&self.key), (time, &delegator, &pair));
+            let (src, dst) = split(&pair)
+                .ok_or_else(|| agora_core::Error::internal("bad redelegation queue key"))?;
+            let (src, dst) = (src.to_vec(), dst.to_vec());
+            let key: Triple = (&delegator, &src, &dst);
+            let Some(mut red) = REDELEGATIONS.may_load(&ctx.kv(&self.key), key)? else {
+                continue;
+            };
+            red.entries.retain(|e| e.completion_time_nanos > now);
+            self.set_redelegation(ctx, key, &red)?;
+            ctx.emit(events::complete_redelegation(
+                &Address::from_bytes(delegator.clone())?,
+                &Address::from_bytes(src.clone())?,
+                &Address::from_bytes(dst.clone())?,
+            ));
+        }
+        Ok(())
+    }
+}
