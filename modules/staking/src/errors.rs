@@ -22,10 +22,16 @@ pub enum StakingCode {
     CommissionHuge = 10,
     /// The rate is above the max rate.
     CommissionGtMaxRate = 11,
+    /// The rate changed less than 24 hours ago.
+    CommissionUpdateTime = 12,
     /// The max change rate is above the max rate.
     CommissionChangeRateGtMaxRate = 14,
+    /// The rate rises by more than the max change rate.
+    CommissionGtMaxChangeRate = 15,
     /// The self delegation is below the minimum.
     SelfDelegationBelowMinimum = 16,
+    /// A minimum self delegation may only rise.
+    MinSelfDelegationDecreased = 17,
     /// No delegation for the (delegator, validator) pair.
     NoDelegation = 19,
     /// Fewer shares held than asked for.
@@ -64,6 +70,9 @@ impl StakingCode {
             ValidatorJailed => "validator for this address is currently jailed",
             CommissionHuge => "commission cannot be more than 100%",
             CommissionGtMaxRate => "commission cannot be more than the max rate",
+            CommissionUpdateTime => "commission cannot be changed more than once in 24h",
+            CommissionGtMaxChangeRate => "commission cannot be changed more than max change rate",
+            MinSelfDelegationDecreased => "minimum self delegation cannot be decrease",
             CommissionChangeRateGtMaxRate => "commission change rate cannot be more than the max rate",
             SelfDelegationBelowMinimum => "validator's self delegation must be greater than their minimum self delegation",
             NoDelegation => "no delegation for (address, validator) tuple",

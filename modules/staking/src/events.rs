@@ -81,3 +81,13 @@ pub fn complete_redelegation(delegator: &Address, src: &Address, dst: &Address) 
             dst.to_bech32_with(agora_core::VALOPER_PREFIX),
         )
 }
+
+/// `edit_validator{commission_rate, min_self_delegation}`.
+pub fn edit_validator(validator: &Validator) -> Event {
+    Event::new("edit_validator")
+        .attr("commission_rate", validator.commission.rate.to_string())
+        .attr(
+            "min_self_delegation",
+            validator.min_self_delegation.to_string(),
+        )
+}

@@ -1,12 +1,13 @@
 //! agora-staking: validators chosen by stake (the SDK's x/staking, v0.50 semantics).
 //!
-//! So far: params; validators with tokens, shares and commission; delegations with the SDK's
+//! So far: params; validators with tokens, shares and commission (`MsgEditValidator` with
+//! the SDK's daily and max-change limits); delegations with the SDK's
 //! share arithmetic; the bonded and not-bonded pools; `MsgCreateValidator`, `MsgDelegate`
 //! and the authority's `MsgUpdateParams`; `MsgUndelegate` and `MsgCancelUnbondingDelegation`
 //! with the unbonding queue paid out at EndBlock; `MsgBeginRedelegate` with its queue; EndBlock's bonded set of the
 //! `max_validators` strongest validators, returned to the engine as power changes, and
 //! validators' own unbonding maturing; the Params, Pool, Validator(s), delegation and
-//! unbonding queries. Not yet: edit-validator, historical info, hooks, genesis
+//! unbonding queries. Not yet: historical info, hooks, genesis
 //! import of validators, and the wiring into the app (gentxs delivered at InitChain).
 
 mod errors;
@@ -31,7 +32,8 @@ pub use errors::StakingCode;
 pub use keeper::{Delegation, Keeper, TokenSource, BONDED_POOL, NOT_BONDED_POOL};
 pub use msgs::{
     MSG_CANCEL_UNBONDING_TYPE_URL, MSG_CREATE_VALIDATOR_TYPE_URL, MSG_DELEGATE_TYPE_URL,
-    MSG_REDELEGATE_TYPE_URL, MSG_UNDELEGATE_TYPE_URL, MSG_UPDATE_PARAMS_TYPE_URL,
+    MSG_EDIT_VALIDATOR_TYPE_URL, MSG_REDELEGATE_TYPE_URL, MSG_UNDELEGATE_TYPE_URL,
+    MSG_UPDATE_PARAMS_TYPE_URL,
 };
 pub use params::Params;
 pub use redelegation::{Redelegation, RedelegationEntry};

@@ -18,6 +18,8 @@ use crate::{events, BondStatus, Keeper, Params, Validator};
 
 /// Type URL of `MsgCreateValidator`.
 pub const MSG_CREATE_VALIDATOR_TYPE_URL: &str = "/cosmos.staking.v1beta1.MsgCreateValidator";
+/// Type URL of `MsgEditValidator`.
+pub const MSG_EDIT_VALIDATOR_TYPE_URL: &str = "/cosmos.staking.v1beta1.MsgEditValidator";
 /// Type URL of `MsgDelegate`.
 pub const MSG_DELEGATE_TYPE_URL: &str = "/cosmos.staking.v1beta1.MsgDelegate";
 /// Type URL of `MsgUndelegate`.
@@ -32,6 +34,7 @@ pub const MSG_UPDATE_PARAMS_TYPE_URL: &str = "/cosmos.staking.v1beta1.MsgUpdateP
 /// The Msgs staking handles.
 pub const TYPE_URLS: &[&str] = &[
     MSG_CREATE_VALIDATOR_TYPE_URL,
+    MSG_EDIT_VALIDATOR_TYPE_URL,
     MSG_DELEGATE_TYPE_URL,
     MSG_UNDELEGATE_TYPE_URL,
     MSG_REDELEGATE_TYPE_URL,
@@ -49,6 +52,14 @@ struct CreateValidator {
     value: Coin,
 }
 
+/// A checked `MsgEditValidator`: what to change.
+struct EditValidator {
+    operator: Address,
+    description: Description,
+    commission_rate: Option<agora_core::Dec>,
+    min_self_delegation: Option<u128>,
+}
+
 /// A checked `MsgDelegate`.
 struct Delegate {
     delegator: Address,
@@ -59,6 +70,7 @@ struct Delegate {
 /// A staking Msg, checked.
 enum StakingMsg {
     CreateValidator(CreateValidator),
+    EditValidator(EditValidator),
     Delegate(Delegate),
     Undelegate(Delegate),
     Redelegate {
@@ -109,6 +121,10 @@ pub fn decode(msg: &Any) -> Result<DecodedMsg> {
         MSG_CREATE_VALIDATOR_TYPE_URL => {
             let create = check_create_validator(msg)?;
             (create.operator.clone(), StakingMsg::CreateValidator(create))
+        }
+        MSG_EDIT_VALIDATOR_TYPE_URL => {
+            let edit = check_edit_validator(msg)?;
+            (edit.operator.clone(), StakingMsg::EditValidator(edit))
         }
         MSG_DELEGATE_TYPE_URL => {
             let m: pb::MsgDelegate = decode_any(msg, MSG_DELEGATE_TYPE_URL)?;
@@ -187,6 +203,69 @@ pub fn decode(msg: &Any) -> Result<DecodedMsg> {
     ))
 }
 
+fn check_edit_validator(msg: &Any) -> Result<EditValidator> {
+    let m: pb::MsgEditValidator = decode_any(msg, MSG_EDIT_VALIDATOR_TYPE_URL)?;
+    let operator = validator_address(&m.validator_address)?;
+    let description = Description::from_proto(&m.description.unwrap_or_default());
+    if description.is_empty() {
+        return Err(invalid("empty description"));
+    }
+    let commission_rate = match m.commission_rate.as_str() {
+        "" => None,
+        rate => {
+            let rate = agora_core::Dec::from_atomics_str(rate)?;
+            if rate > agora_core::Dec::one() {
+                return Err(invalid(
+                    "commission rate must be between 0 and 1 (inclusive)",
+                ));
+            }
+            Some(rate)
+        }
+    };
+    let min_self_delegation = match m.min_self_delegation.as_str() {
+        "" => None,
+        n => Some(
+            n.parse::<u128>()
+                .ok()
+                .filter(|&n| n > 0)
+                .ok_or_else(|| invalid("minimum self delegation must be a positive integer"))?,
+        ),
+    };
+    Ok(EditValidator {
+        operator,
+        description,
+        commission_rate,
+        min_self_delegation,
+    })
+}
+
+/// The SDK's `EditValidator`: a new description, rate or (higher) minimum self delegation.
+fn edit_validator(keeper: &Keeper, ctx: &mut Context, edit: &EditValidator) -> Result<()> {
+    let mut validator = keeper.existing_validator(ctx, &edit.operator)?;
+    let description = validator.description.updated(&edit.description);
+    description.ensure_length()?;
+    validator.description = description;
+    if let Some(rate) = edit.commission_rate {
+        let min_rate = keeper.params(ctx)?.min_commission_rate;
+        validator.commission =
+            validator
+                .commission
+                .with_new_rate(rate, ctx.block.time.nanos(), min_rate)?;
+    }
+    if let Some(min) = edit.min_self_delegation {
+        if min <= validator.min_self_delegation {
+            return Err(StakingCode::MinSelfDelegationDecreased.bare());
+        }
+        if min > validator.tokens {
+            return Err(StakingCode::SelfDelegationBelowMinimum.bare());
+        }
+        validator.min_self_delegation = min;
+    }
+    keeper.set_validator(ctx, &validator)?;
+    ctx.emit(events::edit_validator(&validator));
+    Ok(())
+}
+
 /// A (delegator, validator, positive amount) triple, checked.
 fn check_pair(delegator: &str, validator: &str, amount: Option<&ProtoCoin>) -> Result<Delegate> {
     let delegator = Address::from_bech32(delegator).map_err(|e| {
@@ -260,6 +339,10 @@ pub fn handle(keeper: &Keeper, ctx: &mut Context, msg: &DecodedMsg) -> Result<Ve
         StakingMsg::CreateValidator(create) => {
             create_validator(keeper, ctx, create)?;
             Ok(pb::MsgCreateValidatorResponse {}.encode_to_vec())
+        }
+        StakingMsg::EditValidator(edit) => {
+            edit_validator(keeper, ctx, edit)?;
+            Ok(pb::MsgEditValidatorResponse {}.encode_to_vec())
         }
         StakingMsg::Delegate(d) => {
             let mut validator = keeper.existing_validator(ctx, &d.validator)?;

@@ -50,6 +50,9 @@ pub struct Description {
     pub details: String,
 }
 
+/// A description field an edit leaves as it is (the SDK's `DoNotModifyDesc`).
+pub const DO_NOT_MODIFY: &str = "[do-not-modify]";
+
 /// The SDK's length limits on description fields.
 const DESCRIPTION_LIMITS: [(&str, usize); 5] = [
     ("moniker", 70),
@@ -79,6 +82,25 @@ impl Description {
             website: self.website.clone(),
             security_contact: self.security_contact.clone(),
             details: self.details.clone(),
+        }
+    }
+
+    /// This description with `update`'s fields, except those set to `[do-not-modify]`
+    /// (the SDK's `UpdateDescription`).
+    pub fn updated(&self, update: &Description) -> Description {
+        let keep = |new: &str, old: &str| {
+            if new == DO_NOT_MODIFY {
+                old.to_string()
+            } else {
+                new.to_string()
+            }
+        };
+        Description {
+            moniker: keep(&update.moniker, &self.moniker),
+            identity: keep(&update.identity, &self.identity),
+            website: keep(&update.website, &self.website),
+            security_contact: keep(&update.security_contact, &self.security_contact),
+            details: keep(&update.details, &self.details),
         }
     }
 
@@ -143,6 +165,32 @@ impl Commission {
             return Err(StakingCode::CommissionChangeRateGtMaxRate.bare());
         }
         Ok(commission)
+    }
+
+    /// The SDK's `ValidateNewRate` and `UpdateValidatorCommission`: at most once a day, within
+    /// the max rate, rising by at most the max change rate, not below `min_rate`; the new
+    /// commission dated `now_nanos`.
+    pub fn with_new_rate(&self, rate: Dec, now_nanos: u64, min_rate: Dec) -> Result<Self> {
+        const DAY_NANOS: u64 = 24 * 3600 * 1_000_000_000;
+        if now_nanos.saturating_sub(self.update_time_nanos) < DAY_NANOS {
+            return Err(StakingCode::CommissionUpdateTime.bare());
+        }
+        if rate > self.max_rate {
+            return Err(StakingCode::CommissionGtMaxRate.bare());
+        }
+        if rate > self.rate && rate.checked_sub(self.rate)? > self.max_change_rate {
+            return Err(StakingCode::CommissionGtMaxChangeRate.bare());
+        }
+        if rate < min_rate {
+            return Err(StakingCode::CommissionLtMinRate.err(format!(
+                "cannot set validator commission to less than minimum rate of {min_rate}"
+            )));
+        }
+        Ok(Self {
+            rate,
+            update_time_nanos: now_nanos,
+            ..self.clone()
+        })
     }
 
     /// The protobuf form.
