@@ -2,7 +2,7 @@
 //! and the bonded set the engine follows.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use agora_core::pagination::paginate;
 use agora_core::{Address, Coin, Coins, Context, Dec, Result, StoreKey, ValidatorUpdate};
@@ -12,6 +12,7 @@ use cosmwasm_std::Order;
 
 use crate::errors::StakingCode;
 use crate::expected::{BankKeeper, ConsensusKeeper};
+use crate::hooks::StakingHooks;
 use crate::state::{BY_CONSENSUS_KEY, BY_VALIDATOR, DELEGATIONS, LAST_POWER, PARAMS, VALIDATORS};
 use crate::{events, BondStatus, Params, Validator};
 
@@ -49,6 +50,7 @@ pub struct Keeper {
     authority: Address,
     pub(crate) bank: Arc<dyn BankKeeper>,
     consensus: Arc<dyn ConsensusKeeper>,
+    hooks: OnceLock<Vec<Arc<dyn StakingHooks>>>,
 }
 
 impl Keeper {
@@ -65,7 +67,26 @@ impl Keeper {
             authority,
             bank,
             consensus,
+            hooks: OnceLock::new(),
         }
+    }
+
+    /// Registers the hooks (distribution, slashing), in call order; once, at wiring.
+    /// Panics if called twice, a wiring bug (as the SDK's `SetHooks`).
+    pub fn set_hooks(&self, hooks: Vec<Arc<dyn StakingHooks>>) {
+        assert!(self.hooks.set(hooks).is_ok(), "staking hooks set twice");
+    }
+
+    /// Runs `call` on every registered hook, in order, stopping at the first error.
+    pub(crate) fn each_hook(
+        &self,
+        ctx: &mut Context,
+        mut call: impl FnMut(&dyn StakingHooks, &mut Context) -> Result<()>,
+    ) -> Result<()> {
+        for hook in self.hooks.get().map(Vec::as_slice).unwrap_or_default() {
+            call(hook.as_ref(), ctx)?;
+        }
+        Ok(())
     }
 
     /// Who may change staking's params.
@@ -142,10 +163,16 @@ impl Keeper {
     }
 
     /// Deletes a validator that has no shares left.
-    pub(crate) fn remove_validator(&self, ctx: &mut Context, validator: &Validator) {
-        let mut kv = ctx.kv(&self.key);
-        VALIDATORS.remove(&mut kv, validator.operator.as_bytes());
-        BY_CONSENSUS_KEY.remove(&mut kv, &validator.consensus_pubkey);
+    pub(crate) fn remove_validator(&self, ctx: &mut Context, validator: &Validator) -> Result<()> {
+        {
+            let mut kv = ctx.kv(&self.key);
+            VALIDATORS.remove(&mut kv, validator.operator.as_bytes());
+            BY_CONSENSUS_KEY.remove(&mut kv, &validator.consensus_pubkey);
+        }
+        let consensus = validator.consensus_address();
+        self.each_hook(ctx, |h, ctx| {
+            h.after_validator_removed(ctx, &consensus, &validator.operator)
+        })
     }
 
     /// Saves a delegation's shares (both indexes).
@@ -190,11 +217,15 @@ impl Keeper {
                 .send_coins_from_module_to_module(ctx, BONDED_POOL, NOT_BONDED_POOL, &coins)?,
             TokenSource::NotBondedPool | TokenSource::BondedPool => {}
         }
+        let operator = validator.operator.clone();
+        let existing = self.delegation(ctx, delegator, &operator)?;
+        self.each_hook(ctx, |h, ctx| match existing {
+            Some(_) => h.before_delegation_shares_modified(ctx, delegator, &operator),
+            None => h.before_delegation_created(ctx, delegator, &operator),
+        })?;
         let issued = validator.add_tokens_from_delegation(amount)?;
         self.set_validator(ctx, validator)?;
-        let held = self
-            .delegation(ctx, delegator, &validator.operator)?
-            .unwrap_or_default();
+        let held = existing.unwrap_or_default();
         self.set_delegation(
             ctx,
             &Delegation {
@@ -203,6 +234,9 @@ impl Keeper {
                 shares: held.checked_add(issued)?,
             },
         )?;
+        self.each_hook(ctx, |h, ctx| {
+            h.after_delegation_modified(ctx, delegator, &operator)
+        })?;
         ctx.emit(events::delegate(
             validator,
             delegator,
@@ -333,6 +367,10 @@ impl Keeper {
                 validator.unbonding_height = 0;
                 validator.unbonding_time_nanos = 0;
                 self.set_validator(ctx, &validator)?;
+                let consensus = validator.consensus_address();
+                self.each_hook(ctx, |h, ctx| {
+                    h.after_validator_bonded(ctx, &consensus, &validator.operator)
+                })?;
             }
             let power = validator.consensus_power();
             if last.remove(&operator) != Some(power) {
@@ -349,6 +387,10 @@ impl Keeper {
             validator.unbonding_time_nanos =
                 ctx.block.time.plus_seconds(params.unbonding_time).nanos();
             self.set_validator(ctx, &validator)?;
+            let consensus = validator.consensus_address();
+            self.each_hook(ctx, |h, ctx| {
+                h.after_validator_begin_unbonding(ctx, &consensus, &validator.operator)
+            })?;
             LAST_POWER.remove(&mut ctx.kv(&self.key), &operator);
             updates.push(update(&validator, 0));
         }

@@ -7,13 +7,14 @@
 //! with the unbonding queue paid out at EndBlock; `MsgBeginRedelegate` with its queue; EndBlock's bonded set of the
 //! `max_validators` strongest validators, returned to the engine as power changes, and
 //! validators' own unbonding maturing; the Params, Pool, Validator(s), delegation and
-//! unbonding queries. Not yet: historical info, hooks, genesis
+//! unbonding queries; `StakingHooks` registered at wiring. Not yet: historical info, genesis
 //! import of validators, and the wiring into the app (gentxs delivered at InitChain).
 
 mod errors;
 mod events;
 pub mod expected;
 mod genesis;
+mod hooks;
 mod keeper;
 mod msgs;
 mod params;
@@ -29,6 +30,7 @@ use agora_core::{Context, DecodedMsg, Module, Result, ValidatorUpdate};
 use agora_proto::Any;
 
 pub use errors::StakingCode;
+pub use hooks::StakingHooks;
 pub use keeper::{Delegation, Keeper, TokenSource, BONDED_POOL, NOT_BONDED_POOL};
 pub use msgs::{
     MSG_CANCEL_UNBONDING_TYPE_URL, MSG_CREATE_VALIDATOR_TYPE_URL, MSG_DELEGATE_TYPE_URL,

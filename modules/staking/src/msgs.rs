@@ -246,6 +246,9 @@ fn edit_validator(keeper: &Keeper, ctx: &mut Context, edit: &EditValidator) -> R
     description.ensure_length()?;
     validator.description = description;
     if let Some(rate) = edit.commission_rate {
+        keeper.each_hook(ctx, |h, ctx| {
+            h.before_validator_modified(ctx, &edit.operator)
+        })?;
         let min_rate = keeper.params(ctx)?.min_commission_rate;
         validator.commission =
             validator
@@ -460,6 +463,9 @@ fn create_validator(keeper: &Keeper, ctx: &mut Context, create: &CreateValidator
         min_self_delegation: create.min_self_delegation,
     };
     keeper.set_validator(ctx, &validator)?;
+    keeper.each_hook(ctx, |h, ctx| {
+        h.after_validator_created(ctx, &create.operator)
+    })?;
     ctx.emit(events::create_validator(&validator, &create.value));
     keeper.delegate(
         ctx,

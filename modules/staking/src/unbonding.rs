@@ -120,8 +120,14 @@ impl Keeper {
         shares: Dec,
     ) -> Result<u128> {
         let operator = validator.operator.clone();
+        self.each_hook(ctx, |h, ctx| {
+            h.before_delegation_shares_modified(ctx, delegator, &operator)
+        })?;
         let remaining = held.checked_sub(shares)?;
         if remaining.is_zero() {
+            self.each_hook(ctx, |h, ctx| {
+                h.before_delegation_removed(ctx, delegator, &operator)
+            })?;
             self.remove_delegation(ctx, delegator, &operator);
         } else {
             self.set_delegation(
@@ -132,6 +138,9 @@ impl Keeper {
                     shares: remaining,
                 },
             )?;
+            self.each_hook(ctx, |h, ctx| {
+                h.after_delegation_modified(ctx, delegator, &operator)
+            })?;
         }
         if *delegator == operator
             && !validator.jailed
@@ -141,7 +150,7 @@ impl Keeper {
         }
         let tokens = validator.remove_delegator_shares(shares)?;
         if validator.delegator_shares.is_zero() && validator.status == BondStatus::Unbonded {
-            self.remove_validator(ctx, validator);
+            self.remove_validator(ctx, validator)?;
         } else {
             self.set_validator(ctx, validator)?;
         }
@@ -281,7 +290,7 @@ impl Keeper {
             }
             validator.status = BondStatus::Unbonded;
             if validator.delegator_shares == Dec::zero() {
-                self.remove_validator(ctx, &validator);
+                self.remove_validator(ctx, &validator)?;
             } else {
                 self.set_validator(ctx, &validator)?;
             }

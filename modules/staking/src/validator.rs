@@ -241,6 +241,14 @@ impl Validator {
         self.operator.to_bech32_with(VALOPER_PREFIX)
     }
 
+    /// The consensus address: the first 20 bytes of SHA-256 of the consensus key, as
+    /// CometBFT derives an ed25519 validator's address (`agoravalcons1...`).
+    pub fn consensus_address(&self) -> Address {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(&self.consensus_pubkey);
+        Address::from_bytes(digest[..20].to_vec()).expect("20 bytes make an address")
+    }
+
     /// Voting power in the consensus engine: tokens / 10^6 while bonded, else 0.
     pub fn consensus_power(&self) -> i64 {
         if self.status == BondStatus::Bonded {
