@@ -1,13 +1,16 @@
 //! `/cosmos.staking.v1beta1.Query/...` handlers so far: Params, Pool, Validator, Validators,
 //! Delegation, ValidatorDelegations, DelegatorDelegations.
 
-use agora_core::{decode_request, Address, Coin, Context, Error, Result, SdkCode, VALOPER_PREFIX};
+use agora_core::{
+    decode_request, Address, Coin, Context, Error, Result, SdkCode, ACCOUNT_PREFIX, VALOPER_PREFIX,
+};
 use agora_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
 use agora_proto::cosmos::staking::v1beta1 as pb;
+use agora_proto::tendermint::google::protobuf::Timestamp;
 use prost::Message;
 
 use crate::keeper::Delegation;
-use crate::{BondStatus, Keeper};
+use crate::{BondStatus, Keeper, Redelegation, UnbondingDelegation};
 
 const PARAMS_PATH: &str = "/cosmos.staking.v1beta1.Query/Params";
 const POOL_PATH: &str = "/cosmos.staking.v1beta1.Query/Pool";
@@ -17,6 +20,13 @@ const DELEGATION_PATH: &str = "/cosmos.staking.v1beta1.Query/Delegation";
 const VALIDATOR_DELEGATIONS_PATH: &str = "/cosmos.staking.v1beta1.Query/ValidatorDelegations";
 const DELEGATOR_DELEGATIONS_PATH: &str = "/cosmos.staking.v1beta1.Query/DelegatorDelegations";
 const UNBONDING_DELEGATION_PATH: &str = "/cosmos.staking.v1beta1.Query/UnbondingDelegation";
+const VALIDATOR_UNBONDING_PATH: &str =
+    "/cosmos.staking.v1beta1.Query/ValidatorUnbondingDelegations";
+const DELEGATOR_UNBONDING_PATH: &str =
+    "/cosmos.staking.v1beta1.Query/DelegatorUnbondingDelegations";
+const REDELEGATIONS_PATH: &str = "/cosmos.staking.v1beta1.Query/Redelegations";
+const DELEGATOR_VALIDATORS_PATH: &str = "/cosmos.staking.v1beta1.Query/DelegatorValidators";
+const DELEGATOR_VALIDATOR_PATH: &str = "/cosmos.staking.v1beta1.Query/DelegatorValidator";
 
 /// The query paths staking serves.
 pub const PATHS: &[&str] = &[
@@ -28,6 +38,11 @@ pub const PATHS: &[&str] = &[
     VALIDATOR_DELEGATIONS_PATH,
     DELEGATOR_DELEGATIONS_PATH,
     UNBONDING_DELEGATION_PATH,
+    VALIDATOR_UNBONDING_PATH,
+    DELEGATOR_UNBONDING_PATH,
+    REDELEGATIONS_PATH,
+    DELEGATOR_VALIDATORS_PATH,
+    DELEGATOR_VALIDATOR_PATH,
 ];
 
 /// A gRPC `NotFound` as the SDK's ABCI query reports it (see auth's account query).
@@ -110,11 +125,7 @@ pub fn handle(keeper: &Keeper, ctx: &mut Context, path: &str, data: &[u8]) -> Re
         }
         DELEGATION_PATH => {
             let req: pb::QueryDelegationRequest = decode_request(path, data)?;
-            let delegator = address(
-                "delegator address",
-                &req.delegator_addr,
-                agora_core::ACCOUNT_PREFIX,
-            )?;
+            let delegator = address("delegator address", &req.delegator_addr, ACCOUNT_PREFIX)?;
             let validator = address("validator address", &req.validator_addr, VALOPER_PREFIX)?;
             let shares = keeper
                 .delegation(ctx, &delegator, &validator)?
@@ -147,11 +158,7 @@ pub fn handle(keeper: &Keeper, ctx: &mut Context, path: &str, data: &[u8]) -> Re
         }
         DELEGATOR_DELEGATIONS_PATH => {
             let req: pb::QueryDelegatorDelegationsRequest = decode_request(path, data)?;
-            let delegator = address(
-                "delegator address",
-                &req.delegator_addr,
-                agora_core::ACCOUNT_PREFIX,
-            )?;
+            let delegator = address("delegator address", &req.delegator_addr, ACCOUNT_PREFIX)?;
             let (delegations, page) =
                 keeper.delegator_delegations_page(ctx, &delegator, req.pagination.as_ref())?;
             pb::QueryDelegatorDelegationsResponse {
@@ -162,11 +169,7 @@ pub fn handle(keeper: &Keeper, ctx: &mut Context, path: &str, data: &[u8]) -> Re
         }
         UNBONDING_DELEGATION_PATH => {
             let req: pb::QueryUnbondingDelegationRequest = decode_request(path, data)?;
-            let delegator = address(
-                "delegator address",
-                &req.delegator_addr,
-                agora_core::ACCOUNT_PREFIX,
-            )?;
+            let delegator = address("delegator address", &req.delegator_addr, ACCOUNT_PREFIX)?;
             let validator = address("validator address", &req.validator_addr, VALOPER_PREFIX)?;
             let ubd = keeper
                 .unbonding_delegation(ctx, &delegator, &validator)?
@@ -176,27 +179,101 @@ pub fn handle(keeper: &Keeper, ctx: &mut Context, path: &str, data: &[u8]) -> Re
                         req.delegator_addr, req.validator_addr
                     ))
                 })?;
-            let entries = ubd
-                .entries
-                .iter()
-                .map(|e| pb::UnbondingDelegationEntry {
-                    creation_height: e.creation_height as i64,
-                    completion_time: Some(agora_proto::tendermint::google::protobuf::Timestamp {
-                        seconds: (e.completion_time_nanos / 1_000_000_000) as i64,
-                        nanos: (e.completion_time_nanos % 1_000_000_000) as i32,
-                    }),
-                    initial_balance: e.initial_balance.to_string(),
-                    balance: e.balance.to_string(),
-                    unbonding_id: 0,
-                    unbonding_on_hold_ref_count: 0,
-                })
-                .collect();
             pb::QueryUnbondingDelegationResponse {
-                unbond: Some(pb::UnbondingDelegation {
-                    delegator_address: req.delegator_addr,
-                    validator_address: req.validator_addr,
-                    entries,
-                }),
+                unbond: Some(unbonding_proto(&delegator, &validator, &ubd)),
+            }
+            .encode_to_vec()
+        }
+        VALIDATOR_UNBONDING_PATH => {
+            let req: pb::QueryValidatorUnbondingDelegationsRequest = decode_request(path, data)?;
+            let validator = address("validator address", &req.validator_addr, VALOPER_PREFIX)?;
+            let (found, page) =
+                keeper.validator_unbonding_page(ctx, &validator, req.pagination.as_ref())?;
+            pb::QueryValidatorUnbondingDelegationsResponse {
+                unbonding_responses: found
+                    .iter()
+                    .map(|(d, ubd)| unbonding_proto(d, &validator, ubd))
+                    .collect(),
+                pagination: Some(page),
+            }
+            .encode_to_vec()
+        }
+        DELEGATOR_UNBONDING_PATH => {
+            let req: pb::QueryDelegatorUnbondingDelegationsRequest = decode_request(path, data)?;
+            let delegator = address("delegator address", &req.delegator_addr, ACCOUNT_PREFIX)?;
+            let (found, page) =
+                keeper.delegator_unbonding_page(ctx, &delegator, req.pagination.as_ref())?;
+            pb::QueryDelegatorUnbondingDelegationsResponse {
+                unbonding_responses: found
+                    .iter()
+                    .map(|(v, ubd)| unbonding_proto(&delegator, v, ubd))
+                    .collect(),
+                pagination: Some(page),
+            }
+            .encode_to_vec()
+        }
+        REDELEGATIONS_PATH => {
+            let req: pb::QueryRedelegationsRequest = decode_request(path, data)?;
+            let optional = |s: &str, prefix: &str| {
+                (!s.is_empty())
+                    .then(|| Address::from_bech32_with(prefix, s))
+                    .transpose()
+            };
+            let delegator = optional(&req.delegator_addr, ACCOUNT_PREFIX)?;
+            let src = optional(&req.src_validator_addr, VALOPER_PREFIX)?;
+            let dst = optional(&req.dst_validator_addr, VALOPER_PREFIX)?;
+            let (found, page) = keeper.redelegations_page(
+                ctx,
+                delegator.as_ref(),
+                src.as_ref(),
+                req.pagination.as_ref(),
+            )?;
+            let mut responses = Vec::new();
+            for (d, s, t, red) in found {
+                if dst.as_ref().is_some_and(|dst| *dst != t) {
+                    continue;
+                }
+                responses.push(redelegation_response(keeper, ctx, &d, &s, &t, &red)?);
+            }
+            if responses.is_empty() && delegator.is_some() && src.is_some() && dst.is_some() {
+                return Err(not_found(format!(
+                    "redelegation from {} to {} of {}",
+                    req.src_validator_addr, req.dst_validator_addr, req.delegator_addr
+                )));
+            }
+            pb::QueryRedelegationsResponse {
+                redelegation_responses: responses,
+                pagination: Some(page),
+            }
+            .encode_to_vec()
+        }
+        DELEGATOR_VALIDATORS_PATH => {
+            let req: pb::QueryDelegatorValidatorsRequest = decode_request(path, data)?;
+            let delegator = address("delegator address", &req.delegator_addr, ACCOUNT_PREFIX)?;
+            let (delegations, page) =
+                keeper.delegator_delegations_page(ctx, &delegator, req.pagination.as_ref())?;
+            let validators = delegations
+                .iter()
+                .map(|d| Ok(keeper.existing_validator(ctx, &d.validator)?.to_proto()))
+                .collect::<Result<_>>()?;
+            pb::QueryDelegatorValidatorsResponse {
+                validators,
+                pagination: Some(page),
+            }
+            .encode_to_vec()
+        }
+        DELEGATOR_VALIDATOR_PATH => {
+            let req: pb::QueryDelegatorValidatorRequest = decode_request(path, data)?;
+            let delegator = address("delegator address", &req.delegator_addr, ACCOUNT_PREFIX)?;
+            let validator = address("validator address", &req.validator_addr, VALOPER_PREFIX)?;
+            if keeper.delegation(ctx, &delegator, &validator)?.is_none() {
+                return Err(not_found(format!(
+                    "delegation with delegator {} for validator {}",
+                    req.delegator_addr, req.validator_addr
+                )));
+            }
+            pb::QueryDelegatorValidatorResponse {
+                validator: Some(keeper.existing_validator(ctx, &validator)?.to_proto()),
             }
             .encode_to_vec()
         }
@@ -206,6 +283,82 @@ pub fn handle(keeper: &Keeper, ctx: &mut Context, path: &str, data: &[u8]) -> Re
                 format!("unknown query path {path}"),
             ))
         }
+    })
+}
+
+/// A protobuf timestamp of nanoseconds since the epoch.
+fn timestamp(nanos: u64) -> Timestamp {
+    Timestamp {
+        seconds: (nanos / 1_000_000_000) as i64,
+        nanos: (nanos % 1_000_000_000) as i32,
+    }
+}
+
+/// An unbonding delegation in its protobuf form.
+fn unbonding_proto(
+    delegator: &Address,
+    validator: &Address,
+    ubd: &UnbondingDelegation,
+) -> pb::UnbondingDelegation {
+    pb::UnbondingDelegation {
+        delegator_address: delegator.to_string(),
+        validator_address: validator.to_bech32_with(VALOPER_PREFIX),
+        entries: ubd
+            .entries
+            .iter()
+            .map(|e| pb::UnbondingDelegationEntry {
+                creation_height: e.creation_height as i64,
+                completion_time: Some(timestamp(e.completion_time_nanos)),
+                initial_balance: e.initial_balance.to_string(),
+                balance: e.balance.to_string(),
+                unbonding_id: 0,
+                unbonding_on_hold_ref_count: 0,
+            })
+            .collect(),
+    }
+}
+
+/// A redelegation with each entry's balance: what its destination shares are worth now.
+fn redelegation_response(
+    keeper: &Keeper,
+    ctx: &mut Context,
+    delegator: &Address,
+    src: &Address,
+    dst: &Address,
+    red: &Redelegation,
+) -> Result<pb::RedelegationResponse> {
+    let destination = keeper.existing_validator(ctx, dst)?;
+    let entries: Vec<pb::RedelegationEntry> = red
+        .entries
+        .iter()
+        .map(|e| pb::RedelegationEntry {
+            creation_height: e.creation_height as i64,
+            completion_time: Some(timestamp(e.completion_time_nanos)),
+            initial_balance: e.initial_balance.to_string(),
+            shares_dst: e.shares_dst.to_atomics_string(),
+            unbonding_id: 0,
+            unbonding_on_hold_ref_count: 0,
+        })
+        .collect();
+    let with_balances = red
+        .entries
+        .iter()
+        .zip(&entries)
+        .map(|(e, proto)| {
+            Ok(pb::RedelegationEntryResponse {
+                redelegation_entry: Some(proto.clone()),
+                balance: destination.tokens_from_shares(e.shares_dst)?.to_string(),
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(pb::RedelegationResponse {
+        redelegation: Some(pb::Redelegation {
+            delegator_address: delegator.to_string(),
+            validator_src_address: src.to_bech32_with(VALOPER_PREFIX),
+            validator_dst_address: dst.to_bech32_with(VALOPER_PREFIX),
+            entries,
+        }),
+        entries: with_balances,
     })
 }
 

@@ -2,14 +2,16 @@
 //! that stays until the source's unbonding time has passed (slashing reaches it until then,
 //! and it blocks chaining a redelegation out of the destination).
 
-use agora_core::{Address, Coin, Context, Dec, Result};
+use agora_core::pagination::paginate;
+use agora_core::{Address, Coin, Context, Dec, Error, Result, SdkCode};
+use agora_proto::cosmos::base::query::v1beta1::{PageRequest, PageResponse};
 use cosmwasm_std::Order;
 use cw_storage_plus::Bound;
 use serde::{Deserialize, Serialize};
 
 use crate::errors::StakingCode;
 use crate::keeper::TokenSource;
-use crate::state::{REDELEGATIONS, REDELEGATIONS_BY_DST, REDELEGATION_QUEUE};
+use crate::state::{REDELEGATIONS, REDELEGATIONS_BY_DST, REDELEGATIONS_BY_SRC, REDELEGATION_QUEUE};
 use crate::{events, BondStatus, Keeper};
 
 /// One redelegation waiting for its completion time.
@@ -44,6 +46,16 @@ pub(crate) fn joined(src: &[u8], dst: &[u8]) -> Vec<u8> {
     out
 }
 
+/// The two address parts of a cw-storage-plus key under a one-part prefix: each but the last
+/// is written with a two-byte length.
+fn split_key(rest: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
+    let bad = || Error::internal("bad redelegation key");
+    let (len, rest) = rest.split_at_checked(2).ok_or_else(bad)?;
+    let len = u16::from_be_bytes([len[0], len[1]]) as usize;
+    let (first, second) = rest.split_at_checked(len).ok_or_else(bad)?;
+    Ok((first.to_vec(), second.to_vec()))
+}
+
 /// The two addresses of a [`joined`] key part.
 fn split(joined: &[u8]) -> Option<(&[u8], &[u8])> {
     let (&len, rest) = joined.split_first()?;
@@ -63,15 +75,71 @@ impl Keeper {
         Ok(REDELEGATIONS.may_load(&ctx.kv(&self.key), key)?)
     }
 
+    /// One page of redelegations as `Query/Redelegations` selects them: of `delegator` (all,
+    /// or only from `src`), or every redelegation from `src`; as (delegator, src, dst, entries).
+    pub fn redelegations_page(
+        &self,
+        ctx: &mut Context,
+        delegator: Option<&Address>,
+        src: Option<&Address>,
+        page: Option<&PageRequest>,
+    ) -> Result<(Vec<(Address, Address, Address, Redelegation)>, PageResponse)> {
+        let triples: (Vec<(Vec<u8>, Vec<u8>, Vec<u8>)>, PageResponse) = {
+            let kv = ctx.kv(&self.key);
+            match (delegator, src) {
+                (Some(d), Some(s)) => {
+                    let prefix = REDELEGATIONS.prefix((d.as_bytes(), s.as_bytes()));
+                    paginate(&kv, &prefix, page, |dst, _| {
+                        Ok((d.as_bytes().to_vec(), s.as_bytes().to_vec(), dst.to_vec()))
+                    })?
+                }
+                (Some(d), None) => {
+                    let prefix = REDELEGATIONS.sub_prefix(d.as_bytes());
+                    paginate(&kv, &prefix, page, |rest, _| {
+                        let (s, dst) = split_key(rest)?;
+                        Ok((d.as_bytes().to_vec(), s, dst))
+                    })?
+                }
+                (None, Some(s)) => {
+                    let prefix = REDELEGATIONS_BY_SRC.sub_prefix(s.as_bytes());
+                    paginate(&kv, &prefix, page, |rest, ()| {
+                        let (d, dst) = split_key(rest)?;
+                        Ok((d, s.as_bytes().to_vec(), dst))
+                    })?
+                }
+                (None, None) => {
+                    return Err(Error::sdk(
+                        SdkCode::InvalidRequest,
+                        "a delegator or a source validator address is required",
+                    ))
+                }
+            }
+        };
+        let (keys, response) = triples;
+        let mut out = Vec::with_capacity(keys.len());
+        for (d, s, dst) in keys {
+            let (d, s, dst) = (
+                Address::from_bytes(d)?,
+                Address::from_bytes(s)?,
+                Address::from_bytes(dst)?,
+            );
+            let red = self.redelegation(ctx, &d, &s, &dst)?.unwrap_or_default();
+            out.push((d, s, dst, red));
+        }
+        Ok((out, response))
+    }
+
     fn set_redelegation(&self, ctx: &mut Context, key: Triple, red: &Redelegation) -> Result<()> {
         let (delegator, src, dst) = key;
         let mut kv = ctx.kv(&self.key);
         if red.entries.is_empty() {
             REDELEGATIONS.remove(&mut kv, key);
             REDELEGATIONS_BY_DST.remove(&mut kv, (delegator, dst, src));
+            REDELEGATIONS_BY_SRC.remove(&mut kv, (src, delegator, dst));
             return Ok(());
         }
         REDELEGATIONS.save(&mut kv, key, red)?;
+        REDELEGATIONS_BY_SRC.save(&mut kv, (src, delegator, dst), &())?;
         Ok(REDELEGATIONS_BY_DST.save(&mut kv, (delegator, dst, src), &())?)
     }
 
@@ -161,8 +229,8 @@ impl Keeper {
         };
         for (time, delegator, pair) in due {
             REDELEGATION_QUEUE.remove(&mut ctx.kv(&self.key), (time, &delegator, &pair));
-            let (src, dst) = split(&pair)
-                .ok_or_else(|| agora_core::Error::internal("bad redelegation queue key"))?;
+            let (src, dst) =
+                split(&pair).ok_or_else(|| Error::internal("bad redelegation queue key"))?;
             let (src, dst) = (src.to_vec(), dst.to_vec());
             let key: Triple = (&delegator, &src, &dst);
             let Some(mut red) = REDELEGATIONS.may_load(&ctx.kv(&self.key), key)? else {

@@ -21,6 +21,8 @@ pub const LAST_POWER: Map<&[u8], i64> = Map::new("l");
 pub const PARAMS: Item<Params> = Item::new("p");
 /// Unbonding delegations by (delegator, validator).
 pub const UNBONDING: Map<(&[u8], &[u8]), UnbondingDelegation> = Map::new("u");
+/// The same pairs by (validator, delegator), for a validator's unbonding delegations.
+pub const UNBONDING_BY_VALIDATOR: Map<(&[u8], &[u8]), ()> = Map::new("x");
 /// The pairs with an entry completing at a time: (completion nanos, delegator, validator).
 pub const UNBONDING_QUEUE: Map<(u64, &[u8], &[u8]), ()> = Map::new("q");
 /// A key of three addresses' bytes.
@@ -31,6 +33,8 @@ pub const REDELEGATIONS: Map<ThreeAddresses, Redelegation> = Map::new("r");
 /// The same by (delegator, destination, source): whether a delegator is still redelegating
 /// into a validator.
 pub const REDELEGATIONS_BY_DST: Map<ThreeAddresses, ()> = Map::new("s");
+/// Redelegations by (source, delegator, destination), for a source's redelegations.
+pub const REDELEGATIONS_BY_SRC: Map<ThreeAddresses, ()> = Map::new("y");
 /// Redelegations with an entry completing at a time: (completion nanos, delegator, the
 /// source and destination joined by [`crate::redelegation::joined`]).
 pub const REDELEGATION_QUEUE: Map<(u64, &[u8], &[u8]), ()> = Map::new("t");

@@ -2,14 +2,16 @@
 //! queue that pays them out at EndBlock, cancelling an entry, and validators whose own
 //! unbonding matures.
 
+use agora_core::pagination::paginate;
 use agora_core::{Address, Coin, Coins, Context, Dec, Error, Result};
+use agora_proto::cosmos::base::query::v1beta1::{PageRequest, PageResponse};
 use cosmwasm_std::Order;
 use cw_storage_plus::Bound;
 use serde::{Deserialize, Serialize};
 
 use crate::errors::StakingCode;
 use crate::keeper::{Delegation, TokenSource, NOT_BONDED_POOL};
-use crate::state::{UNBONDING, UNBONDING_QUEUE};
+use crate::state::{UNBONDING, UNBONDING_BY_VALIDATOR, UNBONDING_QUEUE};
 use crate::{events, BondStatus, Keeper, Validator, BONDED_POOL};
 
 /// One undelegation waiting for its completion time.
@@ -46,6 +48,46 @@ impl Keeper {
         Ok(UNBONDING.may_load(&ctx.kv(&self.key), key)?)
     }
 
+    /// One page of `delegator`'s unbonding delegations, by validator.
+    pub fn delegator_unbonding_page(
+        &self,
+        ctx: &mut Context,
+        delegator: &Address,
+        page: Option<&PageRequest>,
+    ) -> Result<(Vec<(Address, UnbondingDelegation)>, PageResponse)> {
+        let kv = ctx.kv(&self.key);
+        paginate(
+            &kv,
+            &UNBONDING.prefix(delegator.as_bytes()),
+            page,
+            |key, ubd| Ok((Address::from_bytes(key.to_vec())?, ubd)),
+        )
+    }
+
+    /// One page of the unbonding delegations from `validator`, by delegator.
+    pub fn validator_unbonding_page(
+        &self,
+        ctx: &mut Context,
+        validator: &Address,
+        page: Option<&PageRequest>,
+    ) -> Result<(Vec<(Address, UnbondingDelegation)>, PageResponse)> {
+        let (delegators, response) = {
+            let kv = ctx.kv(&self.key);
+            let index = UNBONDING_BY_VALIDATOR.prefix(validator.as_bytes());
+            paginate(&kv, &index, page, |key, ()| {
+                Address::from_bytes(key.to_vec())
+            })?
+        };
+        let mut out = Vec::with_capacity(delegators.len());
+        for delegator in delegators {
+            let ubd = self
+                .unbonding_delegation(ctx, &delegator, validator)?
+                .unwrap_or_default();
+            out.push((delegator, ubd));
+        }
+        Ok((out, response))
+    }
+
     fn set_unbonding(
         &self,
         ctx: &mut Context,
@@ -54,11 +96,14 @@ impl Keeper {
         ubd: &UnbondingDelegation,
     ) -> Result<()> {
         let key = (delegator.as_bytes(), validator.as_bytes());
+        let by_validator = (validator.as_bytes(), delegator.as_bytes());
         let mut kv = ctx.kv(&self.key);
         if ubd.entries.is_empty() {
             UNBONDING.remove(&mut kv, key);
+            UNBONDING_BY_VALIDATOR.remove(&mut kv, by_validator);
             return Ok(());
         }
+        UNBONDING_BY_VALIDATOR.save(&mut kv, by_validator, &())?;
         Ok(UNBONDING.save(&mut kv, key, ubd)?)
     }
 

@@ -220,3 +220,73 @@ fn from_an_unbonded_validator_a_redelegation_completes_at_once() {
         "no entry: c never bonded, nothing to slash"
     );
 }
+
+#[test]
+fn redelegations_are_queried_by_delegator_by_source_and_by_triple() {
+    let (mut chain, [a, b, c, dave]) = chain();
+    chain
+        .execute(&redelegate(&dave, &a, &b, 3 * AGR))
+        .result
+        .unwrap();
+    chain
+        .execute(&redelegate(&dave, &a, &c, 2 * AGR))
+        .result
+        .unwrap();
+    let query = |chain: &mut Chain, d: &str, s: &str, t: &str| {
+        chain.query::<pb::QueryRedelegationsResponse>(
+            "Redelegations",
+            pb::QueryRedelegationsRequest {
+                delegator_addr: d.into(),
+                src_validator_addr: s.into(),
+                dst_validator_addr: t.into(),
+                pagination: None,
+            },
+        )
+    };
+    let all = query(&mut chain, &dave.to_string(), "", "").unwrap();
+    assert_eq!(all.redelegation_responses.len(), 2);
+    let from_a = query(&mut chain, "", &valoper(&a), "").unwrap();
+    assert_eq!(
+        from_a.redelegation_responses.len(),
+        2,
+        "through the source index"
+    );
+    let one = query(&mut chain, &dave.to_string(), &valoper(&a), &valoper(&c)).unwrap();
+    let response = &one.redelegation_responses[0];
+    assert_eq!(
+        response
+            .redelegation
+            .as_ref()
+            .unwrap()
+            .validator_dst_address,
+        valoper(&c)
+    );
+    assert_eq!(response.entries[0].balance, (2 * AGR).to_string());
+    let none = query(&mut chain, &dave.to_string(), &valoper(&b), &valoper(&c));
+    assert!(none.unwrap_err().msg.contains("NotFound"));
+    assert!(
+        query(&mut chain, "", "", "").is_err(),
+        "a delegator or a source is needed"
+    );
+
+    let validators: pb::QueryDelegatorValidatorsResponse = chain
+        .query(
+            "DelegatorValidators",
+            pb::QueryDelegatorValidatorsRequest {
+                delegator_addr: dave.to_string(),
+                pagination: None,
+            },
+        )
+        .unwrap();
+    assert_eq!(validators.validators.len(), 3, "a, b and c");
+    let single: pb::QueryDelegatorValidatorResponse = chain
+        .query(
+            "DelegatorValidator",
+            pb::QueryDelegatorValidatorRequest {
+                delegator_addr: dave.to_string(),
+                validator_addr: valoper(&c),
+            },
+        )
+        .unwrap();
+    assert_eq!(single.validator.unwrap().operator_address, valoper(&c));
+}

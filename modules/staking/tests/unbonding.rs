@@ -272,3 +272,56 @@ fn an_operator_below_its_minimum_self_delegation_is_jailed_and_leaves_the_set() 
         "its undelegated 6 AGR came back"
     );
 }
+
+#[test]
+fn unbonding_delegations_are_listed_by_delegator_and_by_validator() {
+    let (mut chain, alice, bob) = chain();
+    chain
+        .execute(&undelegate(&bob, &alice, 2 * AGR))
+        .result
+        .unwrap();
+    chain
+        .execute(&undelegate(&alice, &alice, AGR))
+        .result
+        .unwrap();
+    let of_validator: pb::QueryValidatorUnbondingDelegationsResponse = chain
+        .query(
+            "ValidatorUnbondingDelegations",
+            pb::QueryValidatorUnbondingDelegationsRequest {
+                validator_addr: valoper(&alice),
+                pagination: None,
+            },
+        )
+        .unwrap();
+    assert_eq!(of_validator.unbonding_responses.len(), 2);
+    let of_bob: pb::QueryDelegatorUnbondingDelegationsResponse = chain
+        .query(
+            "DelegatorUnbondingDelegations",
+            pb::QueryDelegatorUnbondingDelegationsRequest {
+                delegator_addr: bob.to_string(),
+                pagination: None,
+            },
+        )
+        .unwrap();
+    assert_eq!(of_bob.unbonding_responses.len(), 1);
+    assert_eq!(
+        of_bob.unbonding_responses[0].entries[0].balance,
+        (2 * AGR).to_string()
+    );
+    for _ in 0..13 {
+        chain.end_block();
+    }
+    let after: pb::QueryValidatorUnbondingDelegationsResponse = chain
+        .query(
+            "ValidatorUnbondingDelegations",
+            pb::QueryValidatorUnbondingDelegationsRequest {
+                validator_addr: valoper(&alice),
+                pagination: None,
+            },
+        )
+        .unwrap();
+    assert!(
+        after.unbonding_responses.is_empty(),
+        "matured entries leave the index too"
+    );
+}
