@@ -38,7 +38,7 @@ pub use msgs::{
     MSG_UPDATE_PARAMS_TYPE_URL,
 };
 pub use params::Params;
-pub use redelegation::{Redelegation, RedelegationEntry};
+pub use redelegation::{Redelegation, RedelegationEntry, RedelegationRecord};
 pub use unbonding::{UnbondingDelegation, UnbondingEntry};
 pub use validator::{
     consensus_pubkey_any, BondStatus, Commission, Description, Validator, POWER_REDUCTION,

@@ -10,7 +10,7 @@ use agora_proto::tendermint::google::protobuf::Timestamp;
 use prost::Message;
 
 use crate::keeper::Delegation;
-use crate::{BondStatus, Keeper, Redelegation, UnbondingDelegation};
+use crate::{BondStatus, Keeper, RedelegationRecord, UnbondingDelegation};
 
 const PARAMS_PATH: &str = "/cosmos.staking.v1beta1.Query/Params";
 const POOL_PATH: &str = "/cosmos.staking.v1beta1.Query/Pool";
@@ -229,11 +229,11 @@ pub fn handle(keeper: &Keeper, ctx: &mut Context, path: &str, data: &[u8]) -> Re
                 req.pagination.as_ref(),
             )?;
             let mut responses = Vec::new();
-            for (d, s, t, red) in found {
-                if dst.as_ref().is_some_and(|dst| *dst != t) {
+            for record in found {
+                if dst.as_ref().is_some_and(|dst| *dst != record.dst) {
                     continue;
                 }
-                responses.push(redelegation_response(keeper, ctx, &d, &s, &t, &red)?);
+                responses.push(redelegation_response(keeper, ctx, &record)?);
             }
             if responses.is_empty() && delegator.is_some() && src.is_some() && dst.is_some() {
                 return Err(not_found(format!(
@@ -322,11 +322,14 @@ fn unbonding_proto(
 fn redelegation_response(
     keeper: &Keeper,
     ctx: &mut Context,
-    delegator: &Address,
-    src: &Address,
-    dst: &Address,
-    red: &Redelegation,
+    record: &RedelegationRecord,
 ) -> Result<pb::RedelegationResponse> {
+    let (delegator, src, dst, red) = (
+        &record.delegator,
+        &record.src,
+        &record.dst,
+        &record.redelegation,
+    );
     let destination = keeper.existing_validator(ctx, dst)?;
     let entries: Vec<pb::RedelegationEntry> = red
         .entries

@@ -37,6 +37,22 @@ pub struct Redelegation {
 
 type Triple<'a> = (&'a [u8], &'a [u8], &'a [u8]);
 
+/// A redelegation with the addresses it is stored under.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RedelegationRecord {
+    /// Who redelegated.
+    pub delegator: Address,
+    /// From which validator.
+    pub src: Address,
+    /// To which validator.
+    pub dst: Address,
+    /// Its entries.
+    pub redelegation: Redelegation,
+}
+
+/// The raw address bytes of a redelegation's key.
+type TripleKey = (Vec<u8>, Vec<u8>, Vec<u8>);
+
 /// Two addresses as one key part: the first's length, the first, the second.
 pub(crate) fn joined(src: &[u8], dst: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(1 + src.len() + dst.len());
@@ -76,15 +92,15 @@ impl Keeper {
     }
 
     /// One page of redelegations as `Query/Redelegations` selects them: of `delegator` (all,
-    /// or only from `src`), or every redelegation from `src`; as (delegator, src, dst, entries).
+    /// or only from `src`), or every redelegation from `src`.
     pub fn redelegations_page(
         &self,
         ctx: &mut Context,
         delegator: Option<&Address>,
         src: Option<&Address>,
         page: Option<&PageRequest>,
-    ) -> Result<(Vec<(Address, Address, Address, Redelegation)>, PageResponse)> {
-        let triples: (Vec<(Vec<u8>, Vec<u8>, Vec<u8>)>, PageResponse) = {
+    ) -> Result<(Vec<RedelegationRecord>, PageResponse)> {
+        let triples: (Vec<TripleKey>, PageResponse) = {
             let kv = ctx.kv(&self.key);
             match (delegator, src) {
                 (Some(d), Some(s)) => {
@@ -123,8 +139,13 @@ impl Keeper {
                 Address::from_bytes(s)?,
                 Address::from_bytes(dst)?,
             );
-            let red = self.redelegation(ctx, &d, &s, &dst)?.unwrap_or_default();
-            out.push((d, s, dst, red));
+            let redelegation = self.redelegation(ctx, &d, &s, &dst)?.unwrap_or_default();
+            out.push(RedelegationRecord {
+                delegator: d,
+                src: s,
+                dst,
+                redelegation,
+            });
         }
         Ok((out, response))
     }
