@@ -321,6 +321,44 @@ impl Keeper {
         Ok(all.map(|r| r.map(|(_, v)| v)).collect::<Result<_, _>>()?)
     }
 
+    /// Every delegation, by (delegator, validator) (genesis export).
+    pub(crate) fn all_delegations(&self, ctx: &mut Context) -> Result<Vec<Delegation>> {
+        let kv = ctx.kv(&self.key);
+        let mut out = Vec::new();
+        for record in DELEGATIONS.range(&kv, None, None, Order::Ascending) {
+            let ((delegator, validator), shares) = record?;
+            out.push(Delegation {
+                delegator: Address::from_bytes(delegator)?,
+                validator: Address::from_bytes(validator)?,
+                shares,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The last validator set's powers, by operator (genesis export).
+    pub(crate) fn last_power_list(&self, ctx: &mut Context) -> Result<Vec<(Address, i64)>> {
+        self.last_powers(ctx)?
+            .into_iter()
+            .map(|(op, power)| Ok((Address::from_bytes(op)?, power)))
+            .collect()
+    }
+
+    /// Genesis import of an exported chain's last validator set: stored as the last powers
+    /// and returned as the genesis validator set.
+    pub(crate) fn import_last_powers(
+        &self,
+        ctx: &mut Context,
+        powers: &[(Address, i64)],
+    ) -> Result<Vec<ValidatorUpdate>> {
+        let mut updates = Vec::with_capacity(powers.len());
+        for (operator, power) in powers {
+            LAST_POWER.save(&mut ctx.kv(&self.key), operator.as_bytes(), power)?;
+            updates.push(update(&self.existing_validator(ctx, operator)?, *power));
+        }
+        Ok(updates)
+    }
+
     /// The power of each validator in the last set sent to the engine, by operator bytes.
     pub(crate) fn last_powers(&self, ctx: &mut Context) -> Result<BTreeMap<Vec<u8>, i64>> {
         let kv = ctx.kv(&self.key);

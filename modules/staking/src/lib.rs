@@ -7,8 +7,7 @@
 //! with the unbonding queue paid out at EndBlock; `MsgBeginRedelegate` with its queue; EndBlock's bonded set of the
 //! `max_validators` strongest validators, returned to the engine as power changes, and
 //! validators' own unbonding maturing; the Params, Pool, Validator(s), delegation and
-//! unbonding queries; `StakingHooks` registered at wiring. Not yet: historical info, genesis
-//! import of validators, and the wiring into the app (gentxs delivered at InitChain).
+//! unbonding queries; `StakingHooks` registered at wiring. Not yet: historical info, and the wiring into the app (gentxs delivered at InitChain).
 
 mod errors;
 mod events;
@@ -77,9 +76,8 @@ impl Module for Staking {
         ctx: &mut Context,
         genesis: &serde_json::Value,
     ) -> Result<Vec<ValidatorUpdate>> {
-        let params = genesis::parse(genesis)?;
-        genesis::init(&self.keeper, ctx, &params)?;
-        self.keeper.apply_validator_set_updates(ctx)
+        let state = genesis::parse(genesis)?;
+        genesis::init(&self.keeper, ctx, &state)
     }
 
     fn export_genesis(&self, ctx: &mut Context) -> Result<serde_json::Value> {

@@ -150,6 +150,41 @@ impl Keeper {
         Ok((out, response))
     }
 
+    /// Every redelegation, by (delegator, source, destination) (genesis export).
+    pub(crate) fn all_redelegations(&self, ctx: &mut Context) -> Result<Vec<RedelegationRecord>> {
+        let kv = ctx.kv(&self.key);
+        let mut out = Vec::new();
+        for record in REDELEGATIONS.range(&kv, None, None, Order::Ascending) {
+            let ((delegator, src, dst), redelegation) = record?;
+            out.push(RedelegationRecord {
+                delegator: Address::from_bytes(delegator)?,
+                src: Address::from_bytes(src)?,
+                dst: Address::from_bytes(dst)?,
+                redelegation,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Genesis import of a triple's redelegation entries, queued by their completion times.
+    pub(crate) fn import_redelegation(
+        &self,
+        ctx: &mut Context,
+        delegator: &Address,
+        src: &Address,
+        dst: &Address,
+        red: &Redelegation,
+    ) -> Result<()> {
+        let key: Triple = (delegator.as_bytes(), src.as_bytes(), dst.as_bytes());
+        self.set_redelegation(ctx, key, red)?;
+        let pair = joined(key.1, key.2);
+        for entry in &red.entries {
+            let queued = (entry.completion_time_nanos, key.0, pair.as_slice());
+            REDELEGATION_QUEUE.save(&mut ctx.kv(&self.key), queued, &())?;
+        }
+        Ok(())
+    }
+
     fn set_redelegation(&self, ctx: &mut Context, key: Triple, red: &Redelegation) -> Result<()> {
         let (delegator, src, dst) = key;
         let mut kv = ctx.kv(&self.key);

@@ -88,6 +88,44 @@ impl Keeper {
         Ok((out, response))
     }
 
+    /// Every unbonding delegation, by (delegator, validator) (genesis export).
+    pub(crate) fn all_unbonding(
+        &self,
+        ctx: &mut Context,
+    ) -> Result<Vec<(Address, Address, UnbondingDelegation)>> {
+        let kv = ctx.kv(&self.key);
+        let mut out = Vec::new();
+        for record in UNBONDING.range(&kv, None, None, Order::Ascending) {
+            let ((delegator, validator), ubd) = record?;
+            out.push((
+                Address::from_bytes(delegator)?,
+                Address::from_bytes(validator)?,
+                ubd,
+            ));
+        }
+        Ok(out)
+    }
+
+    /// Genesis import of a pair's unbonding entries, queued by their completion times.
+    pub(crate) fn import_unbonding(
+        &self,
+        ctx: &mut Context,
+        delegator: &Address,
+        validator: &Address,
+        ubd: &UnbondingDelegation,
+    ) -> Result<()> {
+        self.set_unbonding(ctx, delegator, validator, ubd)?;
+        for entry in &ubd.entries {
+            let queued = (
+                entry.completion_time_nanos,
+                delegator.as_bytes(),
+                validator.as_bytes(),
+            );
+            UNBONDING_QUEUE.save(&mut ctx.kv(&self.key), queued, &())?;
+        }
+        Ok(())
+    }
+
     fn set_unbonding(
         &self,
         ctx: &mut Context,

@@ -389,26 +389,3 @@ fn bad_validators_and_delegations_are_refused_and_change_nothing() {
         .unwrap_err();
     assert!(err.is(SdkCode::InvalidRequest));
 }
-
-#[test]
-fn genesis_holds_params_and_refuses_what_it_cannot_import_yet() {
-    use agora_core::Module;
-    let mut chain = Chain::new(&[addr(1)], 1);
-    let genesis = chain.staking.default_genesis();
-    assert_eq!(genesis["params"]["unbonding_time"], "1814400s");
-    assert_eq!(genesis["params"]["bond_denom"], "uagr");
-    chain.staking.validate_genesis(&genesis).unwrap();
-    let mut with_validator = genesis.clone();
-    with_validator["validators"] = serde_json::json!([{}]);
-    let err = chain.staking.validate_genesis(&with_validator).unwrap_err();
-    assert!(
-        err.msg.starts_with("app_state.staking.validators"),
-        "{}",
-        err.msg
-    );
-    let mut bad = genesis;
-    bad["params"]["max_validators"] = 0.into();
-    assert!(chain.staking.validate_genesis(&bad).is_err());
-    let exported = chain.read(|c, ctx| c.staking.export_genesis(ctx));
-    assert_eq!(exported["params"]["max_validators"], 100);
-}

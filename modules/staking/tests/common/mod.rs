@@ -31,6 +31,7 @@ pub struct Chain {
     pub staking: Staking,
     pub keeper: Arc<Keeper>,
     pub bank: Arc<agora_bank::Keeper>,
+    bank_module: Bank,
 }
 
 /// What one tx left behind.
@@ -47,6 +48,26 @@ pub fn addr(n: u8) -> Address {
 impl Chain {
     /// A chain where each of `funded` holds `balance` uagr.
     pub fn new(funded: &[Address], balance: u128) -> Self {
+        let balances: Vec<_> = funded
+            .iter()
+            .map(|a| serde_json::json!({"address": a.to_string(), "coins": [{"denom": "uagr", "amount": balance.to_string()}]}))
+            .collect();
+        let bank_genesis = serde_json::json!({
+            "params": {"send_enabled": [], "default_send_enabled": true},
+            "balances": balances,
+            "supply": [{"denom": "uagr", "amount": (balance * funded.len() as u128).to_string()}],
+            "denom_metadata": [],
+            "send_enabled": []
+        });
+        Self::with_genesis(bank_genesis, None).expect("genesis").0
+    }
+
+    /// A chain from bank and staking genesis states (staking's default if `None`); also the
+    /// genesis validator set staking returned.
+    pub fn with_genesis(
+        bank_genesis: serde_json::Value,
+        staking_genesis: Option<serde_json::Value>,
+    ) -> Result<(Self, Vec<ValidatorUpdate>)> {
         let auth = Arc::new(agora_auth::Keeper::new(
             StoreKey::new(agora_auth::MODULE),
             gov_authority(),
@@ -82,30 +103,30 @@ impl Chain {
             staking: Staking::new(keeper.clone()),
             keeper,
             bank: bank.clone(),
+            bank_module: Bank::new(bank),
         };
-        let balances: Vec<_> = funded
-            .iter()
-            .map(|a| serde_json::json!({"address": a.to_string(), "coins": [{"denom": "uagr", "amount": balance.to_string()}]}))
-            .collect();
-        let bank_genesis = serde_json::json!({
-            "params": {"send_enabled": [], "default_send_enabled": true},
-            "balances": balances,
-            "supply": [{"denom": "uagr", "amount": (balance * funded.len() as u128).to_string()}],
-            "denom_metadata": [],
-            "send_enabled": []
-        });
         let auth_module = Auth::new(auth);
-        let bank_module = Bank::new(bank);
-        chain
+        let updates = chain
             .run(|c, ctx| {
                 consensus.init_chain(ctx, "agora-test", None)?;
                 auth_module.init_genesis(ctx, &auth_module.default_genesis())?;
-                bank_module.init_genesis(ctx, &bank_genesis)?;
-                c.staking.init_genesis(ctx, &c.staking.default_genesis())
+                c.bank_module.init_genesis(ctx, &bank_genesis)?;
+                let staking_genesis =
+                    staking_genesis.unwrap_or_else(|| c.staking.default_genesis());
+                c.staking.init_genesis(ctx, &staking_genesis)
             })
-            .result
-            .expect("genesis");
-        chain
+            .result?;
+        Ok((chain, updates))
+    }
+
+    /// Bank's and staking's state as genesis JSON.
+    pub fn export(&mut self) -> (serde_json::Value, serde_json::Value) {
+        self.read(|c, ctx| {
+            Ok((
+                c.bank_module.export_genesis(ctx)?,
+                c.staking.export_genesis(ctx)?,
+            ))
+        })
     }
 
     /// Runs `f` in a tx cache; keeps its writes only if it returns `Ok`.
