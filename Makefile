@@ -22,7 +22,7 @@ test: deps
 	$(CARGO) test --locked --workspace
 
 bench: deps
-	$(CARGO) bench --locked -p agora-app -p agora-store -p agora-pol
+	$(CARGO) bench --locked -p agora-app -p agora-store -p agora-pol -p agora-staking
 
 devnet: deps
 	@bash scripts/devnet.sh
