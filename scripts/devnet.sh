@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `make devnet`: builds agorad with the very build `make test` uses (dev profile, dependencies
 # optimised; the first devnet and the first test run share it), makes a fresh devnet home (chain
-# id agora-devnet-1, one validator, a funded `faucet` key whose mnemonic is printed, short gov
-# periods) and runs the node in the foreground. Ctrl-C stops it. DEVNET_HOME picks the directory.
+# id agora-devnet-1, one validator bonded by its gentx, a funded `faucet` key whose mnemonic is
+# printed, short unbonding and gov periods) and runs the node in the foreground. Ctrl-C stops
+# it. DEVNET_HOME picks the directory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/agora/target}"

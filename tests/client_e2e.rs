@@ -6,7 +6,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use support::home::{json, Home};
+use support::home::{json, Home, SELF_DELEGATION};
 use support::node::Node;
 use support::process::text;
 
@@ -170,7 +170,11 @@ fn sends_queries_and_restarts_against_a_running_node() {
         .any(|e| e["type"] == "transfer"));
 
     assert_eq!(home.balance(&node, &bob), 1000);
-    assert_eq!(home.balance(&node, &validator), BALANCE - 1000 - fee);
+    // the gentx bonded the self delegation at genesis
+    assert_eq!(
+        home.balance(&node, &validator),
+        BALANCE - SELF_DELEGATION - 1000 - fee
+    );
     let balances = json(&home.ok(&[
         "query",
         "bank",
@@ -226,7 +230,10 @@ fn sends_queries_and_restarts_against_a_running_node() {
         account["account"]["@type"],
         "/cosmos.auth.v1beta1.BaseAccount"
     );
-    assert_eq!(account["account"]["sequence"], "1");
+    assert_eq!(
+        account["account"]["sequence"], "2",
+        "its gentx at genesis, then the send"
+    );
     let text_tx = home.ok(&["query", "tx", &hash, "--node", &node.laddr]);
     assert!(text_tx.contains(&format!("txhash: {hash}")), "{text_tx}");
     let block = json(&home.ok(&[

@@ -117,6 +117,15 @@ fn localnet_starts_refuses_to_overwrite_and_resets() {
         "{faucet_balance}"
     );
     assert_eq!(net.ok(&["keys", "show", "faucet", "-a"]).trim(), net.faucet);
+    // The devnet overlay shortens unbonding so a person can watch it mature.
+    let genesis: Value = serde_json::from_str(
+        &std::fs::read_to_string(net.home.join("config/genesis.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        genesis["app_state"]["staking"]["params"]["unbonding_time"],
+        "300s"
+    );
     let old_validator = first["validator_info"]["address"].clone();
     let old_block_one = block_one_hash(&net);
 

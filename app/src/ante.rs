@@ -24,6 +24,8 @@ pub struct AnteEnv<'a> {
     /// The consensus `block.max_gas`, when it limits a tx's gas (`None` where the block's
     /// limits are already enforced, as in FinalizeBlock).
     pub max_block_gas: Option<u64>,
+    /// A gentx at InitChain: signatures are over account number 0, as the SDK signs them.
+    pub genesis: bool,
 }
 
 /// The SDK's `MaxGasWanted`: gas limits above it are refused.
@@ -292,13 +294,18 @@ fn verify_and_increment(
                 .pub_key
                 .as_deref()
                 .ok_or_else(|| Error::internal("public key set above"))?;
-            let sign_bytes = tx.sign_bytes(env.chain_id, account.account_number);
+            let account_number = if env.genesis {
+                0
+            } else {
+                account.account_number
+            };
+            let sign_bytes = tx.sign_bytes(env.chain_id, account_number);
             if !env.verified.check(key, &sign_bytes, signature) {
                 return Err(Error::sdk(
                     SdkCode::Unauthorized,
                     format!(
                         "signature verification failed; please verify account number ({}) and chain-id ({})",
-                        account.account_number, env.chain_id
+                        account_number, env.chain_id
                     ),
                 ));
             }

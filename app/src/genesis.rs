@@ -55,7 +55,7 @@ pub fn init(
 ) -> Result<Vec<ValidatorUpdate>> {
     let genesis = validate(modules, bytes)?;
     let gas = GasMeter::infinite();
-    let mut ctx = Context::new(block, ExecMode::Finalize, state, &gas);
+    let mut ctx = Context::new(block, ExecMode::Finalize, state, &gas).with_router(modules);
     let consensus = &modules.keepers().consensus;
     consensus.init_chain(&mut ctx, &block.chain_id, consensus_params)?;
     let mut validators = Vec::new();

@@ -10,6 +10,7 @@ mod app;
 mod check;
 pub mod config;
 pub mod genesis;
+mod gentx;
 pub mod modules;
 mod query;
 mod results;
@@ -17,6 +18,7 @@ mod runner;
 pub mod sigverify;
 pub mod testing;
 pub mod tx;
+pub mod txjson;
 mod wire;
 
 pub use agora_consensus::ChainParams;

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use agora_auth::{Auth, BURNER, FEE_COLLECTOR};
+use agora_auth::{Auth, BURNER, FEE_COLLECTOR, STAKING};
 use agora_bank::Bank;
 use agora_consensus::Consensus;
 use agora_core::authority::{gov_authority, GOV_MODULE};
@@ -14,15 +14,23 @@ use agora_core::{
 };
 use agora_genutil::Genutil;
 use agora_proto::Any;
+use agora_staking::{Staking, BONDED_POOL, NOT_BONDED_POOL};
 
 /// Module accounts and their permissions (the SDK's `maccPerms`), defined here once: auth
 /// creates module accounts from it and bank refuses funds to all of them but gov's.
-pub const MODULE_ACCOUNTS: &[(&str, &[&str])] = &[(FEE_COLLECTOR, &[]), (GOV_MODULE, &[BURNER])];
+pub const MODULE_ACCOUNTS: &[(&str, &[&str])] = &[
+    (FEE_COLLECTOR, &[]),
+    (BONDED_POOL, &[BURNER, STAKING]),
+    (NOT_BONDED_POOL, &[BURNER, STAKING]),
+    (GOV_MODULE, &[BURNER]),
+];
 
-/// The order modules' genesis runs in (and is exported in): accounts before balances.
+/// The order modules' genesis runs in (and is exported in): accounts before balances,
+/// balances before stake, gentxs last (as the SDK's).
 const GENESIS_ORDER: &[&str] = &[
     agora_auth::MODULE,
     agora_bank::MODULE,
+    agora_staking::MODULE,
     agora_consensus::MODULE,
     agora_genutil::MODULE,
 ];
@@ -39,6 +47,8 @@ pub struct Keepers {
     pub bank: Arc<agora_bank::Keeper>,
     /// Consensus params and the chain id.
     pub consensus: Arc<agora_consensus::Keeper>,
+    /// Validators and delegations.
+    pub staking: Arc<agora_staking::Keeper>,
 }
 
 impl Keepers {
@@ -58,12 +68,19 @@ impl Keepers {
         ));
         let consensus = Arc::new(agora_consensus::Keeper::new(
             StoreKey::new(agora_consensus::MODULE),
+            authority.clone(),
+        ));
+        let staking = Arc::new(agora_staking::Keeper::new(
+            StoreKey::new(agora_staking::MODULE),
             authority,
+            bank.clone(),
+            consensus.clone(),
         ));
         Self {
             auth,
             bank,
             consensus,
+            staking,
         }
     }
 
@@ -72,8 +89,9 @@ impl Keepers {
         vec![
             Box::new(Auth::new(self.auth.clone())),
             Box::new(Bank::new(self.bank.clone())),
+            Box::new(Staking::new(self.staking.clone())),
             Box::new(Consensus::new(self.consensus.clone())),
-            Box::new(Genutil),
+            Box::new(Genutil::new(self.staking.clone())),
         ]
     }
 }
@@ -274,6 +292,10 @@ impl MsgRouter for ModuleSet {
             value,
         })
     }
+
+    fn deliver_genesis_tx(&self, ctx: &mut Context, tx: &serde_json::Value) -> Result<()> {
+        crate::gentx::deliver(self, ctx, tx)
+    }
 }
 
 /// `addresses` without repeats, in first-seen order.
@@ -345,7 +367,7 @@ mod tests {
         let keepers = Keepers::agora();
         let mut modules = keepers.modules();
         modules.push(Box::new(Relay));
-        let order = &["auth", "bank", "consensus", "genutil", "relay"];
+        let order = &["auth", "bank", "staking", "consensus", "genutil", "relay"];
         ModuleSet::wire(
             keepers,
             modules,
@@ -432,7 +454,7 @@ mod tests {
             Orders {
                 genesis: GENESIS_ORDER,
                 begin_block: BEGIN_BLOCK_ORDER,
-                end_block: &["auth", "bank", "consensus"],
+                end_block: &["auth", "bank", "staking"],
             },
         );
     }

@@ -131,6 +131,7 @@ pub fn run_tx(
         min_gas_prices: env.min_gas_prices,
         verified: env.verified,
         max_block_gas: env.max_block_gas,
+        genesis: false,
     };
     let mut ctx = Context::new(block, mode, &mut ante_cache, &gas);
     if let Err(e) = gas_checked(&gas, ante::run(&mut ctx, tx, signers, &ante_env)) {
@@ -167,7 +168,7 @@ fn gas_checked<T>(gas: &GasMeter, result: Result<T>) -> Result<T> {
 
 /// Runs the Msgs in order through the router; returns the encoded `TxMsgData` and the
 /// events: per Msg, its `message` event then the handler's, all tagged with `msg_index`.
-fn run_msgs(
+pub(crate) fn run_msgs(
     ctx: &mut Context,
     modules: &ModuleSet,
     msgs: &[DecodedMsg],

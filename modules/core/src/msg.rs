@@ -65,4 +65,9 @@ pub trait MsgRouter: Send + Sync {
     /// Runs a decoded Msg's handler; returns its response as an `Any`
     /// (`/cosmos.bank.v1beta1.MsgSendResponse`, ...). The handler's events go to `ctx`.
     fn dispatch(&self, ctx: &mut Context, msg: &DecodedMsg) -> Result<Any>;
+
+    /// Runs a whole genesis tx, in the SDK's JSON as `collect-gentxs` wrote it: the ante
+    /// handler (signatures over account number 0, as the SDK checks gentxs) then its Msgs, in
+    /// a branch kept only if all pass. What genutil delivers gentxs with at InitChain.
+    fn deliver_genesis_tx(&self, ctx: &mut Context, tx: &serde_json::Value) -> Result<()>;
 }

@@ -1,11 +1,18 @@
 //! agora-genutil: the SDK's genesis-utility module. Its genesis holds the gentxs `agorad genesis
 //! collect-gentxs` gathered, `{"gen_txs": [<tx JSON>, ...]}`, each a tx with exactly one
-//! `/cosmos.staking.v1beta1.MsgCreateValidator`. It keeps no state: until a staking module
-//! runs the gentxs at InitChain, their validators are written into genesis `validators`.
+//! `/cosmos.staking.v1beta1.MsgCreateValidator`. It keeps no state: at InitChain it delivers
+//! each gentx through the app's router (ante handler, then the Msg, as the SDK's
+//! `DeliverGenTxs`) and answers with the validator set staking then bonds.
+
+pub mod expected;
+
+use std::sync::Arc;
 
 use agora_core::{parse_genesis, Context, Error, Module, Result, SdkCode, ValidatorUpdate};
 use serde::Deserialize;
 use serde_json::{json, Value};
+
+use expected::StakingKeeper;
 
 /// The module name and genesis key.
 pub const MODULE: &str = "genutil";
@@ -13,8 +20,29 @@ pub const MODULE: &str = "genutil";
 /// The type URL every gentx's single message must have.
 pub const MSG_CREATE_VALIDATOR: &str = "/cosmos.staking.v1beta1.MsgCreateValidator";
 
-/// The stateless genutil module.
-pub struct Genutil;
+/// The stateless genutil module, knowing staking for the validator set the gentxs make.
+pub struct Genutil {
+    staking: Arc<dyn StakingKeeper>,
+}
+
+impl Genutil {
+    /// A genutil module asking `staking` for the validator set after the gentxs.
+    pub fn new(staking: Arc<dyn StakingKeeper>) -> Self {
+        Self { staking }
+    }
+}
+
+/// Checks `app_state.genutil`: every gentx is a tx JSON with one MsgCreateValidator; errors
+/// name the bad gentx.
+pub fn validate(genesis: &Value) -> Result<Vec<Value>> {
+    let parsed: GenesisJson = parse_genesis(MODULE, genesis)?;
+    parsed
+        .gen_txs
+        .iter()
+        .enumerate()
+        .try_for_each(|(i, tx)| validate_gentx(i, tx))?;
+    Ok(parsed.gen_txs)
+}
 
 #[derive(Deserialize)]
 struct GenesisJson {
@@ -63,18 +91,23 @@ impl Module for Genutil {
     }
 
     fn validate_genesis(&self, genesis: &Value) -> Result<()> {
-        let parsed: GenesisJson = parse_genesis(MODULE, genesis)?;
-        parsed
-            .gen_txs
-            .iter()
-            .enumerate()
-            .try_for_each(|(i, tx)| validate_gentx(i, tx))
+        validate(genesis).map(|_| ())
     }
 
-    /// Until staking delivers the gentxs, the validator set is genesis `validators`.
-    fn init_genesis(&self, _ctx: &mut Context, genesis: &Value) -> Result<Vec<ValidatorUpdate>> {
-        self.validate_genesis(genesis)?;
-        Ok(Vec::new())
+    /// Delivers every gentx; with any, answers with the validator set staking bonds from them.
+    fn init_genesis(&self, ctx: &mut Context, genesis: &Value) -> Result<Vec<ValidatorUpdate>> {
+        let gen_txs = validate(genesis)?;
+        if gen_txs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let router = ctx.router()?;
+        for (i, tx) in gen_txs.iter().enumerate() {
+            router.deliver_genesis_tx(ctx, tx).map_err(|mut e| {
+                e.msg = format!("app_state.{MODULE}.gen_txs[{i}]: {}", e.msg);
+                e
+            })?;
+        }
+        self.staking.apply_and_return_validator_set_updates(ctx)
     }
 
     /// Gentxs only matter at genesis: an export carries none, as in the SDK.
@@ -94,13 +127,11 @@ mod tests {
 
     #[test]
     fn gentxs_must_each_create_one_validator() {
-        let m = Genutil;
-        m.validate_genesis(&m.default_genesis()).unwrap();
-        m.validate_genesis(&json!({})).unwrap();
-        m.validate_genesis(&json!({ "gen_txs": [gentx(&[MSG_CREATE_VALIDATOR])] }))
-            .unwrap();
+        validate(&json!({ "gen_txs": [] })).unwrap();
+        validate(&json!({})).unwrap();
+        validate(&json!({ "gen_txs": [gentx(&[MSG_CREATE_VALIDATOR])] })).unwrap();
         let two = json!({ "gen_txs": [gentx(&[MSG_CREATE_VALIDATOR]), gentx(&[MSG_CREATE_VALIDATOR, MSG_CREATE_VALIDATOR])] });
-        let err = m.validate_genesis(&two).unwrap_err();
+        let err = validate(&two).unwrap_err();
         assert!(
             err.msg
                 .starts_with("app_state.genutil.gen_txs[1].body.messages: must provide"),
@@ -108,14 +139,14 @@ mod tests {
             err.msg
         );
         let send = json!({ "gen_txs": [gentx(&["/cosmos.bank.v1beta1.MsgSend"])] });
-        let err = m.validate_genesis(&send).unwrap_err();
+        let err = validate(&send).unwrap_err();
         assert!(
             err.msg.contains("does not contain a MsgCreateValidator"),
             "{}",
             err.msg
         );
-        let err = m.validate_genesis(&json!({ "gen_txs": [1] })).unwrap_err();
+        let err = validate(&json!({ "gen_txs": [1] })).unwrap_err();
         assert!(err.msg.contains("gen_txs[0].body.messages"), "{}", err.msg);
-        assert!(m.validate_genesis(&json!({ "gen_txs": 5 })).is_err());
+        assert!(validate(&json!({ "gen_txs": 5 })).is_err());
     }
 }

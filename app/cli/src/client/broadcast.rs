@@ -9,8 +9,8 @@ use tendermint_rpc::Client as _;
 use super::args::NodeArg;
 use super::response::TxResponse;
 use super::rpc::Rpc;
-use super::txjson;
 use crate::{output, Globals};
+use agora_app::txjson;
 
 /// `-b`: how long to wait for the node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

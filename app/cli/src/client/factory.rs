@@ -17,8 +17,8 @@ use prost::Message;
 
 use super::args::{parse_coins, NodeArg};
 use super::rpc::{query_error, Rpc};
-use super::txjson;
 use crate::Globals;
+use agora_app::txjson;
 
 /// `--gas`: a limit, or `auto` to simulate.
 #[derive(Debug, Clone, Copy)]

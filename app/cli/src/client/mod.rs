@@ -2,7 +2,7 @@
 //!
 //! - [`args`]: coins, addresses, keys, `--node`.
 //! - [`rpc`]: the RPC client and its errors.
-//! - [`txjson`]: the SDK's tx JSON, both ways.
+//! - the SDK's tx JSON, both ways, is `agora_app::txjson`.
 //! - [`factory`]: fees, gas (`--gas auto`), signing.
 //! - [`broadcast`]: `-b sync|async` and the confirmation prompt.
 //! - [`query`], [`tx`]: the subcommands.
@@ -14,7 +14,6 @@ pub mod query;
 pub mod response;
 pub mod rpc;
 pub mod tx;
-pub mod txjson;
 
 use anyhow::Result;
 use tendermint_rpc::Client as _;

@@ -19,8 +19,8 @@ use self::page::{PageArgs, PageJson};
 use super::args::{parse_address, NodeArg};
 use super::response::TxResponse;
 use super::rpc::{query_error, Rpc};
-use super::txjson::{self, PubKeyJson};
 use crate::{output, Globals};
+use agora_app::txjson::{self, PubKeyJson};
 
 /// `agorad query` subcommands.
 #[derive(Debug, clap::Subcommand)]

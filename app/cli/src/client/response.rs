@@ -5,7 +5,7 @@ use serde::Serialize;
 use tendermint::abci;
 use tendermint_rpc::endpoint::{broadcast, tx};
 
-use super::txjson::TxJson;
+use agora_app::txjson::TxJson;
 
 /// `cosmos.base.abci.v1beta1.TxResponse` in the SDK's JSON field order.
 #[derive(Serialize)]

@@ -14,8 +14,8 @@ use base64::Engine as _;
 use super::args::{keyring, parse_address, parse_coins, NodeArg};
 use super::broadcast::{broadcast, broadcast_file, confirm, BroadcastFlags};
 use super::factory::{sign, Factory, FeeFlags, Gas, SignerFlags};
-use super::txjson;
 use crate::{output, Globals};
+use agora_app::txjson;
 
 /// `agorad tx` subcommands.
 #[derive(Debug, clap::Subcommand)]

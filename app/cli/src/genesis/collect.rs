@@ -1,5 +1,6 @@
-//! `agorad genesis collect-gentxs`: gentxs into `app_state.genutil.gen_txs`, and (until
-//! staking exists) their validators into genesis `validators`.
+//! `agorad genesis collect-gentxs`: gentxs into `app_state.genutil.gen_txs`, and their
+//! validators into genesis `validators`, which the embedded engine signs with; at InitChain
+//! staking bonds the same validators from the gentxs and the app checks the two sets agree.
 
 use std::path::{Path, PathBuf};
 
@@ -15,8 +16,8 @@ use serde_json::{json, Value};
 use tendermint::{validator, vote};
 
 use super::doc;
-use crate::client::txjson;
 use crate::Globals;
+use agora_app::txjson;
 
 /// `collect-gentxs` arguments.
 #[derive(Debug, clap::Args)]

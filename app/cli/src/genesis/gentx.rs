@@ -15,8 +15,8 @@ use anyhow::{anyhow, bail, Context as _, Result};
 use super::doc;
 use crate::client::args::{keyring, parse_coins};
 use crate::client::factory::{sign, AccountSeq, DEFAULT_GAS};
-use crate::client::txjson;
 use crate::Globals;
+use agora_app::txjson;
 
 /// `gentx` arguments (the SDK's flags and defaults).
 #[derive(Debug, clap::Args)]

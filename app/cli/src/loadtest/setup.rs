@@ -15,7 +15,7 @@ use tendermint_rpc::Client as _;
 use crate::client::factory::{sign, AccountSeq, Factory, FeeFlags, Gas};
 use crate::client::query::base_account;
 use crate::client::rpc::Rpc;
-use crate::client::txjson;
+use agora_app::txjson;
 
 /// Outputs per funding MsgMultiSend (about 80 bytes and a few thousand gas each).
 const FUND_BATCH: usize = 500;

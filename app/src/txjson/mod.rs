@@ -1,7 +1,8 @@
 //! The Cosmos SDK's JSON form of `cosmos.tx.v1beta1.Tx` (proto-JSON with snake_case names,
 //! `@type`-tagged Anys, 64-bit integers as strings, bytes as base64), for the messages Agora's
 //! CLI builds: MsgSend, MsgMultiSend and MsgCreateValidator. Used by `--generate-only`,
-//! `tx sign|broadcast|encode|decode`, `query tx`, `genesis gentx` and `collect-gentxs`.
+//! `tx sign|broadcast|encode|decode`, `query tx`, `genesis gentx`, `collect-gentxs`, and
+//! InitChain's delivery of the gentxs.
 
 mod fields;
 mod msgs;
