@@ -3,8 +3,6 @@
 
 mod support;
 
-use std::time::{Duration, Instant};
-
 use serde_json::Value;
 use support::home::{json, Home, SELF_DELEGATION};
 use support::node::Node;
@@ -12,23 +10,6 @@ use support::process::text;
 
 const CHAIN: &str = "agora-e2e";
 const BALANCE: u128 = 1_000_000_000;
-
-/// Polls `query tx` until the tx is in a block.
-fn wait_for_tx(home: &Home, node: &Node, hash: &str) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let out = home.run(&["query", "tx", hash, "--node", &node.laddr, "-o", "json"]);
-        if out.status.success() {
-            return json(&text(&out.stdout));
-        }
-        assert!(
-            Instant::now() < deadline,
-            "tx {hash} never committed: {}",
-            text(&out.stderr)
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
 
 /// `tx bank send` of `amount` uagr from `from` to `to`, confirmed with -y; returns the TxResponse.
 fn send(home: &Home, node: &Node, from: &str, to: &str, extra: &[&str]) -> Value {
@@ -129,7 +110,7 @@ fn sends_queries_and_restarts_against_a_running_node() {
     assert_eq!(sent["code"], 0, "{sent}");
     assert_eq!(sent["height"], "0");
     let hash = sent["txhash"].as_str().unwrap().to_string();
-    let committed = wait_for_tx(&home, &node, &hash);
+    let committed = home.wait_for_tx(&node, &hash);
     assert_eq!(committed["code"], 0, "{committed}");
     assert_eq!(committed["txhash"], hash.as_str());
     assert!(
@@ -353,7 +334,7 @@ fn sends_queries_and_restarts_against_a_running_node() {
         .as_str()
         .unwrap()
         .to_string();
-    wait_for_tx(&home, &node, &accepted_hash);
+    home.wait_for_tx(&node, &accepted_hash);
 
     // Generate, sign online (account number and sequence from the node), broadcast async.
     let unsigned = home.ok(&[
@@ -391,7 +372,7 @@ fn sends_queries_and_restarts_against_a_running_node() {
         "-o",
         "json",
     ]));
-    wait_for_tx(&home, &node, async_sent["txhash"].as_str().unwrap());
+    home.wait_for_tx(&node, async_sent["txhash"].as_str().unwrap());
     assert_eq!(home.balance(&node, &bob), 1000 + 5 + 7);
 
     // Kill the node, start it again: balances and height survive.
@@ -402,6 +383,6 @@ fn sends_queries_and_restarts_against_a_running_node() {
     assert!(node.wait_for_height(height) >= height);
     assert_eq!(home.balance(&node, &bob), bob_before);
     let sent = send(&home, &node, "validator", &bob, &["--fees", "2000uagr"]);
-    wait_for_tx(&home, &node, sent["txhash"].as_str().unwrap());
+    home.wait_for_tx(&node, sent["txhash"].as_str().unwrap());
     assert_eq!(home.balance(&node, &bob), bob_before + 1000);
 }

@@ -123,6 +123,23 @@ impl Home {
         json(&out)["amount"].as_str().unwrap().parse().unwrap()
     }
 
+    /// Polls `query tx` against `node` until tx `hash` is in a block; its JSON.
+    pub fn wait_for_tx(&self, node: &Node, hash: &str) -> Value {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let out = self.run(&["query", "tx", hash, "--node", &node.laddr, "-o", "json"]);
+            if out.status.success() {
+                return json(&text(&out.stdout));
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "tx {hash} never committed: {}",
+                text(&out.stderr)
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+
     /// `agorad start` on this home with 100 ms blocks, once block 1 is committed.
     pub fn start(&self) -> Node {
         Launch::new(self.path())

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 pub use fields::PubKeyJson;
 use fields::{coins_json, coins_proto, pubkey_any, Base64, CoinJson, U64};
-pub use msgs::dec_proto;
+pub use msgs::{dec_json, dec_proto};
 use msgs::{msgs_from_proto, msgs_proto, MsgJson};
 
 /// `tx` as the SDK's JSON (serialize it to print it; fields keep the SDK's order).

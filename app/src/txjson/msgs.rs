@@ -1,8 +1,12 @@
-//! The messages the CLI builds, as the SDK's JSON: MsgSend, MsgMultiSend, MsgCreateValidator.
+//! The messages the CLI builds, as the SDK's JSON: MsgSend, MsgMultiSend, MsgCreateValidator,
+//! MsgDelegate, MsgUndelegate, MsgBeginRedelegate.
 
 use agora_proto::cosmos::bank::v1beta1::{Input, MsgMultiSend, MsgSend, Output};
 use agora_proto::cosmos::base::v1beta1::Coin;
-use agora_proto::cosmos::staking::v1beta1::{CommissionRates, Description, MsgCreateValidator};
+use agora_proto::cosmos::staking::v1beta1::{
+    CommissionRates, Description, MsgBeginRedelegate, MsgCreateValidator, MsgDelegate,
+    MsgUndelegate,
+};
 use agora_proto::Any;
 use anyhow::{anyhow, bail, Result};
 use prost::Message;
@@ -13,6 +17,9 @@ use super::fields::{coins_json, coins_proto, pubkey_any, CoinJson, PubKeyJson};
 const MSG_SEND: &str = "/cosmos.bank.v1beta1.MsgSend";
 const MSG_MULTI_SEND: &str = "/cosmos.bank.v1beta1.MsgMultiSend";
 const MSG_CREATE_VALIDATOR: &str = "/cosmos.staking.v1beta1.MsgCreateValidator";
+const MSG_DELEGATE: &str = "/cosmos.staking.v1beta1.MsgDelegate";
+const MSG_UNDELEGATE: &str = "/cosmos.staking.v1beta1.MsgUndelegate";
+const MSG_REDELEGATE: &str = "/cosmos.staking.v1beta1.MsgBeginRedelegate";
 
 /// A message of a type this CLI builds, tagged with its type URL.
 #[derive(Serialize, Deserialize)]
@@ -31,6 +38,40 @@ pub(super) enum MsgJson {
     },
     #[serde(rename = "/cosmos.staking.v1beta1.MsgCreateValidator")]
     CreateValidator(Box<CreateValidatorJson>),
+    #[serde(rename = "/cosmos.staking.v1beta1.MsgDelegate")]
+    Delegate(DelegationJson),
+    #[serde(rename = "/cosmos.staking.v1beta1.MsgUndelegate")]
+    Undelegate(DelegationJson),
+    #[serde(rename = "/cosmos.staking.v1beta1.MsgBeginRedelegate")]
+    Redelegate {
+        delegator_address: String,
+        validator_src_address: String,
+        validator_dst_address: String,
+        amount: CoinJson,
+    },
+}
+
+/// `MsgDelegate`'s and `MsgUndelegate`'s fields.
+#[derive(Serialize, Deserialize)]
+pub(super) struct DelegationJson {
+    delegator_address: String,
+    validator_address: String,
+    amount: CoinJson,
+}
+
+fn coin_json(coin: Option<Coin>) -> CoinJson {
+    let coin = coin.unwrap_or_default();
+    CoinJson {
+        denom: coin.denom,
+        amount: coin.amount,
+    }
+}
+
+fn coin_proto(coin: CoinJson) -> Option<Coin> {
+    Some(Coin {
+        denom: coin.denom,
+        amount: coin.amount,
+    })
 }
 
 /// `MsgCreateValidator`'s fields.
@@ -149,6 +190,31 @@ fn msg_json(any: &Any) -> Result<MsgJson> {
                 },
             }))
         }
+        MSG_DELEGATE => {
+            let m = MsgDelegate::decode(bytes)?;
+            MsgJson::Delegate(DelegationJson {
+                delegator_address: m.delegator_address,
+                validator_address: m.validator_address,
+                amount: coin_json(m.amount),
+            })
+        }
+        MSG_UNDELEGATE => {
+            let m = MsgUndelegate::decode(bytes)?;
+            MsgJson::Undelegate(DelegationJson {
+                delegator_address: m.delegator_address,
+                validator_address: m.validator_address,
+                amount: coin_json(m.amount),
+            })
+        }
+        MSG_REDELEGATE => {
+            let m = MsgBeginRedelegate::decode(bytes)?;
+            MsgJson::Redelegate {
+                delegator_address: m.delegator_address,
+                validator_src_address: m.validator_src_address,
+                validator_dst_address: m.validator_dst_address,
+                amount: coin_json(m.amount),
+            }
+        }
         other => bail!("message type {other} is not supported by this CLI"),
     })
 }
@@ -214,6 +280,27 @@ fn msg_any(msg: MsgJson) -> Result<Any> {
                 }),
             })?
         }
+        MsgJson::Delegate(d) => Any::from_msg(&MsgDelegate {
+            delegator_address: d.delegator_address,
+            validator_address: d.validator_address,
+            amount: coin_proto(d.amount),
+        })?,
+        MsgJson::Undelegate(d) => Any::from_msg(&MsgUndelegate {
+            delegator_address: d.delegator_address,
+            validator_address: d.validator_address,
+            amount: coin_proto(d.amount),
+        })?,
+        MsgJson::Redelegate {
+            delegator_address,
+            validator_src_address,
+            validator_dst_address,
+            amount,
+        } => Any::from_msg(&MsgBeginRedelegate {
+            delegator_address,
+            validator_src_address,
+            validator_dst_address,
+            amount: coin_proto(amount),
+        })?,
     })
 }
 
@@ -222,7 +309,7 @@ const DEC_PLACES: usize = 18;
 
 /// A `LegacyDec` as protobuf carries it (the integer of 10^-18 units, `"100000000000000000"`)
 /// to its JSON form (`"0.100000000000000000"`).
-fn dec_json(units: &str) -> Result<String> {
+pub fn dec_json(units: &str) -> Result<String> {
     if units.is_empty() || !units.bytes().all(|b| b.is_ascii_digit()) {
         bail!("{units:?} is not an encoded decimal");
     }

@@ -5,7 +5,7 @@
 //! - the SDK's tx JSON, both ways, is `agora_app::txjson`.
 //! - [`factory`]: fees, gas (`--gas auto`), signing.
 //! - [`broadcast`]: `-b sync|async` and the confirmation prompt.
-//! - [`query`], [`tx`]: the subcommands.
+//! - [`query`], [`tx`]: the subcommands; [`staking`]: staking's.
 
 pub mod args;
 pub mod broadcast;
@@ -13,6 +13,7 @@ pub mod factory;
 pub mod query;
 pub mod response;
 pub mod rpc;
+pub mod staking;
 pub mod tx;
 
 use anyhow::Result;

@@ -1,6 +1,6 @@
 //! `agorad query ...`: accounts, balances, supply, txs and blocks from a node.
 
-mod page;
+pub(crate) mod page;
 
 use agora_core::{Address, SdkCode, SDK_CODESPACE};
 use agora_proto::cosmos::auth::v1beta1::{
@@ -31,6 +31,9 @@ pub enum QueryCommand {
     /// Balances and supply.
     #[command(subcommand)]
     Bank(BankQuery),
+    /// Validators, delegations, pools, params.
+    #[command(subcommand)]
+    Staking(super::staking::StakingQuery),
     /// A committed tx by its hash.
     Tx {
         /// The tx hash (hex).
@@ -195,6 +198,7 @@ impl QueryCommand {
                     }
                 }
             }
+            QueryCommand::Staking(query) => query.run(globals),
             QueryCommand::Tx { hash, node } => {
                 let rpc = Rpc::new(&node.url(globals))?;
                 let response = committed_tx(&rpc, &hash)?;

@@ -23,6 +23,9 @@ pub enum TxCommand {
     /// Bank transactions.
     #[command(subcommand)]
     Bank(BankTx),
+    /// Staking transactions: delegate, unbond, redelegate.
+    #[command(subcommand)]
+    Staking(super::staking::StakingTx),
     /// Signs a tx JSON file (e.g. from --generate-only) and prints the signed tx JSON.
     Sign {
         /// The tx JSON file.
@@ -73,6 +76,13 @@ pub struct SendArgs {
     /// The sender again (optional; must match <from>).
     #[arg(long = "from")]
     pub from_flag: Option<String>,
+    #[command(flatten)]
+    pub tx: TxFlags,
+}
+
+/// What every tx-building command takes besides its own arguments.
+#[derive(Debug, clap::Args)]
+pub struct TxFlags {
     /// Skip the confirmation.
     #[arg(long, short = 'y')]
     pub yes: bool,
@@ -92,6 +102,7 @@ impl TxCommand {
     pub fn run(self, globals: &Globals) -> Result<()> {
         match self {
             TxCommand::Bank(BankTx::Send(args)) => args.run(globals),
+            TxCommand::Staking(tx) => tx.run(globals),
             TxCommand::Sign { file, from, signer } => sign_file(&file, &from, &signer, globals),
             TxCommand::Broadcast {
                 file,
@@ -125,17 +136,32 @@ impl SendArgs {
         }
         let to = parse_address(&self.to)?;
         let amount = parse_coins(&self.amount)?;
+        self.tx.run(&self.from, globals, |from| {
+            Ok(vec![msg_send(from, &to, amount.clone())?])
+        })
+    }
+}
+
+impl TxFlags {
+    /// Builds the Msgs of `from` (a key, or an address with `--generate-only`) with `msgs`,
+    /// then prints them unsigned or signs and broadcasts them.
+    pub fn run(
+        &self,
+        from: &str,
+        globals: &Globals,
+        msgs: impl Fn(&Address) -> Result<Vec<Any>>,
+    ) -> Result<()> {
         // An unsigned tx with a fixed gas limit needs neither the key nor the node.
-        if let (true, Ok(from), Gas::Limit(gas)) =
-            (self.generate_only, parse_address(&self.from), self.fee.gas)
+        if let (true, Ok(address), Gas::Limit(gas)) =
+            (self.generate_only, parse_address(from), self.fee.gas)
         {
-            let factory = Factory::new(&self.fee, vec![msg_send(&from, &to, amount)?])?;
+            let factory = Factory::new(&self.fee, msgs(&address)?)?;
             return print_tx(&factory.unsigned(gas)?);
         }
         let keyring = keyring(globals)?;
-        let info = keyring.get(&self.from)?;
+        let info = keyring.get(from)?;
         let pub_key = info.pub_key.to_bytes();
-        let factory = Factory::new(&self.fee, vec![msg_send(&info.address, &to, amount)?])?;
+        let factory = Factory::new(&self.fee, msgs(&info.address)?)?;
         let rpc = self.signer.rpc(globals)?;
         if self.generate_only {
             let gas = match self.fee.gas {
@@ -165,7 +191,7 @@ impl SendArgs {
             eprintln!("canceled transaction");
             return Ok(());
         }
-        sign(&mut tx, &keyring.signing_key(&self.from)?, &chain_id, seq)?;
+        sign(&mut tx, &keyring.signing_key(from)?, &chain_id, seq)?;
         broadcast(&rpc, &tx, self.broadcast.mode(globals)?, globals)
     }
 }
