@@ -1,5 +1,6 @@
 //! Staking from the CLI against a running node whose validator was bonded by its gentx:
-//! the validator set, delegating, unbonding, the pools, and refusals.
+//! the validator set, delegating, unbonding and cancelling it, the pools, a second validator
+//! created from a file, and refusals.
 
 mod support;
 
@@ -102,23 +103,95 @@ fn delegating_and_unbonding_from_the_cli() {
         (SELF_DELEGATION + 3_000_000).to_string()
     );
     assert_eq!(pool["not_bonded_tokens"], "2000000");
+    // Half the unbonding entry goes back to the validator before it completes.
+    let height = ubd["entries"][0]["creation_height"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    staking_tx(
+        &home,
+        &node,
+        &["cancel-unbond", &valoper, "1000000uagr", &height],
+    );
+    let ubd = query(
+        &home,
+        &node,
+        &[
+            "query",
+            "staking",
+            "unbonding-delegation",
+            &address,
+            &valoper,
+        ],
+    );
+    assert_eq!(ubd["entries"][0]["balance"], "1000000", "{ubd}");
+    let pool = query(&home, &node, &["query", "staking", "pool"]);
+    assert_eq!(
+        pool["bonded_tokens"],
+        (SELF_DELEGATION + 4_000_000).to_string()
+    );
     let listed = query(&home, &node, &["query", "staking", "delegations", &address]);
     assert_eq!(listed["delegation_responses"].as_array().unwrap().len(), 1);
     let params = query(&home, &node, &["query", "staking", "params"]);
     assert_eq!(params["bond_denom"], "uagr");
     assert_eq!(params["unbonding_time"], "1814400s");
 
+    // A second validator, created from the file format the SDK's create-validator reads, with
+    // the consensus key another node's `comet show-validator` prints.
+    let bob = home.add_key("bob");
+    let mut send = vec![
+        "tx",
+        "bank",
+        "send",
+        "validator",
+        &bob,
+        "50000000uagr",
+        "-y",
+    ];
+    send.extend_from_slice(&["--node", &node.laddr, "-o", "json"]);
+    let sent = json(&home.ok(&send));
+    home.wait_for_tx(&node, sent["txhash"].as_str().unwrap());
+    let other = Home::new();
+    other.ok(&["init", "node1", "--chain-id", CHAIN]);
+    let pubkey = json(other.ok(&["comet", "show-validator"]).trim());
+    let file = home.path().join("validator.json");
+    let spec = serde_json::json!({
+        "pubkey": pubkey, "amount": "20000000uagr", "moniker": "bob",
+        "commission-rate": "0.1", "commission-max-rate": "0.2",
+        "commission-max-change-rate": "0.01", "min-self-delegation": "1"
+    });
+    std::fs::write(&file, spec.to_string()).unwrap();
+    let mut create = vec!["tx", "staking", "create-validator", file.to_str().unwrap()];
+    create.extend_from_slice(&["--from", "bob", "-y", "--node", &node.laddr, "-o", "json"]);
+    let sent = json(&home.ok(&create));
+    let committed = home.wait_for_tx(&node, sent["txhash"].as_str().unwrap());
+    assert_eq!(committed["code"], 0, "{committed}");
+    let set = query(&home, &node, &["query", "staking", "validators"]);
+    let bob_validator = set["validators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["description"]["moniker"] == "bob")
+        .cloned()
+        .expect("bob's validator is listed");
+    assert_eq!(bob_validator["consensus_pubkey"], pubkey);
+    assert_eq!(
+        bob_validator["commission"]["commission_rates"]["rate"],
+        "0.100000000000000000"
+    );
+
     // An account that runs no validator: the chain refuses the delegation with staking/3
     // (here already when the CLI simulates it for its gas) and nothing changes.
-    let (_, bytes) = bech32::decode(&home.add_key("bob")).unwrap();
+    let carol = home.add_key("carol");
+    let (_, bytes) = bech32::decode(&carol).unwrap();
     let hrp = bech32::Hrp::parse("agoravaloper").unwrap();
-    let bob_valoper = bech32::encode::<bech32::Bech32>(hrp, &bytes).unwrap();
+    let carol_valoper = bech32::encode::<bech32::Bech32>(hrp, &bytes).unwrap();
     let before = home.balance(&node, &address);
     let refused = home.fails(&[
         "tx",
         "staking",
         "delegate",
-        &bob_valoper,
+        &carol_valoper,
         "1000000uagr",
         "--from",
         "validator",

@@ -120,7 +120,7 @@ impl PubKeyJson {
 }
 
 /// A public key's `Any`.
-pub(super) fn pubkey_any(key: PubKeyJson) -> Any {
+pub fn pubkey_any(key: PubKeyJson) -> Any {
     match key {
         PubKeyJson::Secp256k1 { key } => Any::from_msg(&secp256k1::PubKey { key: key.0 }),
         PubKeyJson::Ed25519 { key } => Any::from_msg(&ed25519::PubKey { key: key.0 }),

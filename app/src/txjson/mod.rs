@@ -15,8 +15,8 @@ use anyhow::{anyhow, bail, Context as _, Result};
 use prost::Message;
 use serde::{Deserialize, Serialize};
 
-pub use fields::PubKeyJson;
-use fields::{coins_json, coins_proto, pubkey_any, Base64, CoinJson, U64};
+use fields::{coins_json, coins_proto, Base64, CoinJson, U64};
+pub use fields::{pubkey_any, PubKeyJson};
 pub use msgs::{dec_json, dec_proto};
 use msgs::{msgs_from_proto, msgs_proto, MsgJson};
 

@@ -1,11 +1,11 @@
 //! The messages the CLI builds, as the SDK's JSON: MsgSend, MsgMultiSend, MsgCreateValidator,
-//! MsgDelegate, MsgUndelegate, MsgBeginRedelegate.
+//! MsgDelegate, MsgUndelegate, MsgCancelUnbondingDelegation, MsgBeginRedelegate.
 
 use agora_proto::cosmos::bank::v1beta1::{Input, MsgMultiSend, MsgSend, Output};
 use agora_proto::cosmos::base::v1beta1::Coin;
 use agora_proto::cosmos::staking::v1beta1::{
-    CommissionRates, Description, MsgBeginRedelegate, MsgCreateValidator, MsgDelegate,
-    MsgUndelegate,
+    CommissionRates, Description, MsgBeginRedelegate, MsgCancelUnbondingDelegation,
+    MsgCreateValidator, MsgDelegate, MsgUndelegate,
 };
 use agora_proto::Any;
 use anyhow::{anyhow, bail, Result};
@@ -20,6 +20,7 @@ const MSG_CREATE_VALIDATOR: &str = "/cosmos.staking.v1beta1.MsgCreateValidator";
 const MSG_DELEGATE: &str = "/cosmos.staking.v1beta1.MsgDelegate";
 const MSG_UNDELEGATE: &str = "/cosmos.staking.v1beta1.MsgUndelegate";
 const MSG_REDELEGATE: &str = "/cosmos.staking.v1beta1.MsgBeginRedelegate";
+const MSG_CANCEL_UNBONDING: &str = "/cosmos.staking.v1beta1.MsgCancelUnbondingDelegation";
 
 /// A message of a type this CLI builds, tagged with its type URL.
 #[derive(Serialize, Deserialize)]
@@ -42,6 +43,13 @@ pub(super) enum MsgJson {
     Delegate(DelegationJson),
     #[serde(rename = "/cosmos.staking.v1beta1.MsgUndelegate")]
     Undelegate(DelegationJson),
+    #[serde(rename = "/cosmos.staking.v1beta1.MsgCancelUnbondingDelegation")]
+    CancelUnbonding {
+        delegator_address: String,
+        validator_address: String,
+        amount: CoinJson,
+        creation_height: String,
+    },
     #[serde(rename = "/cosmos.staking.v1beta1.MsgBeginRedelegate")]
     Redelegate {
         delegator_address: String,
@@ -206,6 +214,15 @@ fn msg_json(any: &Any) -> Result<MsgJson> {
                 amount: coin_json(m.amount),
             })
         }
+        MSG_CANCEL_UNBONDING => {
+            let m = MsgCancelUnbondingDelegation::decode(bytes)?;
+            MsgJson::CancelUnbonding {
+                delegator_address: m.delegator_address,
+                validator_address: m.validator_address,
+                amount: coin_json(m.amount),
+                creation_height: m.creation_height.to_string(),
+            }
+        }
         MSG_REDELEGATE => {
             let m = MsgBeginRedelegate::decode(bytes)?;
             MsgJson::Redelegate {
@@ -289,6 +306,19 @@ fn msg_any(msg: MsgJson) -> Result<Any> {
             delegator_address: d.delegator_address,
             validator_address: d.validator_address,
             amount: coin_proto(d.amount),
+        })?,
+        MsgJson::CancelUnbonding {
+            delegator_address,
+            validator_address,
+            amount,
+            creation_height,
+        } => Any::from_msg(&MsgCancelUnbondingDelegation {
+            delegator_address,
+            validator_address,
+            amount: coin_proto(amount),
+            creation_height: creation_height
+                .parse()
+                .map_err(|_| anyhow!("creation_height {creation_height:?} is not an integer"))?,
         })?,
         MsgJson::Redelegate {
             delegator_address,

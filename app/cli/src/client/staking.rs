@@ -1,9 +1,9 @@
-//! `agorad tx staking delegate | unbond | redelegate` and `agorad query staking validators |
+//! `agorad tx staking create-validator | delegate | unbond | cancel-unbond | redelegate` and `agorad query staking validators |
 //! validator | delegation | delegations | unbonding-delegation | pool | params`, with the
 //! SDK's names and JSON (decimals as `"1.000000000000000000"`, times in RFC 3339).
 
 use agora_app::modules::ModuleSet;
-use agora_app::txjson::dec_json;
+use agora_app::txjson::{dec_json, dec_proto, pubkey_any, PubKeyJson};
 use agora_core::{Address, VALOPER_PREFIX};
 use agora_proto::cosmos::base::v1beta1::Coin;
 use agora_proto::cosmos::staking::v1beta1 as pb;
@@ -24,6 +24,20 @@ use crate::{output, Globals};
 /// `agorad tx staking` subcommands.
 #[derive(Debug, clap::Subcommand)]
 pub enum StakingTx {
+    /// Creates a validator from a JSON file, as the SDK's `create-validator` reads it:
+    /// `{"pubkey": <agorad comet show-validator>, "amount": "1000000uagr", "moniker": "...",
+    /// "commission-rate": "0.1", "commission-max-rate": "0.2",
+    /// "commission-max-change-rate": "0.01", "min-self-delegation": "1"}` (and optional
+    /// "identity", "website", "security", "details").
+    CreateValidator {
+        /// The validator JSON file.
+        file: std::path::PathBuf,
+        /// The operator's key: the validator is its account's.
+        #[arg(long)]
+        from: String,
+        #[command(flatten)]
+        tx: TxFlags,
+    },
     /// Delegates tokens to a validator.
     Delegate {
         /// The validator (agoravaloper1...).
@@ -48,6 +62,20 @@ pub enum StakingTx {
         #[command(flatten)]
         tx: TxFlags,
     },
+    /// Delegates back an unbonding entry (named by its creation height) before it completes.
+    CancelUnbond {
+        /// The validator (agoravaloper1...).
+        validator: String,
+        /// The amount, e.g. `1000000uagr`.
+        amount: String,
+        /// The creation height of the unbonding entry.
+        creation_height: u64,
+        /// The delegator's key.
+        #[arg(long)]
+        from: String,
+        #[command(flatten)]
+        tx: TxFlags,
+    },
     /// Moves a delegation from one validator to another at once.
     Redelegate {
         /// The validator delegated to now.
@@ -62,6 +90,60 @@ pub enum StakingTx {
         #[command(flatten)]
         tx: TxFlags,
     },
+}
+
+/// The SDK's `create-validator` file.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ValidatorFile {
+    pubkey: PubKeyJson,
+    amount: String,
+    moniker: String,
+    #[serde(default)]
+    identity: String,
+    #[serde(default)]
+    website: String,
+    #[serde(default)]
+    security: String,
+    #[serde(default)]
+    details: String,
+    #[serde(rename = "commission-rate")]
+    commission_rate: String,
+    #[serde(rename = "commission-max-rate")]
+    commission_max_rate: String,
+    #[serde(rename = "commission-max-change-rate")]
+    commission_max_change_rate: String,
+    #[serde(rename = "min-self-delegation")]
+    min_self_delegation: String,
+}
+
+/// The MsgCreateValidator of `file` for the operator `operator`.
+#[allow(deprecated)] // delegator_address: empty, as the SDK v0.50 leaves it
+fn create_validator_msg(file: &std::path::Path, operator: &Address) -> Result<Any> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let v: ValidatorFile = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a create-validator file", file.display()))?;
+    let msg = pb::MsgCreateValidator {
+        description: Some(pb::Description {
+            moniker: v.moniker,
+            identity: v.identity,
+            website: v.website,
+            security_contact: v.security,
+            details: v.details,
+        }),
+        commission: Some(pb::CommissionRates {
+            rate: dec_proto(&v.commission_rate)?,
+            max_rate: dec_proto(&v.commission_max_rate)?,
+            max_change_rate: dec_proto(&v.commission_max_change_rate)?,
+        }),
+        min_self_delegation: v.min_self_delegation,
+        delegator_address: String::new(),
+        validator_address: operator.to_bech32_with(VALOPER_PREFIX),
+        pubkey: Some(pubkey_any(v.pubkey)),
+        value: Some(one_coin(&v.amount)?),
+    };
+    Ok(Any::from_msg(&msg)?)
 }
 
 /// A validator operator address.
@@ -95,6 +177,27 @@ impl StakingTx {
     /// Builds the Msg, then prints it unsigned or signs and broadcasts it.
     pub fn run(self, globals: &Globals) -> Result<()> {
         match self {
+            StakingTx::CreateValidator { file, from, tx } => tx.run(&from, globals, |operator| {
+                checked(create_validator_msg(&file, operator)?)
+            }),
+            StakingTx::CancelUnbond {
+                validator,
+                amount,
+                creation_height,
+                from,
+                tx,
+            } => {
+                let (validator, amount) = (valoper(&validator)?, one_coin(&amount)?);
+                let creation_height = i64::try_from(creation_height)?;
+                tx.run(&from, globals, |delegator| {
+                    checked(Any::from_msg(&pb::MsgCancelUnbondingDelegation {
+                        delegator_address: delegator.to_string(),
+                        validator_address: validator.to_bech32_with(VALOPER_PREFIX),
+                        amount: Some(amount.clone()),
+                        creation_height,
+                    })?)
+                })
+            }
             StakingTx::Delegate {
                 validator,
                 amount,
