@@ -3,59 +3,25 @@
 
 mod common;
 
-use agora_core::{Address, Dec, SdkCode, VALOPER_PREFIX};
-use agora_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
+use agora_core::{Address, SdkCode, VALOPER_PREFIX};
 use agora_proto::cosmos::staking::v1beta1 as pb;
 use agora_proto::Any;
-use agora_staking::{
-    consensus_pubkey_any, StakingCode, MODULE, MSG_CREATE_VALIDATOR_TYPE_URL,
-    MSG_EDIT_VALIDATOR_TYPE_URL,
-};
-use common::{addr, Chain};
+use agora_staking::{StakingCode, MODULE, MSG_EDIT_VALIDATOR_TYPE_URL};
+use common::{addr, any, create_validator, dec, Chain, AGR};
 use prost::Message;
-
-const AGR: u128 = 1_000_000;
-
-fn dec(s: &str) -> String {
-    s.parse::<Dec>().unwrap().to_atomics_string()
-}
-
-fn any(type_url: &str, msg: impl Message) -> Any {
-    Any {
-        type_url: type_url.into(),
-        value: msg.encode_to_vec(),
-    }
-}
 
 /// Alice's validator: rate 0.10, max 0.20, max change 0.01 a day; 10 AGR, minimum 1 AGR.
 fn chain() -> (Chain, Address) {
     let alice = addr(1);
     let mut chain = Chain::new(std::slice::from_ref(&alice), 100 * AGR);
-    #[allow(deprecated)]
-    let create = pb::MsgCreateValidator {
-        description: Some(pb::Description {
-            moniker: "alice".into(),
-            website: "https://a.example".into(),
-            ..Default::default()
-        }),
-        commission: Some(pb::CommissionRates {
-            rate: dec("0.10"),
-            max_rate: dec("0.20"),
-            max_change_rate: dec("0.01"),
-        }),
-        min_self_delegation: AGR.to_string(),
-        delegator_address: String::new(),
-        validator_address: alice.to_bech32_with(VALOPER_PREFIX),
-        pubkey: Some(consensus_pubkey_any(&[1; 32])),
-        value: Some(ProtoCoin {
-            denom: "uagr".into(),
-            amount: (10 * AGR).to_string(),
-        }),
-    };
-    chain
-        .execute(&any(MSG_CREATE_VALIDATOR_TYPE_URL, create))
-        .result
-        .unwrap();
+    let mut create = create_validator(&alice, 1, 10 * AGR);
+    create.description = Some(pb::Description {
+        moniker: "alice".into(),
+        website: "https://a.example".into(),
+        ..Default::default()
+    });
+    create.min_self_delegation = AGR.to_string();
+    chain.create_validator(create);
     (chain, alice)
 }
 

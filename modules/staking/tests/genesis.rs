@@ -4,77 +4,18 @@
 
 mod common;
 
-use agora_core::{Address, VALOPER_PREFIX};
-use agora_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
 use agora_proto::cosmos::staking::v1beta1 as pb;
-use agora_proto::Any;
-use agora_staking::{
-    consensus_pubkey_any, MSG_CREATE_VALIDATOR_TYPE_URL, MSG_DELEGATE_TYPE_URL,
-    MSG_REDELEGATE_TYPE_URL, MSG_UNDELEGATE_TYPE_URL,
-};
-use common::{addr, Chain};
-use prost::Message;
-
-const AGR: u128 = 1_000_000;
-
-fn any(type_url: &str, msg: impl Message) -> Any {
-    Any {
-        type_url: type_url.into(),
-        value: msg.encode_to_vec(),
-    }
-}
-
-fn coin(amount: u128) -> Option<ProtoCoin> {
-    Some(ProtoCoin {
-        denom: "uagr".into(),
-        amount: amount.to_string(),
-    })
-}
-
-fn valoper(a: &Address) -> String {
-    a.to_bech32_with(VALOPER_PREFIX)
-}
+use agora_staking::{MSG_REDELEGATE_TYPE_URL, MSG_UNDELEGATE_TYPE_URL};
+use common::{addr, any, coin, create_validator, delegate, valoper, Chain, AGR};
 
 /// Two validators, a delegator who delegated, undelegated part and redelegated part.
 fn busy_chain() -> Chain {
     let (a, b, dave) = (addr(1), addr(2), addr(4));
     let mut chain = Chain::new(&[a.clone(), b.clone(), dave.clone()], 100 * AGR);
-    for (who, key, amount) in [(&a, 1, 20 * AGR), (&b, 2, 10 * AGR)] {
-        let rate = agora_core::Dec::from_ratio(1, 20)
-            .unwrap()
-            .to_atomics_string();
-        #[allow(deprecated)]
-        let msg = pb::MsgCreateValidator {
-            description: Some(pb::Description {
-                moniker: format!("v{key}"),
-                ..Default::default()
-            }),
-            commission: Some(pb::CommissionRates {
-                rate: rate.clone(),
-                max_rate: rate.clone(),
-                max_change_rate: rate,
-            }),
-            min_self_delegation: "1".into(),
-            delegator_address: String::new(),
-            validator_address: valoper(who),
-            pubkey: Some(consensus_pubkey_any(&[key; 32])),
-            value: coin(amount),
-        };
-        chain
-            .execute(&any(MSG_CREATE_VALIDATOR_TYPE_URL, msg))
-            .result
-            .unwrap();
-    }
+    chain.create_validator(create_validator(&a, 1, 20 * AGR));
+    chain.create_validator(create_validator(&b, 2, 10 * AGR));
     chain.end_block();
-    let pair = |from: &Address, amount| pb::MsgDelegate {
-        delegator_address: dave.to_string(),
-        validator_address: valoper(from),
-        amount: coin(amount),
-    };
-    chain
-        .execute(&any(MSG_DELEGATE_TYPE_URL, pair(&a, 9 * AGR)))
-        .result
-        .unwrap();
+    chain.execute(&delegate(&dave, &a, 9 * AGR)).result.unwrap();
     let undelegate = pb::MsgUndelegate {
         delegator_address: dave.to_string(),
         validator_address: valoper(&a),

@@ -5,18 +5,10 @@ mod common;
 
 use std::sync::{Arc, Mutex};
 
-use agora_core::{Address, Context, Error, Result, VALOPER_PREFIX};
-use agora_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
+use agora_core::{Address, Context, Error, Result};
 use agora_proto::cosmos::staking::v1beta1 as pb;
-use agora_proto::Any;
-use agora_staking::{
-    consensus_pubkey_any, StakingHooks, MSG_CREATE_VALIDATOR_TYPE_URL, MSG_DELEGATE_TYPE_URL,
-    MSG_UNDELEGATE_TYPE_URL,
-};
-use common::{addr, Chain};
-use prost::Message;
-
-const AGR: u128 = 1_000_000;
+use agora_staking::{StakingHooks, MSG_UNDELEGATE_TYPE_URL};
+use common::{addr, any, coin, create_validator, delegate, valoper, Chain, AGR};
 
 /// Records each call as `name(first address byte, ...)`; refuses delegations from `refuse`.
 struct Recorder {
@@ -76,43 +68,6 @@ impl StakingHooks for Recorder {
     }
 }
 
-fn any(type_url: &str, msg: impl Message) -> Any {
-    Any {
-        type_url: type_url.into(),
-        value: msg.encode_to_vec(),
-    }
-}
-
-fn coin(amount: u128) -> Option<ProtoCoin> {
-    Some(ProtoCoin {
-        denom: "uagr".into(),
-        amount: amount.to_string(),
-    })
-}
-
-fn delegation(type_url: &str, who: &Address, to: &Address, amount: u128) -> Any {
-    let (delegator_address, validator_address) =
-        (who.to_string(), to.to_bech32_with(VALOPER_PREFIX));
-    match type_url {
-        MSG_DELEGATE_TYPE_URL => any(
-            type_url,
-            pb::MsgDelegate {
-                delegator_address,
-                validator_address,
-                amount: coin(amount),
-            },
-        ),
-        _ => any(
-            type_url,
-            pb::MsgUndelegate {
-                delegator_address,
-                validator_address,
-                amount: coin(amount),
-            },
-        ),
-    }
-}
-
 #[test]
 fn hooks_see_every_change_in_order_and_can_refuse() {
     let (alice, bob, carol) = (addr(1), addr(2), addr(3));
@@ -123,30 +78,7 @@ fn hooks_see_every_change_in_order_and_can_refuse() {
     });
     chain.keeper.set_hooks(vec![recorder.clone()]);
 
-    let rate = agora_core::Dec::from_ratio(1, 10)
-        .unwrap()
-        .to_atomics_string();
-    #[allow(deprecated)]
-    let create = pb::MsgCreateValidator {
-        description: Some(pb::Description {
-            moniker: "alice".into(),
-            ..Default::default()
-        }),
-        commission: Some(pb::CommissionRates {
-            rate: rate.clone(),
-            max_rate: rate.clone(),
-            max_change_rate: rate,
-        }),
-        min_self_delegation: "1".into(),
-        delegator_address: String::new(),
-        validator_address: alice.to_bech32_with(VALOPER_PREFIX),
-        pubkey: Some(consensus_pubkey_any(&[1; 32])),
-        value: coin(10 * AGR),
-    };
-    chain
-        .execute(&any(MSG_CREATE_VALIDATOR_TYPE_URL, create))
-        .result
-        .unwrap();
+    chain.create_validator(create_validator(&alice, 1, 10 * AGR));
     assert_eq!(
         recorder.take(),
         [
@@ -158,9 +90,9 @@ fn hooks_see_every_change_in_order_and_can_refuse() {
     chain.end_block();
     assert_eq!(recorder.take(), ["after_validator_bonded(1)"]);
 
-    let delegate = delegation(MSG_DELEGATE_TYPE_URL, &bob, &alice, 2 * AGR);
-    chain.execute(&delegate).result.unwrap();
-    chain.execute(&delegate).result.unwrap();
+    let twice = delegate(&bob, &alice, 2 * AGR);
+    chain.execute(&twice).result.unwrap();
+    chain.execute(&twice).result.unwrap();
     assert_eq!(
         recorder.take(),
         [
@@ -171,7 +103,14 @@ fn hooks_see_every_change_in_order_and_can_refuse() {
         ]
     );
     chain
-        .execute(&delegation(MSG_UNDELEGATE_TYPE_URL, &bob, &alice, 4 * AGR))
+        .execute(&any(
+            MSG_UNDELEGATE_TYPE_URL,
+            pb::MsgUndelegate {
+                delegator_address: bob.to_string(),
+                validator_address: valoper(&alice),
+                amount: coin(4 * AGR),
+            },
+        ))
         .result
         .unwrap();
     assert_eq!(
@@ -182,7 +121,7 @@ fn hooks_see_every_change_in_order_and_can_refuse() {
         ]
     );
 
-    let refused = chain.execute(&delegation(MSG_DELEGATE_TYPE_URL, &carol, &alice, AGR));
+    let refused = chain.execute(&delegate(&carol, &alice, AGR));
     assert_eq!(refused.result.unwrap_err().msg, "refused by a hook");
     assert_eq!(
         chain.balance(&carol),

@@ -11,17 +11,13 @@ mod common;
 use std::collections::BTreeMap;
 
 use agora_core::{Address, Dec, VALOPER_PREFIX};
-use agora_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
 use agora_proto::cosmos::staking::v1beta1 as pb;
-use agora_proto::Any;
 use agora_staking::{
-    consensus_pubkey_any, BondStatus, BONDED_POOL, MSG_CANCEL_UNBONDING_TYPE_URL,
-    MSG_CREATE_VALIDATOR_TYPE_URL, MSG_DELEGATE_TYPE_URL, MSG_REDELEGATE_TYPE_URL,
-    MSG_UNDELEGATE_TYPE_URL, NOT_BONDED_POOL,
+    BondStatus, BONDED_POOL, MSG_CANCEL_UNBONDING_TYPE_URL, MSG_CREATE_VALIDATOR_TYPE_URL,
+    MSG_REDELEGATE_TYPE_URL, MSG_UNDELEGATE_TYPE_URL, NOT_BONDED_POOL,
 };
-use common::{addr, Chain};
+use common::{addr, any, coin, create_validator, delegate, Chain};
 use proptest::prelude::*;
-use prost::Message;
 
 const ACCOUNTS: u8 = 6;
 const START: u128 = 200_000_000;
@@ -84,49 +80,18 @@ fn step() -> impl Strategy<Value = Step> {
     ]
 }
 
-fn any(type_url: &str, msg: impl Message) -> Any {
-    Any {
-        type_url: type_url.into(),
-        value: msg.encode_to_vec(),
-    }
-}
-
 fn apply(chain: &mut Chain, step: &Step, powers: &mut BTreeMap<Vec<u8>, i64>) {
-    let coin = |amount: u128| {
-        Some(ProtoCoin {
-            denom: "uagr".into(),
-            amount: amount.to_string(),
-        })
-    };
     match *step {
         Step::Create { who, amount } => {
-            #[allow(deprecated)]
-            let msg = pb::MsgCreateValidator {
-                description: Some(pb::Description {
-                    moniker: format!("v{who}"),
-                    ..Default::default()
-                }),
-                commission: Some(pb::CommissionRates {
-                    rate: Dec::zero().to_atomics_string(),
-                    max_rate: Dec::one().to_atomics_string(),
-                    max_change_rate: Dec::one().to_atomics_string(),
-                }),
-                min_self_delegation: "1".into(),
-                delegator_address: String::new(),
-                validator_address: addr(who).to_bech32_with(VALOPER_PREFIX),
-                pubkey: Some(consensus_pubkey_any(&[who; 32])),
-                value: coin(amount),
-            };
+            let msg = any(
+                MSG_CREATE_VALIDATOR_TYPE_URL,
+                create_validator(&addr(who), who, amount),
+            );
             // refused when the validator exists or funds run short: either way nothing changes
-            let _ = chain.execute(&any(MSG_CREATE_VALIDATOR_TYPE_URL, msg));
+            let _ = chain.execute(&msg);
         }
         Step::Delegate { who, to, amount } => {
-            let msg = pb::MsgDelegate {
-                delegator_address: addr(who).to_string(),
-                validator_address: addr(to).to_bech32_with(VALOPER_PREFIX),
-                amount: coin(amount),
-            };
-            let _ = chain.execute(&any(MSG_DELEGATE_TYPE_URL, msg));
+            let _ = chain.execute(&delegate(&addr(who), &addr(to), amount));
         }
         Step::Undelegate { who, from, amount } => {
             let msg = pb::MsgUndelegate {

@@ -3,63 +3,11 @@
 
 mod common;
 
-use agora_core::{Address, VALOPER_PREFIX};
-use agora_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
+use agora_core::Address;
 use agora_proto::cosmos::staking::v1beta1 as pb;
 use agora_proto::Any;
-use agora_staking::{
-    consensus_pubkey_any, StakingCode, BONDED_POOL, MODULE, MSG_CREATE_VALIDATOR_TYPE_URL,
-    MSG_DELEGATE_TYPE_URL, MSG_REDELEGATE_TYPE_URL, NOT_BONDED_POOL,
-};
-use common::{addr, Chain};
-use prost::Message;
-
-const AGR: u128 = 1_000_000;
-
-fn coin(amount: u128) -> Option<ProtoCoin> {
-    Some(ProtoCoin {
-        denom: "uagr".into(),
-        amount: amount.to_string(),
-    })
-}
-
-fn any(type_url: &str, msg: impl Message) -> Any {
-    Any {
-        type_url: type_url.into(),
-        value: msg.encode_to_vec(),
-    }
-}
-
-fn valoper(a: &Address) -> String {
-    a.to_bech32_with(VALOPER_PREFIX)
-}
-
-fn create(chain: &mut Chain, who: &Address, key: u8, amount: u128) {
-    let rate = agora_core::Dec::from_ratio(1, 10)
-        .unwrap()
-        .to_atomics_string();
-    #[allow(deprecated)]
-    let msg = pb::MsgCreateValidator {
-        description: Some(pb::Description {
-            moniker: format!("v{key}"),
-            ..Default::default()
-        }),
-        commission: Some(pb::CommissionRates {
-            rate: rate.clone(),
-            max_rate: rate.clone(),
-            max_change_rate: rate,
-        }),
-        min_self_delegation: "1".into(),
-        delegator_address: String::new(),
-        validator_address: valoper(who),
-        pubkey: Some(consensus_pubkey_any(&[key; 32])),
-        value: coin(amount),
-    };
-    chain
-        .execute(&any(MSG_CREATE_VALIDATOR_TYPE_URL, msg))
-        .result
-        .unwrap();
-}
+use agora_staking::{StakingCode, BONDED_POOL, MODULE, MSG_REDELEGATE_TYPE_URL, NOT_BONDED_POOL};
+use common::{addr, any, coin, create_validator, delegate, valoper, Chain, AGR};
 
 fn redelegate(who: &Address, src: &Address, dst: &Address, amount: u128) -> Any {
     any(
@@ -82,16 +30,11 @@ fn chain() -> (Chain, [Address; 4]) {
         p.max_validators = 2;
         p.unbonding_time.as_mut().unwrap().seconds = 30;
     });
-    create(&mut chain, &a, 1, 20 * AGR);
-    create(&mut chain, &b, 2, 20 * AGR);
-    create(&mut chain, &c, 3, 10 * AGR);
-    let delegate = pb::MsgDelegate {
-        delegator_address: dave.to_string(),
-        validator_address: valoper(&a),
-        amount: coin(10 * AGR),
-    };
+    chain.create_validator(create_validator(&a, 1, 20 * AGR));
+    chain.create_validator(create_validator(&b, 2, 20 * AGR));
+    chain.create_validator(create_validator(&c, 3, 10 * AGR));
     chain
-        .execute(&any(MSG_DELEGATE_TYPE_URL, delegate))
+        .execute(&delegate(&dave, &a, 10 * AGR))
         .result
         .unwrap();
     chain.end_block();

@@ -4,37 +4,15 @@
 
 mod common;
 
-use agora_core::{Address, SdkCode, VALOPER_PREFIX};
-use agora_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
+use agora_core::{Address, SdkCode};
 use agora_proto::cosmos::staking::v1beta1 as pb;
 use agora_proto::Any;
 use agora_staking::{
-    consensus_pubkey_any, BondStatus, StakingCode, BONDED_POOL, MODULE,
-    MSG_CANCEL_UNBONDING_TYPE_URL, MSG_CREATE_VALIDATOR_TYPE_URL, MSG_DELEGATE_TYPE_URL,
+    BondStatus, StakingCode, BONDED_POOL, MODULE, MSG_CANCEL_UNBONDING_TYPE_URL,
     MSG_UNDELEGATE_TYPE_URL, NOT_BONDED_POOL,
 };
-use common::{addr, Chain};
+use common::{addr, any, coin, create_validator, delegate, valoper, Chain, AGR};
 use prost::Message;
-
-const AGR: u128 = 1_000_000;
-
-fn coin(amount: u128) -> Option<ProtoCoin> {
-    Some(ProtoCoin {
-        denom: "uagr".into(),
-        amount: amount.to_string(),
-    })
-}
-
-fn any(type_url: &str, msg: impl Message) -> Any {
-    Any {
-        type_url: type_url.into(),
-        value: msg.encode_to_vec(),
-    }
-}
-
-fn valoper(a: &Address) -> String {
-    a.to_bech32_with(VALOPER_PREFIX)
-}
 
 /// A chain where alice runs a bonded validator (self delegation 10 AGR, minimum 5 AGR) and
 /// bob delegated 20 AGR to her; unbonding takes 60 s and each block 5 s.
@@ -42,37 +20,11 @@ fn chain() -> (Chain, Address, Address) {
     let (alice, bob) = (addr(1), addr(2));
     let mut chain = Chain::new(&[alice.clone(), bob.clone()], 100 * AGR);
     chain.update_params(|p| p.unbonding_time.as_mut().unwrap().seconds = 60);
-    let rate = agora_core::Dec::from_ratio(1, 10)
-        .unwrap()
-        .to_atomics_string();
-    #[allow(deprecated)]
-    let create = pb::MsgCreateValidator {
-        description: Some(pb::Description {
-            moniker: "alice".into(),
-            ..Default::default()
-        }),
-        commission: Some(pb::CommissionRates {
-            rate: rate.clone(),
-            max_rate: rate.clone(),
-            max_change_rate: rate,
-        }),
-        min_self_delegation: (5 * AGR).to_string(),
-        delegator_address: String::new(),
-        validator_address: valoper(&alice),
-        pubkey: Some(consensus_pubkey_any(&[1; 32])),
-        value: coin(10 * AGR),
-    };
+    let mut create = create_validator(&alice, 1, 10 * AGR);
+    create.min_self_delegation = (5 * AGR).to_string();
+    chain.create_validator(create);
     chain
-        .execute(&any(MSG_CREATE_VALIDATOR_TYPE_URL, create))
-        .result
-        .unwrap();
-    let delegate = pb::MsgDelegate {
-        delegator_address: bob.to_string(),
-        validator_address: valoper(&alice),
-        amount: coin(20 * AGR),
-    };
-    chain
-        .execute(&any(MSG_DELEGATE_TYPE_URL, delegate))
+        .execute(&delegate(&bob, &alice, 20 * AGR))
         .result
         .unwrap();
     chain.end_block();

@@ -8,64 +8,11 @@ use agora_core::{Address, Dec, SdkCode, VALOPER_PREFIX};
 use agora_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
 use agora_proto::cosmos::staking::v1beta1 as pb;
 use agora_proto::tendermint::v0_38::crypto::public_key::Sum;
-use agora_proto::Any;
 use agora_staking::{
-    consensus_pubkey_any, BondStatus, StakingCode, BONDED_POOL, MODULE,
-    MSG_CREATE_VALIDATOR_TYPE_URL, MSG_DELEGATE_TYPE_URL, MSG_UPDATE_PARAMS_TYPE_URL,
+    BondStatus, StakingCode, BONDED_POOL, MODULE, MSG_CREATE_VALIDATOR_TYPE_URL,
+    MSG_UPDATE_PARAMS_TYPE_URL,
 };
-use common::{addr, Chain};
-use prost::Message;
-
-const AGR: u128 = 1_000_000;
-
-fn coin(amount: u128, denom: &str) -> Option<ProtoCoin> {
-    Some(ProtoCoin {
-        denom: denom.into(),
-        amount: amount.to_string(),
-    })
-}
-
-fn dec(s: &str) -> String {
-    s.parse::<Dec>().unwrap().to_atomics_string()
-}
-
-fn create(operator: &Address, key: u8, amount: u128) -> pb::MsgCreateValidator {
-    #[allow(deprecated)]
-    pb::MsgCreateValidator {
-        description: Some(pb::Description {
-            moniker: format!("val-{key}"),
-            ..Default::default()
-        }),
-        commission: Some(pb::CommissionRates {
-            rate: dec("0.1"),
-            max_rate: dec("0.2"),
-            max_change_rate: dec("0.01"),
-        }),
-        min_self_delegation: "1".into(),
-        delegator_address: String::new(),
-        validator_address: operator.to_bech32_with(VALOPER_PREFIX),
-        pubkey: Some(consensus_pubkey_any(&[key; 32])),
-        value: coin(amount, "uagr"),
-    }
-}
-
-fn any(type_url: &str, msg: impl Message) -> Any {
-    Any {
-        type_url: type_url.into(),
-        value: msg.encode_to_vec(),
-    }
-}
-
-fn delegate(delegator: &Address, validator: &Address, amount: u128) -> Any {
-    any(
-        MSG_DELEGATE_TYPE_URL,
-        pb::MsgDelegate {
-            delegator_address: delegator.to_string(),
-            validator_address: validator.to_bech32_with(VALOPER_PREFIX),
-            amount: coin(amount, "uagr"),
-        },
-    )
-}
+use common::{addr, any, create_validator, dec, delegate, Chain, AGR};
 
 fn power_of(updates: &[agora_core::ValidatorUpdate], key: u8) -> Option<i64> {
     updates
@@ -86,7 +33,7 @@ fn a_new_validator_delegates_to_itself_and_is_bonded_at_end_block() {
     let mut chain = Chain::new(std::slice::from_ref(&alice), 100 * AGR);
     let out = chain.execute(&any(
         MSG_CREATE_VALIDATOR_TYPE_URL,
-        create(&alice, 1, 10 * AGR),
+        create_validator(&alice, 1, 10 * AGR),
     ));
     out.result.unwrap();
     let kinds: Vec<_> = out.events.iter().map(|e| e.kind.as_str()).collect();
@@ -125,7 +72,7 @@ fn delegators_get_shares_in_proportion_to_stake() {
     chain
         .execute(&any(
             MSG_CREATE_VALIDATOR_TYPE_URL,
-            create(&alice, 1, 10 * AGR),
+            create_validator(&alice, 1, 10 * AGR),
         ))
         .result
         .unwrap();
@@ -221,14 +168,14 @@ fn only_the_strongest_max_validators_are_bonded() {
     chain
         .execute(&any(
             MSG_CREATE_VALIDATOR_TYPE_URL,
-            create(&alice, 1, 10 * AGR),
+            create_validator(&alice, 1, 10 * AGR),
         ))
         .result
         .unwrap();
     chain
         .execute(&any(
             MSG_CREATE_VALIDATOR_TYPE_URL,
-            create(&bob, 2, 20 * AGR),
+            create_validator(&bob, 2, 20 * AGR),
         ))
         .result
         .unwrap();
@@ -291,39 +238,42 @@ fn bad_validators_and_delegations_are_refused_and_change_nothing() {
     };
     let staking = |c: StakingCode| (MODULE.to_string(), c as u32);
 
-    let mut m = create(&alice, 1, 10 * AGR);
+    let mut m = create_validator(&alice, 1, 10 * AGR);
     m.min_self_delegation = (11 * AGR).to_string();
     assert_eq!(
         code(&mut chain, m),
         staking(StakingCode::SelfDelegationBelowMinimum)
     );
-    let mut m = create(&alice, 1, 10 * AGR);
+    let mut m = create_validator(&alice, 1, 10 * AGR);
     m.commission.as_mut().unwrap().rate = dec("0.3");
     assert_eq!(
         code(&mut chain, m),
         staking(StakingCode::CommissionGtMaxRate)
     );
-    let mut m = create(&alice, 1, 10 * AGR);
+    let mut m = create_validator(&alice, 1, 10 * AGR);
     m.commission.as_mut().unwrap().max_rate = dec("1.5");
     assert_eq!(code(&mut chain, m), staking(StakingCode::CommissionHuge));
-    let mut m = create(&alice, 1, 10 * AGR);
+    let mut m = create_validator(&alice, 1, 10 * AGR);
     m.pubkey = None;
     assert_eq!(
         code(&mut chain, m),
         staking(StakingCode::EmptyValidatorPubKey)
     );
-    let mut m = create(&alice, 1, 10 * AGR);
-    m.value = coin(10 * AGR, "ufoo");
+    let mut m = create_validator(&alice, 1, 10 * AGR);
+    m.value = Some(ProtoCoin {
+        denom: "ufoo".into(),
+        amount: (10 * AGR).to_string(),
+    });
     assert_eq!(
         code(&mut chain, m),
         ("sdk".into(), SdkCode::InvalidRequest as u32)
     );
-    let m = create(&alice, 1, 1_000 * AGR);
+    let m = create_validator(&alice, 1, 1_000 * AGR);
     assert_eq!(
         code(&mut chain, m),
         ("sdk".into(), SdkCode::InsufficientFunds as u32)
     );
-    let mut m = create(&alice, 1, 10 * AGR);
+    let mut m = create_validator(&alice, 1, 10 * AGR);
     m.description = None;
     assert_eq!(
         code(&mut chain, m),
@@ -337,16 +287,16 @@ fn bad_validators_and_delegations_are_refused_and_change_nothing() {
     chain
         .execute(&any(
             MSG_CREATE_VALIDATOR_TYPE_URL,
-            create(&alice, 1, 10 * AGR),
+            create_validator(&alice, 1, 10 * AGR),
         ))
         .result
         .unwrap();
     assert_eq!(
-        code(&mut chain, create(&alice, 9, 10 * AGR)),
+        code(&mut chain, create_validator(&alice, 9, 10 * AGR)),
         staking(StakingCode::ValidatorOwnerExists)
     );
     assert_eq!(
-        code(&mut chain, create(&bob, 1, 10 * AGR)),
+        code(&mut chain, create_validator(&bob, 1, 10 * AGR)),
         staking(StakingCode::ValidatorPubKeyExists)
     );
 

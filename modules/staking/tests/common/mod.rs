@@ -220,3 +220,83 @@ impl Chain {
         self.execute(&any).result.expect("params update");
     }
 }
+
+/// One AGR in uagr.
+pub const AGR: u128 = 1_000_000;
+
+/// `msg` in an `Any` of `type_url`.
+pub fn any(type_url: &str, msg: impl prost::Message) -> Any {
+    Any {
+        type_url: type_url.into(),
+        value: msg.encode_to_vec(),
+    }
+}
+
+/// `amount` uagr as a Msg's coin.
+pub fn coin(amount: u128) -> Option<agora_proto::cosmos::base::v1beta1::Coin> {
+    Some(agora_proto::cosmos::base::v1beta1::Coin {
+        denom: "uagr".into(),
+        amount: amount.to_string(),
+    })
+}
+
+/// An account's validator operator address (`agoravaloper1...`).
+pub fn valoper(a: &Address) -> String {
+    a.to_bech32_with(agora_core::VALOPER_PREFIX)
+}
+
+/// A decimal as a Msg carries it (`"0.1"` -> its 10^18-scaled integer).
+pub fn dec(s: &str) -> String {
+    s.parse::<agora_core::Dec>().unwrap().to_atomics_string()
+}
+
+/// A `MsgCreateValidator` of `operator` with consensus key `[key; 32]`, moniker `v<key>`,
+/// commission 0.1 (max 0.2, max daily change 0.01), minimum self delegation 1 and a self
+/// delegation of `amount` uagr; tests change what they need.
+#[allow(deprecated)] // delegator_address: empty, as the SDK v0.50 leaves it
+pub fn create_validator(
+    operator: &Address,
+    key: u8,
+    amount: u128,
+) -> agora_proto::cosmos::staking::v1beta1::MsgCreateValidator {
+    use agora_proto::cosmos::staking::v1beta1 as pb;
+    pb::MsgCreateValidator {
+        description: Some(pb::Description {
+            moniker: format!("v{key}"),
+            ..Default::default()
+        }),
+        commission: Some(pb::CommissionRates {
+            rate: dec("0.1"),
+            max_rate: dec("0.2"),
+            max_change_rate: dec("0.01"),
+        }),
+        min_self_delegation: "1".into(),
+        delegator_address: String::new(),
+        validator_address: valoper(operator),
+        pubkey: Some(agora_staking::consensus_pubkey_any(&[key; 32])),
+        value: coin(amount),
+    }
+}
+
+/// A `MsgDelegate` of `amount` uagr from `delegator` to `validator`.
+pub fn delegate(delegator: &Address, validator: &Address, amount: u128) -> Any {
+    any(
+        agora_staking::MSG_DELEGATE_TYPE_URL,
+        agora_proto::cosmos::staking::v1beta1::MsgDelegate {
+            delegator_address: delegator.to_string(),
+            validator_address: valoper(validator),
+            amount: coin(amount),
+        },
+    )
+}
+
+impl Chain {
+    /// Runs `msg` as a `MsgCreateValidator` tx, panicking if it fails.
+    pub fn create_validator(
+        &mut self,
+        msg: agora_proto::cosmos::staking::v1beta1::MsgCreateValidator,
+    ) {
+        let msg = any(agora_staking::MSG_CREATE_VALIDATOR_TYPE_URL, msg);
+        self.execute(&msg).result.expect("create validator");
+    }
+}
