@@ -80,7 +80,7 @@ impl<'a> Context<'a> {
     /// The gas-metered state of the module whose key this is.
     pub fn kv<'s>(&'s mut self, key: &'s StoreKey) -> GasKv<'s, PrefixStore<'s>> {
         GasKv::new(
-            PrefixStore::new(&mut *self.store, key.prefix().to_vec()),
+            PrefixStore::new(&mut *self.store, key.prefix()),
             self.gas,
             self.kv_gas,
         )

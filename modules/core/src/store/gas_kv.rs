@@ -105,7 +105,7 @@ mod tests {
         let meter = GasMeter::new(2050); // a write of 2 bytes costs 2000 + 30 * 2
         let mut inner = MemoryStorage::new();
         let mut store = GasKv::new(
-            PrefixStore::new(&mut inner, vec![]),
+            PrefixStore::new(&mut inner, &[]),
             &meter,
             KvGasConfig::default(),
         );
@@ -124,7 +124,7 @@ mod tests {
         // enough for the read's flat cost, not its bytes: the value is withheld
         let meter = GasMeter::new(1000);
         let store = GasKv::new(
-            PrefixStore::new(&mut inner, vec![]),
+            PrefixStore::new(&mut inner, &[]),
             &meter,
             KvGasConfig::default(),
         );
@@ -134,7 +134,7 @@ mod tests {
         // an iteration stops at the step that runs out: one step costs 3 * 2 + 30
         let meter = GasMeter::new(36 + 20);
         let store = GasKv::new(
-            PrefixStore::new(&mut inner, vec![]),
+            PrefixStore::new(&mut inner, &[]),
             &meter,
             KvGasConfig::default(),
         );
@@ -144,7 +144,7 @@ mod tests {
         // once out of gas: reads and iterations find nothing, writes and deletes are dropped,
         // and none of them adds to the gas used
         let mut store = GasKv::new(
-            PrefixStore::new(&mut inner, vec![]),
+            PrefixStore::new(&mut inner, &[]),
             &meter,
             KvGasConfig::default(),
         );

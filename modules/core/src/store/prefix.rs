@@ -7,18 +7,18 @@ use super::{is_empty_range, no_records};
 /// Reads and writes `prefix ++ key` in the inner store, and strips the prefix from ranged keys.
 pub struct PrefixStore<'a> {
     inner: &'a mut dyn Storage,
-    prefix: Vec<u8>,
+    prefix: &'a [u8],
 }
 
 impl<'a> PrefixStore<'a> {
-    /// The slice of `inner` under `prefix`.
-    pub fn new(inner: &'a mut dyn Storage, prefix: Vec<u8>) -> Self {
+    /// The slice of `inner` under `prefix` (borrowed: a store key's prefix is made once).
+    pub fn new(inner: &'a mut dyn Storage, prefix: &'a [u8]) -> Self {
         Self { inner, prefix }
     }
 
     fn full(&self, key: &[u8]) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.prefix.len() + key.len());
-        out.extend_from_slice(&self.prefix);
+        out.extend_from_slice(self.prefix);
         out.extend_from_slice(key);
         out
     }
@@ -54,7 +54,7 @@ impl Storage for PrefixStore<'_> {
         let start = self.full(start.unwrap_or_default());
         let end = match end {
             Some(end) => Some(self.full(end)),
-            None => prefix_end(&self.prefix),
+            None => prefix_end(self.prefix),
         };
         let strip = self.prefix.len();
         Box::new(
@@ -94,7 +94,7 @@ mod tests {
         base.set(b"b\x01", b"1");
         base.set(b"b\x02", b"2");
         base.set(b"c\x00", b"y");
-        let view = PrefixStore::new(&mut base, b"b".to_vec());
+        let view = PrefixStore::new(&mut base, b"b");
         let keys: Vec<_> = view
             .range(None, None, Order::Descending)
             .map(|(k, _)| k)
