@@ -2,9 +2,12 @@
 
 use agora_consensus::ChainParams;
 use agora_core::store::{CacheStore, Writes};
-use agora_core::{BlockInfo, Context, Error, ExecMode, GasMeter, Result};
+use agora_core::{
+    BlockInfo, CometInfo, Context, Error, ExecMode, GasMeter, Misbehavior, Result, VoteInfo,
+};
 use agora_store::{Staged, Store, StoreOptions};
 use std::sync::Arc;
+use tendermint_proto::v0_38::types::BlockIdFlag;
 
 use cosmwasm_std::Timestamp;
 use rayon::prelude::*;
@@ -64,6 +67,7 @@ impl App {
                 .as_ref()
                 .map(|c| c.chain_id.clone())
                 .unwrap_or_default(),
+            comet: CometInfo::default(),
         };
         tracing::info!(height = store.height(), app_hash = %hex::encode_upper(store.app_hash()), "opened application state");
         let modules = Arc::new(ModuleSet::agora());
@@ -129,6 +133,7 @@ impl App {
             height: initial_height,
             time,
             chain_id: req.chain_id.clone(),
+            ..Default::default()
         };
         let committed = self.store.latest();
         let mut state = CacheStore::new(&committed);
@@ -267,6 +272,7 @@ impl App {
             height,
             time: req.time.map(to_timestamp).unwrap_or_default(),
             chain_id: chain.chain_id.clone(),
+            comet: comet_info(&req),
         };
         let committed = self.store.latest();
         let mut state = CacheStore::with_writes(&committed, base);
@@ -373,7 +379,10 @@ impl App {
         self.store
             .apply(finalized.staged)
             .map_err(|e| Error::internal(format!("commit failed: {e:#}")))?;
-        self.last_block = finalized.block;
+        self.last_block = BlockInfo {
+            comet: CometInfo::default(),
+            ..finalized.block
+        };
         self.queries.publish(&self.store, self.last_block.clone())?;
         let latest = self.queries.latest();
         self.chain = latest.chain.clone();
@@ -435,6 +444,46 @@ pub fn check_mode(req: &abci::RequestCheckTx) -> ExecMode {
 }
 
 /// A protobuf timestamp as block time.
+/// What FinalizeBlock's request says about consensus, in the form modules read.
+fn comet_info(req: &abci::RequestFinalizeBlock) -> CometInfo {
+    let flag = |f: i32| match BlockIdFlag::try_from(f) {
+        Ok(tendermint_proto::v0_38::types::BlockIdFlag::Commit) => agora_core::BlockIdFlag::Commit,
+        Ok(tendermint_proto::v0_38::types::BlockIdFlag::Nil) => agora_core::BlockIdFlag::Nil,
+        _ => agora_core::BlockIdFlag::Absent,
+    };
+    let last_commit = req.decided_last_commit.iter().flat_map(|c| &c.votes);
+    let last_commit = last_commit
+        .filter_map(|v| {
+            let validator = v.validator.as_ref()?;
+            Some(VoteInfo {
+                address: validator.address.to_vec(),
+                power: validator.power,
+                flag: flag(v.block_id_flag),
+            })
+        })
+        .collect();
+    let misbehavior = req
+        .misbehavior
+        .iter()
+        .filter_map(|m| {
+            let validator = m.validator.as_ref()?;
+            Some(Misbehavior {
+                duplicate_vote: m.r#type == abci::MisbehaviorType::DuplicateVote as i32,
+                address: validator.address.to_vec(),
+                power: validator.power,
+                height: m.height.max(0) as u64,
+                time: m.time.map(to_timestamp).unwrap_or_default(),
+                total_voting_power: m.total_voting_power,
+            })
+        })
+        .collect();
+    CometInfo {
+        proposer: req.proposer_address.to_vec(),
+        last_commit,
+        misbehavior,
+    }
+}
+
 fn to_timestamp(t: tendermint_proto::google::protobuf::Timestamp) -> Timestamp {
     Timestamp::from_seconds(t.seconds.max(0) as u64).plus_nanos(t.nanos.max(0) as u64)
 }

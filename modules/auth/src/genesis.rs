@@ -42,9 +42,9 @@ enum AccountJson {
 struct BaseAccountJson {
     address: String,
     pub_key: Option<PubKeyJson>,
-    #[serde(with = "u64_string")]
+    #[serde(with = "agora_core::u64_string")]
     account_number: u64,
-    #[serde(with = "u64_string")]
+    #[serde(with = "agora_core::u64_string")]
     sequence: u64,
 }
 
@@ -222,30 +222,5 @@ fn account_json(account: Account) -> AccountJson {
             name: info.name,
             permissions: info.permissions,
         },
-    }
-}
-
-/// u64s as decimal strings, as protobuf JSON writes them; numbers are accepted on input too.
-pub(crate) mod u64_string {
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum StringOrNumber {
-        String(String),
-        Number(u64),
-    }
-
-    pub fn serialize<S: Serializer>(v: &u64, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&v.to_string())
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
-        match StringOrNumber::deserialize(d)? {
-            StringOrNumber::Number(n) => Ok(n),
-            StringOrNumber::String(s) => s.parse().map_err(|_| {
-                serde::de::Error::custom(format!("{s:?} is not an unsigned 64-bit integer"))
-            }),
-        }
     }
 }

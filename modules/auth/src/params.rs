@@ -8,19 +8,19 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Params {
     /// The longest memo a tx may carry, in characters.
-    #[serde(with = "crate::genesis::u64_string")]
+    #[serde(with = "agora_core::u64_string")]
     pub max_memo_characters: u64,
     /// The most signatures a tx may carry.
-    #[serde(with = "crate::genesis::u64_string")]
+    #[serde(with = "agora_core::u64_string")]
     pub tx_sig_limit: u64,
     /// Gas charged per byte of tx.
-    #[serde(with = "crate::genesis::u64_string")]
+    #[serde(with = "agora_core::u64_string")]
     pub tx_size_cost_per_byte: u64,
     /// Gas charged to verify an ed25519 signature.
-    #[serde(with = "crate::genesis::u64_string")]
+    #[serde(with = "agora_core::u64_string")]
     pub sig_verify_cost_ed25519: u64,
     /// Gas charged to verify a secp256k1 signature.
-    #[serde(with = "crate::genesis::u64_string")]
+    #[serde(with = "agora_core::u64_string")]
     pub sig_verify_cost_secp256k1: u64,
 }
 

@@ -36,6 +36,7 @@ fn block() -> BlockInfo {
         height: 1,
         time: Timestamp::from_seconds(1_700_000_000),
         chain_id: "agora-test".into(),
+        ..Default::default()
     }
 }
 

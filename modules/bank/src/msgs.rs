@@ -6,10 +6,9 @@ use std::collections::BTreeSet;
 
 use agora_core::authority::{authority_signer, check_authority};
 use agora_core::{
-    decode_any, validate_denom, Address, Coin, Coins, Context, DecodedMsg, Error, Result, SdkCode,
+    decode_any, validate_denom, Address, Coins, Context, DecodedMsg, Error, Result, SdkCode,
 };
 use agora_proto::cosmos::bank::v1beta1 as pb;
-use agora_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
 use agora_proto::Any;
 use prost::Message;
 
@@ -188,7 +187,7 @@ fn check_send(msg: &Any) -> Result<Send> {
     Ok(Send {
         from: Address::from_bech32(&msg.from_address).map_err(at("invalid from address"))?,
         to: Address::from_bech32(&msg.to_address).map_err(at("invalid to address"))?,
-        amount: positive_coins(&msg.amount)?,
+        amount: Coins::from_msg(&msg.amount)?,
     })
 }
 
@@ -204,13 +203,13 @@ fn check_multi_send(msg: &Any) -> Result<MultiSend> {
     }
     let input = (
         Address::from_bech32(&input.address).map_err(at("invalid input address"))?,
-        positive_coins(&input.coins)?,
+        Coins::from_msg(&input.coins)?,
     );
     let mut outputs = Vec::with_capacity(msg.outputs.len());
     let mut total = Coins::empty();
     for out in &msg.outputs {
         let to = Address::from_bech32(&out.address).map_err(at("invalid output address"))?;
-        let coins = positive_coins(&out.coins)?;
+        let coins = Coins::from_msg(&out.coins)?;
         total = total.checked_add(&coins)?;
         outputs.push((to, coins));
     }
@@ -220,24 +219,4 @@ fn check_multi_send(msg: &Any) -> Result<MultiSend> {
         );
     }
     Ok(MultiSend { input, outputs })
-}
-
-/// Coins of a Msg: non-empty, valid denoms, positive amounts, sorted, no repeats.
-fn positive_coins(coins: &[ProtoCoin]) -> Result<Coins> {
-    if coins.is_empty() {
-        return Err(Error::sdk(SdkCode::InvalidCoins, "no coins given"));
-    }
-    let parsed = coins
-        .iter()
-        .map(|c| {
-            let amount = c.amount.parse::<u128>().map_err(|_| {
-                Error::sdk(
-                    SdkCode::InvalidCoins,
-                    format!("invalid amount {:?} of {}", c.amount, c.denom),
-                )
-            })?;
-            Ok(Coin::new(amount, c.denom.clone()))
-        })
-        .collect::<Result<Vec<_>>>()?;
-    Coins::from_canonical(parsed)
 }

@@ -21,6 +21,7 @@ fn block() -> BlockInfo {
         height: 7,
         time: Timestamp::from_seconds(1_700_000_000),
         chain_id: "agora-test".into(),
+        ..Default::default()
     }
 }
 

@@ -3,6 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use agora_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
+
 use crate::{Error, SdkCode};
 
 /// An amount of one denom. JSON: `{"denom":"uagr","amount":"100"}` as in the Cosmos SDK.
@@ -32,6 +34,33 @@ pub mod amount_string {
         s.parse().map_err(|_| {
             serde::de::Error::custom(format!("amount {s:?} is not a non-negative integer"))
         })
+    }
+}
+
+/// Serde for a `u64` as protobuf JSON writes it (`"6311520"`); a JSON number is accepted too.
+pub mod u64_string {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum StringOrNumber {
+        String(String),
+        Number(u64),
+    }
+
+    /// Writes the integer as a string.
+    pub fn serialize<S: Serializer>(v: &u64, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&v.to_string())
+    }
+
+    /// Reads a string or a number.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+        match StringOrNumber::deserialize(d)? {
+            StringOrNumber::Number(n) => Ok(n),
+            StringOrNumber::String(s) => s.parse().map_err(|_| {
+                serde::de::Error::custom(format!("{s:?} is not an unsigned 64-bit integer"))
+            }),
+        }
     }
 }
 
@@ -138,6 +167,37 @@ impl Coins {
             ));
         }
         Ok(Self(coins))
+    }
+
+    /// The coins of a Msg: non-empty, valid denoms, positive amounts, sorted, no repeats.
+    pub fn from_msg(coins: &[ProtoCoin]) -> Result<Self, Error> {
+        if coins.is_empty() {
+            return Err(Error::sdk(SdkCode::InvalidCoins, "no coins given"));
+        }
+        let parsed = coins
+            .iter()
+            .map(|c| {
+                let amount = c.amount.parse::<u128>().map_err(|_| {
+                    Error::sdk(
+                        SdkCode::InvalidCoins,
+                        format!("invalid amount {:?} of {}", c.amount, c.denom),
+                    )
+                })?;
+                Ok(Coin::new(amount, c.denom.clone()))
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        Self::from_canonical(parsed)
+    }
+
+    /// The protobuf form (`repeated cosmos.base.v1beta1.Coin`).
+    pub fn to_proto(&self) -> Vec<ProtoCoin> {
+        self.0
+            .iter()
+            .map(|c| ProtoCoin {
+                denom: c.denom.clone(),
+                amount: c.amount.to_string(),
+            })
+            .collect()
     }
 
     /// The amount of `denom` (0 if absent).

@@ -8,7 +8,7 @@ use crate::store::{CacheStore, GasKv, PrefixStore};
 use crate::{Error, MsgRouter, StoreKey};
 
 /// What the chain knows of the block being executed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BlockInfo {
     /// Block height (the height being executed, or the last committed one for CheckTx and queries).
     pub height: u64,
@@ -16,6 +16,59 @@ pub struct BlockInfo {
     pub time: Timestamp,
     /// The chain id every signature commits to.
     pub chain_id: String,
+    /// What consensus decided about the block (FinalizeBlock only; empty elsewhere).
+    pub comet: CometInfo,
+}
+
+/// What FinalizeBlock tells the app about consensus (the SDK's `CometInfo`): who proposed the
+/// block, who signed the previous one, and who misbehaved.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CometInfo {
+    /// The proposer's consensus address (20 bytes).
+    pub proposer: Vec<u8>,
+    /// The previous block's validators and whether each signed it (`decided_last_commit`).
+    pub last_commit: Vec<VoteInfo>,
+    /// Evidence of misbehaviour committed in this block.
+    pub misbehavior: Vec<Misbehavior>,
+}
+
+/// One validator of the last commit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VoteInfo {
+    /// The validator's consensus address.
+    pub address: Vec<u8>,
+    /// Its voting power at that height.
+    pub power: i64,
+    /// How it voted.
+    pub flag: BlockIdFlag,
+}
+
+/// What a validator's vote in a commit was (CometBFT's `BlockIDFlag`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockIdFlag {
+    /// No vote was received: the validator missed the block.
+    Absent,
+    /// Voted for the block.
+    Commit,
+    /// Voted nil.
+    Nil,
+}
+
+/// Evidence of a validator's misbehaviour (ABCI `Misbehavior`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Misbehavior {
+    /// Double sign (`DuplicateVote`) or light-client attack.
+    pub duplicate_vote: bool,
+    /// The misbehaving validator's consensus address.
+    pub address: Vec<u8>,
+    /// Its power at the infraction height.
+    pub power: i64,
+    /// The infraction height.
+    pub height: u64,
+    /// The infraction block's time.
+    pub time: Timestamp,
+    /// The total voting power at the infraction height.
+    pub total_voting_power: i64,
 }
 
 /// Why a tx is being run; some checks (min gas price) apply only to some modes, as in the SDK.
@@ -160,6 +213,7 @@ mod tests {
             height: 1,
             time: Timestamp::from_seconds(1),
             chain_id: "t".into(),
+            ..Default::default()
         };
         let key = StoreKey::new("m");
         let mut store = MockStorage::new();

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use cosmwasm_std::{Decimal256, Uint128, Uint256};
+use cosmwasm_std::{Decimal256, Uint128, Uint256, Uint512};
 
 use crate::{Error, SdkCode};
 
@@ -11,6 +11,23 @@ use crate::{Error, SdkCode};
 /// JSON and `Display` use the SDK's form with all 18 places (`"0.334000000000000000"`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Dec(Decimal256);
+
+/// 10^18, one in atomics.
+const FRACTIONAL: u128 = 1_000_000_000_000_000_000;
+/// 10^18 as a 512-bit integer.
+const FRACTIONAL_WIDE: Uint512 = Uint512::new(FRACTIONAL);
+
+/// `n / divisor` rounded half to even (the SDK's `chopPrecisionAndRound`).
+fn round_half_even(n: Uint512, divisor: Uint512) -> Uint512 {
+    let (quo, rem) = (n / divisor, n % divisor);
+    let twice = rem + rem;
+    let odd = quo % Uint512::from(2u8) == Uint512::one();
+    if twice > divisor || (twice == divisor && odd) {
+        quo + Uint512::one()
+    } else {
+        quo
+    }
+}
 
 fn overflow(op: &str, a: impl fmt::Display, b: impl fmt::Display) -> Error {
     Error::sdk(
@@ -87,6 +104,36 @@ impl Dec {
         Uint128::try_from(product)
             .map(|p| p.u128())
             .map_err(|_| overflow("product", amount, self))
+    }
+
+    /// `self * other` with `LegacyDec.Mul`'s rounding: the exact product, rounded half to
+    /// even at 18 places.
+    pub fn mul_round(self, other: Self) -> Result<Self, Error> {
+        let product = self.0.atomics().full_mul(other.0.atomics());
+        let fail = || overflow("product", self, other);
+        Self::from_wide_atomics(round_half_even(product, FRACTIONAL_WIDE)).ok_or_else(fail)
+    }
+
+    /// `self / other` with `LegacyDec.Quo`'s rounding: `self * 10^36 / other` truncated,
+    /// then rounded half to even at 18 places. Errors when `other` is zero.
+    pub fn quo_round(self, other: Self) -> Result<Self, Error> {
+        let fail = || overflow("quotient", self, other);
+        if other.is_zero() {
+            return Err(fail());
+        }
+        let scaled = self.0.atomics().full_mul(Uint256::from(FRACTIONAL));
+        let scaled = scaled
+            .checked_mul(Uint512::from(FRACTIONAL))
+            .map_err(|_| fail())?;
+        let quotient = scaled / Uint512::from(other.0.atomics());
+        Self::from_wide_atomics(round_half_even(quotient, FRACTIONAL_WIDE)).ok_or_else(fail)
+    }
+
+    fn from_wide_atomics(atomics: Uint512) -> Option<Self> {
+        let atomics = Uint256::try_from(atomics).ok()?;
+        Decimal256::from_atomics(atomics, Decimal256::DECIMAL_PLACES)
+            .ok()
+            .map(Self)
     }
 
     /// Whether this is zero.
@@ -228,5 +275,30 @@ mod tests {
         assert_eq!(Dec::from_atomics_str("").unwrap(), Dec::zero());
         assert!(Dec::from_atomics_str("1.5").is_err());
         assert_eq!(d.truncate().unwrap(), 1);
+    }
+
+    #[test]
+    fn legacy_dec_rounding() {
+        let atto = |n: u128| Dec::from_atomics_str(&n.to_string()).unwrap();
+        // 0.000000000000000005 * 0.1 = 5e-19: a tie, rounded to the even 0.
+        assert_eq!(atto(5).mul_round("0.1".parse().unwrap()).unwrap(), atto(0));
+        // 15e-19 rounds to the even 2e-18; 25e-19 to 2e-18; 26e-19 to 3e-18.
+        let tenth: Dec = "0.1".parse().unwrap();
+        assert_eq!(atto(15).mul_round(tenth).unwrap(), atto(2));
+        assert_eq!(atto(25).mul_round(tenth).unwrap(), atto(2));
+        assert_eq!(atto(26).mul_round(tenth).unwrap(), atto(3));
+        assert_eq!(atto(26).checked_mul(tenth).unwrap(), atto(2));
+        // 2/3 = 0.666...667 rounded (truncated: ...666).
+        let two = Dec::from_int(2).unwrap();
+        let three = Dec::from_int(3).unwrap();
+        assert_eq!(
+            two.quo_round(three).unwrap().to_string(),
+            "0.666666666666666667"
+        );
+        assert_eq!(
+            two.checked_div(three).unwrap().to_string(),
+            "0.666666666666666666"
+        );
+        assert!(two.quo_round(Dec::zero()).is_err());
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! - [`Context`]: block info, execution mode, gas meter and events of the running tx.
 //! - [`store`]: the layered, prefixed, gas-metered state over `cosmwasm_std::Storage`.
-//! - [`Coin`]/[`Coins`], [`Dec`]: amounts and 18-place decimals with checked arithmetic.
+//! - [`Coin`]/[`Coins`], [`Dec`], [`DecCoins`]: amounts and 18-place decimals with checked arithmetic.
 //! - [`Address`]: bech32 addresses with the `agora` prefixes.
 //! - [`Error`]: codespace + code + message, as ABCI reports it.
 //! - [`Module`]: genesis, block hooks, Msg and Query routing; [`StoreKey`]: a module's
@@ -14,6 +14,7 @@ pub mod authority;
 mod coins;
 mod context;
 mod dec;
+mod dec_coins;
 mod error;
 mod events;
 pub mod gas;
@@ -24,9 +25,10 @@ pub mod store;
 mod store_key;
 
 pub use address::{Address, ACCOUNT_PREFIX, MAX_ADDRESS_LEN, VALCONS_PREFIX, VALOPER_PREFIX};
-pub use coins::{amount_string, validate_denom, Coin, Coins};
-pub use context::{BlockInfo, Context, ExecMode};
+pub use coins::{amount_string, u64_string, validate_denom, Coin, Coins};
+pub use context::{BlockIdFlag, BlockInfo, CometInfo, Context, ExecMode, Misbehavior, VoteInfo};
 pub use dec::Dec;
+pub use dec_coins::{DecCoin, DecCoins};
 pub use error::{Error, Result, SdkCode, SDK_CODESPACE};
 pub use events::Event;
 pub use gas::GasMeter;

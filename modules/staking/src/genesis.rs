@@ -353,15 +353,32 @@ pub fn init(
 ) -> Result<Vec<ValidatorUpdate>> {
     keeper.set_params(ctx, &state.params)?;
     let (mut bonded, mut not_bonded) = (0u128, 0u128);
+    // A fresh (not exported) genesis tells the hooks, so distribution starts its records;
+    // an exported one carries those records itself (as the SDK's `InitGenesis`).
+    let fresh = state.last_powers.is_none();
     for v in &state.validators {
-        keeper.set_validator(ctx, v)?;
+        keeper.add_validator(ctx, v)?;
+        if fresh {
+            keeper.each_hook(ctx, |h, ctx| h.after_validator_created(ctx, &v.operator))?;
+        }
         match v.status {
             BondStatus::Bonded => bonded += v.tokens,
             _ => not_bonded += v.tokens,
         }
     }
     for d in &state.delegations {
+        let (delegator, validator) = (&d.delegator, &d.validator);
+        if fresh {
+            keeper.each_hook(ctx, |h, ctx| {
+                h.before_delegation_created(ctx, delegator, validator)
+            })?;
+        }
         keeper.set_delegation(ctx, d)?;
+        if fresh {
+            keeper.each_hook(ctx, |h, ctx| {
+                h.after_delegation_modified(ctx, delegator, validator)
+            })?;
+        }
     }
     for (delegator, validator, ubd) in &state.unbonding {
         not_bonded += ubd.entries.iter().map(|e| e.balance).sum::<u128>();

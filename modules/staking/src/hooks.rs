@@ -2,7 +2,7 @@
 //! delegation changes, as the SDK's `StakingHooks`. The app registers them once at wiring
 //! ([`crate::Keeper::set_hooks`]); each call runs them in order and an error aborts the tx.
 
-use agora_core::{Address, Context, Result};
+use agora_core::{Address, Context, Dec, Result};
 
 /// Callbacks on validator and delegation changes; every method does nothing by default.
 pub trait StakingHooks: Send + Sync {
@@ -65,6 +65,15 @@ pub trait StakingHooks: Send + Sync {
         _ctx: &mut Context,
         _delegator: &Address,
         _validator: &Address,
+    ) -> Result<()> {
+        Ok(())
+    }
+    /// The validator is about to lose `fraction` of its stake to a slash.
+    fn before_validator_slashed(
+        &self,
+        _ctx: &mut Context,
+        _validator: &Address,
+        _fraction: Dec,
     ) -> Result<()> {
         Ok(())
     }

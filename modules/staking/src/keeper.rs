@@ -13,7 +13,10 @@ use cosmwasm_std::Order;
 use crate::errors::StakingCode;
 use crate::expected::{BankKeeper, ConsensusKeeper};
 use crate::hooks::StakingHooks;
-use crate::state::{BY_CONSENSUS_KEY, BY_VALIDATOR, DELEGATIONS, LAST_POWER, PARAMS, VALIDATORS};
+use crate::state::{
+    BY_CONSENSUS_ADDRESS, BY_CONSENSUS_KEY, BY_VALIDATOR, DELEGATIONS, LAST_POWER, PARAMS,
+    VALIDATORS,
+};
 use crate::{events, BondStatus, Params, Validator};
 
 /// The module account holding the tokens of bonded validators.
@@ -127,15 +130,34 @@ impl Keeper {
         BY_CONSENSUS_KEY.has(&ctx.kv(&self.key), key)
     }
 
-    /// Saves a validator (and indexes its consensus key).
+    /// The validator whose consensus address is `consensus` (as CometBFT names it in votes
+    /// and evidence), if any.
+    pub fn validator_by_consensus_address(
+        &self,
+        ctx: &mut Context,
+        consensus: &[u8],
+    ) -> Result<Option<Validator>> {
+        let kv = ctx.kv(&self.key);
+        match BY_CONSENSUS_ADDRESS.may_load(&kv, consensus)? {
+            Some(operator) => Ok(VALIDATORS.may_load(&kv, &operator)?),
+            None => Ok(None),
+        }
+    }
+
+    /// Saves a validator.
     pub(crate) fn set_validator(&self, ctx: &mut Context, validator: &Validator) -> Result<()> {
         let mut kv = ctx.kv(&self.key);
-        VALIDATORS.save(&mut kv, validator.operator.as_bytes(), validator)?;
-        BY_CONSENSUS_KEY.save(
-            &mut kv,
-            &validator.consensus_pubkey,
-            &validator.operator.as_bytes().to_vec(),
-        )?;
+        Ok(VALIDATORS.save(&mut kv, validator.operator.as_bytes(), validator)?)
+    }
+
+    /// Saves a new validator and indexes its consensus key and address.
+    pub(crate) fn add_validator(&self, ctx: &mut Context, validator: &Validator) -> Result<()> {
+        self.set_validator(ctx, validator)?;
+        let mut kv = ctx.kv(&self.key);
+        let operator = validator.operator.as_bytes().to_vec();
+        BY_CONSENSUS_KEY.save(&mut kv, &validator.consensus_pubkey, &operator)?;
+        let consensus = validator.consensus_address();
+        BY_CONSENSUS_ADDRESS.save(&mut kv, consensus.as_bytes(), &operator)?;
         Ok(())
     }
 
@@ -168,6 +190,7 @@ impl Keeper {
             let mut kv = ctx.kv(&self.key);
             VALIDATORS.remove(&mut kv, validator.operator.as_bytes());
             BY_CONSENSUS_KEY.remove(&mut kv, &validator.consensus_pubkey);
+            BY_CONSENSUS_ADDRESS.remove(&mut kv, validator.consensus_address().as_bytes());
         }
         let consensus = validator.consensus_address();
         self.each_hook(ctx, |h, ctx| {
@@ -290,6 +313,28 @@ impl Keeper {
             });
         }
         Ok((out, response))
+    }
+
+    /// Every delegation of `delegator`, by validator address (the SDK's `IterateDelegations`;
+    /// a delegator holds one per validator at most).
+    pub fn delegator_delegations(
+        &self,
+        ctx: &mut Context,
+        delegator: &Address,
+    ) -> Result<Vec<Delegation>> {
+        let kv = ctx.kv(&self.key);
+        let all = DELEGATIONS
+            .prefix(delegator.as_bytes())
+            .range(&kv, None, None, Order::Ascending);
+        all.map(|item| {
+            let (validator, shares) = item?;
+            Ok(Delegation {
+                delegator: delegator.clone(),
+                validator: Address::from_bytes(validator)?,
+                shares,
+            })
+        })
+        .collect()
     }
 
     /// One page of `delegator`'s delegations, by validator address.

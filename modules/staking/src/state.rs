@@ -11,6 +11,8 @@ use crate::{Params, Validator};
 pub const VALIDATORS: Map<&[u8], Validator> = Map::new("v");
 /// Operator address bytes by consensus public key, so one key serves one validator.
 pub const BY_CONSENSUS_KEY: Map<&[u8], Vec<u8>> = Map::new("k");
+/// Operator address bytes by consensus address, to find the validator of a vote or evidence.
+pub const BY_CONSENSUS_ADDRESS: Map<&[u8], Vec<u8>> = Map::new("c");
 /// Delegation shares by (delegator, validator) address bytes.
 pub const DELEGATIONS: Map<(&[u8], &[u8]), Dec> = Map::new("d");
 /// The same delegations by (validator, delegator), for a validator's delegations.

@@ -82,6 +82,7 @@ impl Chain {
                 height: 1,
                 time: Timestamp::from_seconds(1_700_000_000),
                 chain_id: "agora-test".into(),
+                ..Default::default()
             },
         };
         let auth_genesis = chain.auth.default_genesis();

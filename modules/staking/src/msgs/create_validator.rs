@@ -114,7 +114,7 @@ pub(super) fn execute(keeper: &Keeper, ctx: &mut Context, create: &CreateValidat
         commission,
         min_self_delegation: create.min_self_delegation,
     };
-    keeper.set_validator(ctx, &validator)?;
+    keeper.add_validator(ctx, &validator)?;
     keeper.each_hook(ctx, |h, ctx| {
         h.after_validator_created(ctx, &create.operator)
     })?;

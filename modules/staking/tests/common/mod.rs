@@ -99,6 +99,7 @@ impl Chain {
                 height: 1,
                 time: Timestamp::from_seconds(1_700_000_000),
                 chain_id: "agora-test".into(),
+                ..Default::default()
             },
             staking: Staking::new(keeper.clone()),
             keeper,
