@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use agora_auth::{Auth, BURNER, FEE_COLLECTOR, STAKING};
+use agora_auth::{Auth, BURNER, FEE_COLLECTOR, MINTER, STAKING};
 use agora_bank::Bank;
 use agora_consensus::Consensus;
 use agora_core::authority::{gov_authority, GOV_MODULE};
@@ -12,7 +12,9 @@ use agora_core::{
     Address, Context, DecodedMsg, Error, Module, MsgRouter, Result, SdkCode, StoreKey,
     ValidatorUpdate,
 };
+use agora_distribution::{Distribution, DISTRIBUTION_MODULE};
 use agora_genutil::Genutil;
+use agora_mint::{Mint, MINT_MODULE};
 use agora_proto::Any;
 use agora_staking::{Staking, BONDED_POOL, NOT_BONDED_POOL};
 
@@ -20,22 +22,36 @@ use agora_staking::{Staking, BONDED_POOL, NOT_BONDED_POOL};
 /// creates module accounts from it and bank refuses funds to all of them but gov's.
 pub const MODULE_ACCOUNTS: &[(&str, &[&str])] = &[
     (FEE_COLLECTOR, &[]),
+    (DISTRIBUTION_MODULE, &[]),
+    (MINT_MODULE, &[MINTER]),
     (BONDED_POOL, &[BURNER, STAKING]),
     (NOT_BONDED_POOL, &[BURNER, STAKING]),
     (GOV_MODULE, &[BURNER]),
 ];
 
 /// The order modules' genesis runs in (and is exported in): accounts before balances,
-/// balances before stake, gentxs last (as the SDK's).
+/// balances before stake, distribution's records before staking's hooks start more of them,
+/// gentxs last (as the SDK's).
 const GENESIS_ORDER: &[&str] = &[
     agora_auth::MODULE,
     agora_bank::MODULE,
+    agora_distribution::MODULE,
     agora_staking::MODULE,
+    agora_mint::MODULE,
     agora_consensus::MODULE,
     agora_genutil::MODULE,
 ];
-/// The order of BeginBlock.
-const BEGIN_BLOCK_ORDER: &[&str] = GENESIS_ORDER;
+/// The order of BeginBlock: inflation is minted, then allocated with the fees, before
+/// anything else changes stake.
+const BEGIN_BLOCK_ORDER: &[&str] = &[
+    agora_mint::MODULE,
+    agora_distribution::MODULE,
+    agora_staking::MODULE,
+    agora_auth::MODULE,
+    agora_bank::MODULE,
+    agora_consensus::MODULE,
+    agora_genutil::MODULE,
+];
 /// The order of EndBlock.
 const END_BLOCK_ORDER: &[&str] = GENESIS_ORDER;
 
@@ -49,6 +65,10 @@ pub struct Keepers {
     pub consensus: Arc<agora_consensus::Keeper>,
     /// Validators and delegations.
     pub staking: Arc<agora_staking::Keeper>,
+    /// Rewards, commission and the community pool.
+    pub distribution: Arc<agora_distribution::Keeper>,
+    /// Inflation.
+    pub mint: Arc<agora_mint::Keeper>,
 }
 
 impl Keepers {
@@ -72,15 +92,33 @@ impl Keepers {
         ));
         let staking = Arc::new(agora_staking::Keeper::new(
             StoreKey::new(agora_staking::MODULE),
-            authority,
+            authority.clone(),
             bank.clone(),
             consensus.clone(),
         ));
+        let distribution = Arc::new(agora_distribution::Keeper::new(
+            StoreKey::new(agora_distribution::MODULE),
+            authority.clone(),
+            bank.clone(),
+            staking.clone(),
+        ));
+        let mint = Arc::new(agora_mint::Keeper::new(
+            StoreKey::new(agora_mint::MODULE),
+            authority,
+            auth.clone(),
+            bank.clone(),
+            staking.clone(),
+        ));
+        staking.set_hooks(vec![Arc::new(agora_distribution::Hooks::new(
+            distribution.clone(),
+        ))]);
         Self {
             auth,
             bank,
             consensus,
             staking,
+            distribution,
+            mint,
         }
     }
 
@@ -89,7 +127,9 @@ impl Keepers {
         vec![
             Box::new(Auth::new(self.auth.clone())),
             Box::new(Bank::new(self.bank.clone())),
+            Box::new(Distribution::new(self.distribution.clone())),
             Box::new(Staking::new(self.staking.clone())),
+            Box::new(Mint::new(self.mint.clone())),
             Box::new(Consensus::new(self.consensus.clone())),
             Box::new(Genutil::new(self.staking.clone())),
         ]
@@ -367,7 +407,8 @@ mod tests {
         let keepers = Keepers::agora();
         let mut modules = keepers.modules();
         modules.push(Box::new(Relay));
-        let order = &["auth", "bank", "staking", "consensus", "genutil", "relay"];
+        let order: Vec<&str> = GENESIS_ORDER.iter().copied().chain(["relay"]).collect();
+        let order: &'static [&'static str] = Vec::leak(order);
         ModuleSet::wire(
             keepers,
             modules,
@@ -393,6 +434,7 @@ mod tests {
             height: 1,
             time: Timestamp::from_seconds(1),
             chain_id: "agora-test".into(),
+            ..Default::default()
         };
         let base = cosmwasm_std::testing::MockStorage::new();
         let mut state = CacheStore::new(&base);
@@ -441,6 +483,60 @@ mod tests {
         // The app reads the new limit from state as it does after a commit.
         let chain = agora_consensus::ChainParams::load(&state).unwrap().unwrap();
         assert_eq!(chain.max_gas, 1234);
+    }
+
+    #[test]
+    fn the_authority_spends_the_community_pool_but_not_more_than_it_holds() {
+        use agora_proto::cosmos::distribution::v1beta1 as pb;
+        let set = with_relay();
+        let block = BlockInfo {
+            height: 1,
+            time: Timestamp::from_seconds(1),
+            chain_id: "agora-test".into(),
+            ..Default::default()
+        };
+        let base = cosmwasm_std::testing::MockStorage::new();
+        let mut state = CacheStore::new(&base);
+        crate::genesis::init(&set, &block, &mut state, None, b"").unwrap();
+        let gas = GasMeter::infinite();
+        let mut ctx = Context::new(&block, ExecMode::Finalize, &mut state, &gas).with_router(&set);
+        let coins = |n: u128| agora_core::Coins::from(agora_core::Coin::new(n, "uagr"));
+        let bank = &set.keepers().bank;
+        bank.mint_coins(&mut ctx, MINT_MODULE, &coins(1_000)).unwrap();
+        bank.send_coins_from_module_to_module(&mut ctx, MINT_MODULE, GOV_MODULE, &coins(1_000))
+            .unwrap();
+        let gov = gov_authority().to_string();
+        let mut run = |ctx: &mut Context, url: &str, msg: Vec<u8>| {
+            let inner = Any {
+                type_url: url.into(),
+                value: msg,
+            };
+            let decoded = set.decode(&relay(inner))?;
+            set.dispatch(ctx, &decoded)
+        };
+        let fund = pb::MsgFundCommunityPool {
+            amount: coins(1_000).to_proto(),
+            depositor: gov.clone(),
+        };
+        run(&mut ctx, agora_distribution::MSG_FUND_COMMUNITY_POOL_TYPE_URL, fund.encode_to_vec())
+            .unwrap();
+        let alice = Address::from_bytes(vec![1; 20]).unwrap();
+        let spend = |amount: u128, to: &Address| pb::MsgCommunityPoolSpend {
+            authority: gov.clone(),
+            recipient: to.to_string(),
+            amount: coins(amount).to_proto(),
+        }
+        .encode_to_vec();
+        let url = agora_distribution::MSG_COMMUNITY_POOL_SPEND_TYPE_URL;
+        let err = run(&mut ctx, url, spend(1_001, &alice)).unwrap_err();
+        assert_eq!((err.codespace.as_ref(), err.code), ("distribution", 9));
+        let fee_collector = Address::module(FEE_COLLECTOR);
+        let err = run(&mut ctx, url, spend(1, &fee_collector)).unwrap_err();
+        assert_eq!(err.code, SdkCode::Unauthorized as u32, "{}", err.msg);
+        run(&mut ctx, url, spend(600, &alice)).unwrap();
+        assert_eq!(bank.balance(&mut ctx, &alice, "uagr").unwrap(), 600);
+        let pool = set.keepers().distribution.community_pool(&mut ctx).unwrap();
+        assert_eq!(pool.amount_of("uagr").truncate().unwrap(), 400);
     }
 
     #[test]

@@ -36,11 +36,7 @@ fn check_tx_refuses_a_gas_limit_above_the_block_max_gas() {
         ..Default::default()
     });
     app.init_chain(req).unwrap();
-    let mut chain = Chain {
-        app,
-        keys: std::rc::Rc::new(keys),
-        dir,
-    };
+    let mut chain = Chain::from_app(app, std::rc::Rc::new(keys), dir);
     chain.block(vec![]);
     let keys = chain.keys.clone();
 
@@ -130,7 +126,7 @@ fn the_timeout_height_is_checked_before_the_memo() {
         &mut chain,
         spec.sign(),
         30,
-        "block height: 3, timeout height: 2",
+        "block height: 4, timeout height: 2",
     );
 }
 

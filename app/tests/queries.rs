@@ -188,16 +188,15 @@ fn init_chain_returns_the_genesis_hash_and_the_chain_starts_at_initial_height() 
 
     let wrong = app.finalize_block(finalize_request(1, vec![]));
     assert!(wrong.unwrap_err().msg.contains("next height is 5"));
-    // An empty first block writes nothing, so it keeps the genesis hash.
+    // The first block commits genesis with it (distribution also records the proposer).
     let first = app.finalize_block(finalize_request(5, vec![])).unwrap();
-    assert_eq!(first.app_hash, genesis_hash);
     app.commit().unwrap();
     assert_eq!(app.info().last_block_height, 5);
     drop(app);
 
     let mut app = App::open(dir.path(), AppConfig::default()).unwrap();
     assert_eq!(app.info().last_block_height, 5);
-    assert_eq!(app.info().last_block_app_hash, genesis_hash);
+    assert_eq!(app.info().last_block_app_hash, first.app_hash);
     app.finalize_block(finalize_request(6, vec![])).unwrap();
     app.commit().unwrap();
     assert_eq!(app.store().height(), 6);

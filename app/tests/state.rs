@@ -102,7 +102,7 @@ fn restart_resumes_at_the_last_commit_with_the_same_hash() {
     assert_eq!(info.last_block_height as u64, height);
     assert_eq!(info.last_block_app_hash.as_ref(), hash);
     // the chain id came back from state: a signed tx still verifies
-    let mut chain = Chain { app, keys, dir };
+    let mut chain = Chain::from_app(app, keys, dir);
     let key = &chain.keys[0];
     let (num, seq) = chain.account(&key.address.clone());
     let tx = TxSpec::new(

@@ -16,7 +16,13 @@ use tendermint_proto::google::protobuf::Timestamp;
 use tendermint_proto::v0_38::abci::{RequestFinalizeBlock, RequestInitChain};
 
 use crate::sigverify::pubkey_address;
+
+mod consensus;
+mod staking;
+
 use crate::tx::SECP256K1_PUBKEY_URL;
+pub use consensus::{consensus_address, ValidatorSets};
+pub use staking::{create_validator, delegate, withdraw_rewards};
 
 /// A secp256k1 key with its account address.
 pub struct TestKey {
@@ -195,7 +201,8 @@ pub fn bank_send(from: &Address, to: &Address, amount: u128) -> Any {
     }
 }
 
-/// Genesis `app_state` giving each key an account (numbered in order) holding `balance` uagr.
+/// Genesis `app_state` giving each key an account (numbered in order) holding `balance` uagr,
+/// on a chain without inflation, so balances move only by the txs a test sends.
 pub fn funded_app_state(keys: &[TestKey], balance: u128) -> serde_json::Value {
     let accounts: Vec<_> = keys
         .iter()
@@ -216,7 +223,20 @@ pub fn funded_app_state(keys: &[TestKey], balance: u128) -> serde_json::Value {
         .collect();
     serde_json::json!({
         "auth": {"params": agora_auth_params(), "accounts": accounts},
-        "bank": {"params": {"send_enabled": [], "default_send_enabled": true}, "balances": balances, "supply": [], "denom_metadata": [], "send_enabled": []}
+        "bank": {"params": {"send_enabled": [], "default_send_enabled": true}, "balances": balances, "supply": [], "denom_metadata": [], "send_enabled": []},
+        "mint": no_inflation()
+    })
+}
+
+/// Mint genesis with inflation fixed at zero.
+pub fn no_inflation() -> serde_json::Value {
+    let zero = agora_core::Dec::zero().to_string();
+    serde_json::json!({
+        "minter": {"inflation": zero, "annual_provisions": zero},
+        "params": {
+            "mint_denom": "uagr", "inflation_rate_change": zero, "inflation_max": zero,
+            "inflation_min": zero, "goal_bonded": "0.670000000000000000", "blocks_per_year": "6311520"
+        }
     })
 }
 

@@ -3,12 +3,18 @@
 
 pub mod tx;
 
-use agora_app::testing::{finalize_request, funded_app_state, init_chain_request, TestKey};
+use std::collections::BTreeSet;
+
+use agora_app::testing::{
+    consensus_address, finalize_request, funded_app_state, init_chain_request, Signer, TestKey,
+    TxSpec, ValidatorSets,
+};
 use agora_app::{App, AppConfig};
 use agora_core::Address;
 use agora_proto::cosmos::auth::v1beta1::{BaseAccount, QueryAccountRequest, QueryAccountResponse};
 use agora_proto::cosmos::bank::v1beta1::{QueryBalanceRequest, QueryBalanceResponse};
 use agora_proto::cosmos::tx::v1beta1::{SimulateRequest, SimulateResponse};
+use agora_proto::Any;
 use prost::Message;
 use tendermint_proto::v0_38::abci::{
     CheckTxType, ExecTxResult, RequestCheckTx, RequestQuery, ResponseCheckTx, ResponseFinalizeBlock,
@@ -27,6 +33,10 @@ pub struct Chain {
     pub keys: std::rc::Rc<Vec<TestKey>>,
     /// Holds the App's RocksDB.
     pub dir: tempfile::TempDir,
+    /// The validator set of each height, as CometBFT would follow it.
+    pub sets: ValidatorSets,
+    /// Consensus keys whose votes are missing from the next blocks' last commit.
+    pub absent: BTreeSet<Vec<u8>>,
 }
 
 impl Chain {
@@ -40,15 +50,29 @@ impl Chain {
         let dir = tempfile::tempdir().unwrap();
         let mut app = App::open(dir.path(), config).unwrap();
         let keys: Vec<TestKey> = (0..n as u64).map(TestKey::from_seed).collect();
-        app.init_chain(init_chain_request(
-            CHAIN_ID,
-            &funded_app_state(&keys, START_BALANCE),
-        ))
-        .unwrap();
+        let init = app
+            .init_chain(init_chain_request(
+                CHAIN_ID,
+                &funded_app_state(&keys, START_BALANCE),
+            ))
+            .unwrap();
         Self {
             app,
             keys: std::rc::Rc::new(keys),
             dir,
+            sets: ValidatorSets::new(1, &init.validators),
+            absent: BTreeSet::new(),
+        }
+    }
+
+    /// A chain over an App the caller set up, without validators.
+    pub fn from_app(app: App, keys: std::rc::Rc<Vec<TestKey>>, dir: tempfile::TempDir) -> Self {
+        Self {
+            app,
+            keys,
+            dir,
+            sets: ValidatorSets::default(),
+            absent: BTreeSet::new(),
         }
     }
 
@@ -57,16 +81,44 @@ impl Chain {
         self.app.store().height()
     }
 
-    /// Finalizes and commits the next block.
+    /// Finalizes and commits the next block, signed by the previous block's validators
+    /// except the [`Chain::absent`] ones, proposed by the first of them.
     pub fn block(&mut self, txs: Vec<Vec<u8>>) -> ResponseFinalizeBlock {
         let height = self.height() + 1;
-        let res = self
-            .app
-            .finalize_block(finalize_request(height, txs))
-            .unwrap();
+        let mut req = finalize_request(height, txs);
+        req.decided_last_commit = self.sets.last_commit(height, &self.absent);
+        if let Some(key) = self.sets.at(height).keys().next() {
+            req.proposer_address = consensus_address(key).into();
+        }
+        let res = self.app.finalize_block(req).unwrap();
         self.app.commit().unwrap();
         assert_eq!(res.app_hash.as_ref(), self.app.store().app_hash());
+        self.sets.finalized(height, &res.validator_updates);
         res
+    }
+
+    /// Signs `msgs` as key `key` (at its current sequence), paying [`tx::FEE`] for 400,000
+    /// gas, and runs them in their own block.
+    pub fn tx(&mut self, key: usize, msgs: Vec<Any>) -> ExecTxResult {
+        let keys = self.keys.clone();
+        let (account_number, sequence) = self.account(&keys[key].address);
+        let mut spec = TxSpec::new(
+            CHAIN_ID,
+            msgs,
+            Signer {
+                key: &keys[key],
+                account_number,
+                sequence,
+            },
+        );
+        spec.fee = vec![("uagr", tx::FEE)];
+        spec.gas_limit = 400_000;
+        self.deliver(spec.sign())
+    }
+
+    /// Answers a gRPC-path query with a decoded response.
+    pub fn query_as<Resp: Message + Default>(&mut self, path: &str, req: impl Message) -> Resp {
+        Resp::decode(self.query(path, req.encode_to_vec()).as_slice()).unwrap()
     }
 
     /// Runs one tx in its own block and returns its result.

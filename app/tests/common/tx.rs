@@ -29,7 +29,8 @@ pub fn fee_collector() -> Address {
     Address::module("fee_collector")
 }
 
-/// Every key's balance and (account number, sequence), and the fee collector's balance.
+/// Every key's balance and (account number, sequence), and the fee collector's and
+/// distribution's balances.
 fn snapshot(chain: &mut Chain) -> Vec<(u128, (u64, u64))> {
     let keys = chain.keys.clone();
     let mut out: Vec<_> = keys
@@ -37,12 +38,15 @@ fn snapshot(chain: &mut Chain) -> Vec<(u128, (u64, u64))> {
         .map(|k| (chain.balance(&k.address), chain.account(&k.address)))
         .collect();
     out.push((chain.balance(&fee_collector()), (0, 0)));
+    out.push((chain.balance(&Address::module("distribution")), (0, 0)));
     out
 }
 
 /// Delivers `tx` in a block; asserts it is refused with `sdk/<code>` and a log containing
-/// `log_part`, and that no balance, sequence or other state changed.
+/// `log_part`, and that no balance, sequence or other state changed. An empty block first
+/// lets distribution take the fees already collected, so the tx's block moves nothing else.
 pub fn assert_refused(chain: &mut Chain, tx: Vec<u8>, code: u32, log_part: &str) {
+    chain.block(vec![]);
     let (before, hash) = (snapshot(chain), chain.app.store().app_hash());
     let res = chain.deliver(tx);
     assert_eq!(
