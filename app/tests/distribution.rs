@@ -335,3 +335,33 @@ fn an_undelegation_pays_the_rewards_earned_so_far() {
     assert_eq!(chain.balance(&keys[2].address), before - FEE + pending);
     assert_module_account_invariant(&mut chain, &operator);
 }
+
+/// The gas of key 1 withdrawing its rewards `blocks` blocks after delegating, with the same
+/// deposit into the validator's pool just before.
+fn withdraw_gas_after(blocks: usize) -> u64 {
+    let (mut chain, operator) = chain_with_delegators();
+    let keys = chain.keys.clone();
+    for _ in 0..blocks {
+        chain.block(vec![]);
+    }
+    let deposit = any(
+        agora_distribution::MSG_DEPOSIT_VALIDATOR_REWARDS_TYPE_URL,
+        pb::MsgDepositValidatorRewardsPool {
+            depositor: keys[4].address.to_string(),
+            validator_address: valoper(&operator),
+            amount: uagr(100_000),
+        },
+    );
+    assert_eq!(chain.tx(4, vec![deposit]).code, 0);
+    let res = chain.tx(1, vec![withdraw_rewards(&keys[1].address, &operator)]);
+    assert_eq!(res.code, 0, "{}", res.log);
+    res.gas_used as u64
+}
+
+/// F1: a withdrawal reads and writes the same records however long the delegation ran, so it
+/// costs the same gas after 1,000 blocks as after 5,000 (gas meters every byte of every store
+/// access; both heights have four digits, as the height is in the record).
+#[test]
+fn withdrawing_costs_the_same_after_1000_or_5000_blocks() {
+    assert_eq!(withdraw_gas_after(1_000), withdraw_gas_after(5_000));
+}

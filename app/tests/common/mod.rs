@@ -100,6 +100,12 @@ impl Chain {
     /// Signs `msgs` as key `key` (at its current sequence), paying [`tx::FEE`] for 400,000
     /// gas, and runs them in their own block.
     pub fn tx(&mut self, key: usize, msgs: Vec<Any>) -> ExecTxResult {
+        let tx = self.signed(key, msgs);
+        self.deliver(tx)
+    }
+
+    /// The tx [`Chain::tx`] sends, signed but not delivered.
+    pub fn signed(&mut self, key: usize, msgs: Vec<Any>) -> Vec<u8> {
         let keys = self.keys.clone();
         let (account_number, sequence) = self.account(&keys[key].address);
         let mut spec = TxSpec::new(
@@ -113,7 +119,7 @@ impl Chain {
         );
         spec.fee = vec![("uagr", tx::FEE)];
         spec.gas_limit = 400_000;
-        self.deliver(spec.sign())
+        spec.sign()
     }
 
     /// Answers a gRPC-path query with a decoded response.
