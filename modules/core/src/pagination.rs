@@ -34,6 +34,23 @@ where
     T: Serialize + DeserializeOwned + 's,
     B: PrimaryKey<'b>,
 {
+    paginate_filtered(store, prefix, page, |key, value| item(key, value).map(Some))
+}
+
+/// [`paginate`] over only the records `item` keeps (it answers `None` for the others), as
+/// the SDK's `query.FilteredPaginate`: offset, limit and total count kept records, so a page
+/// is full whenever enough records match.
+pub fn paginate_filtered<'s, 'b, K, T, B, U>(
+    store: &'s dyn Storage,
+    prefix: &Prefix<K, T, B>,
+    page: Option<&PageRequest>,
+    mut item: impl FnMut(&[u8], T) -> Result<Option<U>>,
+) -> Result<(Vec<U>, PageResponse)>
+where
+    K: KeyDeserialize,
+    T: Serialize + DeserializeOwned + 's,
+    B: PrimaryKey<'b>,
+{
     let default = PageRequest::default();
     let page = page.unwrap_or(&default);
     if page.offset > 0 && !page.key.is_empty() {
@@ -53,40 +70,37 @@ where
     } else {
         (Order::Ascending, start, None)
     };
-    let mut records = prefix.range_raw(store, min, max, order);
+    let records = prefix.range_raw(store, min, max, order);
+    let by_key = !page.key.is_empty();
+    let (offset, end) = if by_key {
+        (0, limit)
+    } else {
+        (page.offset, page.offset.saturating_add(limit))
+    };
     let mut items = Vec::new();
-
-    if !page.key.is_empty() {
-        for record in records.by_ref().take(limit as usize) {
-            let (key, value) = record?;
-            items.push(item(&key, value)?);
-        }
-        let next_key = records.next().transpose()?.map(|(key, _)| key);
-        return Ok((items, response(next_key.unwrap_or_default(), 0)));
-    }
-
-    let end = page.offset.saturating_add(limit);
     let mut count: u64 = 0;
     let mut next_key = Vec::new();
     for record in records {
         let (key, value) = record?;
-        count += 1;
-        if count <= page.offset {
-            continue;
-        }
-        if count <= end {
-            items.push(item(&key, value)?);
-        } else if count == end + 1 {
-            next_key = key;
-            if !count_total {
+        if count == end {
+            // The page is full: this record (kept or not) is where the next page starts.
+            if next_key.is_empty() {
+                next_key = key.clone();
+            }
+            if by_key || !count_total {
                 break;
             }
         }
+        let Some(kept) = item(&key, value)? else {
+            continue;
+        };
+        count += 1;
+        if count > offset && count <= end {
+            items.push(kept);
+        }
     }
-    Ok((
-        items,
-        response(next_key, if count_total { count } else { 0 }),
-    ))
+    let total = if count_total && !by_key { count } else { 0 };
+    Ok((items, response(next_key, total)))
 }
 
 fn response(next_key: Vec<u8>, total: u64) -> PageResponse {
@@ -111,6 +125,28 @@ mod tests {
         OTHER.save(&mut store, "a", &1000).unwrap();
         store.set(b"\x00\x01h", b"outside");
         store
+    }
+
+    #[test]
+    fn filtered_pages_are_full_and_count_only_kept_items() {
+        let store = store(10);
+        let even = |req: PageRequest| {
+            let keep = |_: &[u8], v: u32| Ok((v % 2 == 0).then_some(v));
+            paginate_filtered(&store, &ITEMS.prefix(()), Some(&req), keep).unwrap()
+        };
+        let (first, res) = even(request(b"", 0, 3, false));
+        assert_eq!(first, [0, 2, 4]);
+        let (second, res) = even(request(&res.next_key, 0, 3, false));
+        assert_eq!(second, [6, 8]);
+        assert!(res.next_key.is_empty());
+        let counted = PageRequest {
+            offset: 1,
+            limit: 2,
+            count_total: true,
+            ..Default::default()
+        };
+        let (items, res) = even(counted);
+        assert_eq!((items, res.total), (vec![2, 4], 5));
     }
 
     fn page_of(store: &MockStorage, req: PageRequest) -> Result<(Vec<u32>, PageResponse)> {

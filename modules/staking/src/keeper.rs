@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
-use agora_core::pagination::paginate;
+use agora_core::pagination::{paginate, paginate_filtered};
 use agora_core::{Address, Coin, Coins, Context, Dec, Result, StoreKey, ValidatorUpdate};
 use agora_proto::cosmos::base::query::v1beta1::{PageRequest, PageResponse};
 use agora_proto::tendermint::v0_38::crypto::{public_key::Sum, PublicKey};
@@ -277,12 +277,8 @@ impl Keeper {
         page: Option<&PageRequest>,
     ) -> Result<(Vec<Validator>, PageResponse)> {
         let kv = ctx.kv(&self.key);
-        let (found, response) = paginate(&kv, &VALIDATORS.prefix(()), page, |_, v| Ok(v))?;
-        let kept = found
-            .into_iter()
-            .filter(|v| status.is_none_or(|s| v.status == s))
-            .collect();
-        Ok((kept, response))
+        let keep = |_: &[u8], v: Validator| Ok(status.is_none_or(|s| v.status == s).then_some(v));
+        paginate_filtered(&kv, &VALIDATORS.prefix(()), page, keep)
     }
 
     /// One page of the delegations to `validator`, by delegator address.

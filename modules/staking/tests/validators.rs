@@ -200,6 +200,25 @@ fn only_the_strongest_max_validators_are_bonded() {
         bonded.validators[0].operator_address,
         bob.to_bech32_with(VALOPER_PREFIX)
     );
+    // A one-item page of bonded validators holds bob whichever validator sorts first: the
+    // status filter applies before paging (the SDK's FilteredPaginate).
+    for status in ["BOND_STATUS_BONDED", "BOND_STATUS_UNBONDED"] {
+        let page: pb::QueryValidatorsResponse = chain
+            .query(
+                "Validators",
+                pb::QueryValidatorsRequest {
+                    status: status.into(),
+                    pagination: Some(agora_proto::cosmos::base::query::v1beta1::PageRequest {
+                        limit: 1,
+                        count_total: true,
+                        ..Default::default()
+                    }),
+                },
+            )
+            .unwrap();
+        assert_eq!(page.validators.len(), 1, "{status}");
+        assert_eq!(page.pagination.unwrap().total, 1, "{status}");
+    }
 
     // carol's delegation makes alice the strongest: she joins, bob leaves and unbonds.
     chain
