@@ -272,7 +272,7 @@ impl App {
             height,
             time: req.time.map(to_timestamp).unwrap_or_default(),
             chain_id: chain.chain_id.clone(),
-            comet: comet_info(&req),
+            comet: comet_info(&req, &self.store.app_hash()),
         };
         let committed = self.store.latest();
         let mut state = CacheStore::with_writes(&committed, base);
@@ -445,7 +445,7 @@ pub fn check_mode(req: &abci::RequestCheckTx) -> ExecMode {
 
 /// A protobuf timestamp as block time.
 /// What FinalizeBlock's request says about consensus, in the form modules read.
-fn comet_info(req: &abci::RequestFinalizeBlock) -> CometInfo {
+fn comet_info(req: &abci::RequestFinalizeBlock, last_app_hash: &[u8]) -> CometInfo {
     let flag = |f: i32| match BlockIdFlag::try_from(f) {
         Ok(tendermint_proto::v0_38::types::BlockIdFlag::Commit) => agora_core::BlockIdFlag::Commit,
         Ok(tendermint_proto::v0_38::types::BlockIdFlag::Nil) => agora_core::BlockIdFlag::Nil,
@@ -481,6 +481,8 @@ fn comet_info(req: &abci::RequestFinalizeBlock) -> CometInfo {
         proposer: req.proposer_address.to_vec(),
         last_commit,
         misbehavior,
+        next_validators_hash: req.next_validators_hash.to_vec(),
+        last_app_hash: last_app_hash.to_vec(),
     }
 }
 

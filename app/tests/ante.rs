@@ -126,7 +126,7 @@ fn the_timeout_height_is_checked_before_the_memo() {
         &mut chain,
         spec.sign(),
         30,
-        "block height: 4, timeout height: 2",
+        "block height: 3, timeout height: 2",
     );
 }
 

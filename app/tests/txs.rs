@@ -338,7 +338,7 @@ fn expired_timeout_height_is_refused() {
         &mut chain,
         spec.sign(),
         30,
-        "block height: 4, timeout height: 2",
+        "block height: 3, timeout height: 2",
     );
 }
 

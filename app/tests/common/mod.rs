@@ -17,7 +17,8 @@ use agora_proto::cosmos::tx::v1beta1::{SimulateRequest, SimulateResponse};
 use agora_proto::Any;
 use prost::Message;
 use tendermint_proto::v0_38::abci::{
-    CheckTxType, ExecTxResult, RequestCheckTx, RequestQuery, ResponseCheckTx, ResponseFinalizeBlock,
+    CheckTxType, ExecTxResult, RequestCheckTx, RequestFinalizeBlock, RequestInitChain,
+    RequestQuery, ResponseCheckTx, ResponseFinalizeBlock,
 };
 
 /// The chain id of every [`Chain`].
@@ -37,6 +38,8 @@ pub struct Chain {
     pub sets: ValidatorSets,
     /// Consensus keys whose votes are missing from the next blocks' last commit.
     pub absent: BTreeSet<Vec<u8>>,
+    /// InitChain and every block since, to build a [`Chain::twin`].
+    history: Option<(RequestInitChain, Vec<RequestFinalizeBlock>)>,
 }
 
 impl Chain {
@@ -50,18 +53,36 @@ impl Chain {
         let dir = tempfile::tempdir().unwrap();
         let mut app = App::open(dir.path(), config).unwrap();
         let keys: Vec<TestKey> = (0..n as u64).map(TestKey::from_seed).collect();
-        let init = app
-            .init_chain(init_chain_request(
-                CHAIN_ID,
-                &funded_app_state(&keys, START_BALANCE),
-            ))
-            .unwrap();
+        let request = init_chain_request(CHAIN_ID, &funded_app_state(&keys, START_BALANCE));
+        let init = app.init_chain(request.clone()).unwrap();
         Self {
             app,
             keys: std::rc::Rc::new(keys),
             dir,
             sets: ValidatorSets::new(1, &init.validators),
             absent: BTreeSet::new(),
+            history: Some((request, Vec::new())),
+        }
+    }
+
+    /// A second chain over its own store, fed the same genesis and blocks: the same state.
+    pub fn twin(&self) -> Self {
+        let (init, blocks) = self.history.clone().expect("a chain made by Chain::new");
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = App::open(dir.path(), AppConfig::default()).unwrap();
+        app.init_chain(init.clone()).unwrap();
+        for block in &blocks {
+            app.finalize_block(block.clone()).unwrap();
+            app.commit().unwrap();
+        }
+        assert_eq!(app.store().app_hash(), self.app.store().app_hash());
+        Self {
+            app,
+            keys: self.keys.clone(),
+            dir,
+            sets: self.sets.clone(),
+            absent: self.absent.clone(),
+            history: Some((init, blocks)),
         }
     }
 
@@ -73,6 +94,7 @@ impl Chain {
             dir,
             sets: ValidatorSets::default(),
             absent: BTreeSet::new(),
+            history: None,
         }
     }
 
@@ -89,6 +111,9 @@ impl Chain {
         req.decided_last_commit = self.sets.last_commit(height, &self.absent);
         if let Some(key) = self.sets.at(height).keys().next() {
             req.proposer_address = consensus_address(key).into();
+        }
+        if let Some((_, blocks)) = &mut self.history {
+            blocks.push(req.clone());
         }
         let res = self.app.finalize_block(req).unwrap();
         self.app.commit().unwrap();

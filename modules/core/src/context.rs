@@ -30,6 +30,10 @@ pub struct CometInfo {
     pub last_commit: Vec<VoteInfo>,
     /// Evidence of misbehaviour committed in this block.
     pub misbehavior: Vec<Misbehavior>,
+    /// The hash of the validator set of the next block.
+    pub next_validators_hash: Vec<u8>,
+    /// The app hash of the last committed block (the header's `app_hash`).
+    pub last_app_hash: Vec<u8>,
 }
 
 /// One validator of the last commit.

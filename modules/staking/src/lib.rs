@@ -13,6 +13,7 @@ mod errors;
 mod events;
 pub mod expected;
 mod genesis;
+mod historical;
 mod hooks;
 mod keeper;
 mod msgs;
@@ -82,6 +83,11 @@ impl Module for Staking {
 
     fn export_genesis(&self, ctx: &mut Context) -> Result<serde_json::Value> {
         genesis::export(&self.keeper, ctx)
+    }
+
+    /// Stores this block's header and bonded set as historical info, for IBC.
+    fn begin_block(&self, ctx: &mut Context) -> Result<()> {
+        self.keeper.track_historical_info(ctx)
     }
 
     /// The bonded set by power (its changes go to the engine), then matured validator

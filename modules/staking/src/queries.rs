@@ -1,5 +1,4 @@
-//! `/cosmos.staking.v1beta1.Query/...` handlers so far: Params, Pool, Validator, Validators,
-//! Delegation, ValidatorDelegations, DelegatorDelegations.
+//! `/cosmos.staking.v1beta1.Query/...`: every method of the SDK's staking Query service.
 
 use agora_core::{
     decode_request, Address, Coin, Context, Error, Result, SdkCode, ACCOUNT_PREFIX, VALOPER_PREFIX,
@@ -27,6 +26,7 @@ const DELEGATOR_UNBONDING_PATH: &str =
 const REDELEGATIONS_PATH: &str = "/cosmos.staking.v1beta1.Query/Redelegations";
 const DELEGATOR_VALIDATORS_PATH: &str = "/cosmos.staking.v1beta1.Query/DelegatorValidators";
 const DELEGATOR_VALIDATOR_PATH: &str = "/cosmos.staking.v1beta1.Query/DelegatorValidator";
+const HISTORICAL_INFO_PATH: &str = "/cosmos.staking.v1beta1.Query/HistoricalInfo";
 
 /// The query paths staking serves.
 pub const PATHS: &[&str] = &[
@@ -43,6 +43,7 @@ pub const PATHS: &[&str] = &[
     REDELEGATIONS_PATH,
     DELEGATOR_VALIDATORS_PATH,
     DELEGATOR_VALIDATOR_PATH,
+    HISTORICAL_INFO_PATH,
 ];
 
 /// A gRPC `NotFound` as the SDK's ABCI query reports it (see auth's account query).
@@ -83,6 +84,15 @@ fn status_filter(status: &str) -> Result<Option<BondStatus>> {
 /// Answers one query.
 pub fn handle(keeper: &Keeper, ctx: &mut Context, path: &str, data: &[u8]) -> Result<Vec<u8>> {
     Ok(match path {
+        HISTORICAL_INFO_PATH => {
+            let req: pb::QueryHistoricalInfoRequest = decode_request(path, data)?;
+            let height = u64::try_from(req.height)
+                .map_err(|_| Error::sdk(SdkCode::InvalidRequest, "height cannot be negative"))?;
+            let hist = keeper
+                .historical_info(ctx, height)?
+                .ok_or_else(|| not_found(format!("historical info for height {height}")))?;
+            pb::QueryHistoricalInfoResponse { hist: Some(hist) }.encode_to_vec()
+        }
         PARAMS_PATH => {
             decode_request::<pb::QueryParamsRequest>(path, data)?;
             pb::QueryParamsResponse {

@@ -40,3 +40,5 @@ pub const REDELEGATIONS_BY_SRC: Map<ThreeAddresses, ()> = Map::new("y");
 /// Redelegations with an entry completing at a time: (completion nanos, delegator, the
 /// source and destination joined by [`crate::redelegation::joined`]).
 pub const REDELEGATION_QUEUE: Map<(u64, &[u8], &[u8]), ()> = Map::new("t");
+/// Encoded `HistoricalInfo` by block height, the last `historical_entries` of them.
+pub const HISTORICAL_INFO: Map<u64, Vec<u8>> = Map::new("i");
