@@ -502,11 +502,12 @@ mod tests {
         let mut ctx = Context::new(&block, ExecMode::Finalize, &mut state, &gas).with_router(&set);
         let coins = |n: u128| agora_core::Coins::from(agora_core::Coin::new(n, "uagr"));
         let bank = &set.keepers().bank;
-        bank.mint_coins(&mut ctx, MINT_MODULE, &coins(1_000)).unwrap();
+        bank.mint_coins(&mut ctx, MINT_MODULE, &coins(1_000))
+            .unwrap();
         bank.send_coins_from_module_to_module(&mut ctx, MINT_MODULE, GOV_MODULE, &coins(1_000))
             .unwrap();
         let gov = gov_authority().to_string();
-        let mut run = |ctx: &mut Context, url: &str, msg: Vec<u8>| {
+        let run = |ctx: &mut Context, url: &str, msg: Vec<u8>| {
             let inner = Any {
                 type_url: url.into(),
                 value: msg,
@@ -518,15 +519,21 @@ mod tests {
             amount: coins(1_000).to_proto(),
             depositor: gov.clone(),
         };
-        run(&mut ctx, agora_distribution::MSG_FUND_COMMUNITY_POOL_TYPE_URL, fund.encode_to_vec())
-            .unwrap();
+        run(
+            &mut ctx,
+            agora_distribution::MSG_FUND_COMMUNITY_POOL_TYPE_URL,
+            fund.encode_to_vec(),
+        )
+        .unwrap();
         let alice = Address::from_bytes(vec![1; 20]).unwrap();
-        let spend = |amount: u128, to: &Address| pb::MsgCommunityPoolSpend {
-            authority: gov.clone(),
-            recipient: to.to_string(),
-            amount: coins(amount).to_proto(),
-        }
-        .encode_to_vec();
+        let spend = |amount: u128, to: &Address| {
+            pb::MsgCommunityPoolSpend {
+                authority: gov.clone(),
+                recipient: to.to_string(),
+                amount: coins(amount).to_proto(),
+            }
+            .encode_to_vec()
+        };
         let url = agora_distribution::MSG_COMMUNITY_POOL_SPEND_TYPE_URL;
         let err = run(&mut ctx, url, spend(1_001, &alice)).unwrap_err();
         assert_eq!((err.codespace.as_ref(), err.code), ("distribution", 9));

@@ -1,8 +1,14 @@
 //! The messages the CLI builds, as the SDK's JSON: MsgSend, MsgMultiSend, MsgCreateValidator,
-//! MsgDelegate, MsgUndelegate, MsgCancelUnbondingDelegation, MsgBeginRedelegate.
+//! MsgDelegate, MsgUndelegate, MsgCancelUnbondingDelegation, MsgBeginRedelegate, and
+//! distribution's MsgSetWithdrawAddress, MsgWithdrawDelegatorReward,
+//! MsgWithdrawValidatorCommission, MsgFundCommunityPool.
 
 use agora_proto::cosmos::bank::v1beta1::{Input, MsgMultiSend, MsgSend, Output};
 use agora_proto::cosmos::base::v1beta1::Coin;
+use agora_proto::cosmos::distribution::v1beta1::{
+    MsgFundCommunityPool, MsgSetWithdrawAddress, MsgWithdrawDelegatorReward,
+    MsgWithdrawValidatorCommission,
+};
 use agora_proto::cosmos::staking::v1beta1::{
     CommissionRates, Description, MsgBeginRedelegate, MsgCancelUnbondingDelegation,
     MsgCreateValidator, MsgDelegate, MsgUndelegate,
@@ -21,6 +27,10 @@ const MSG_DELEGATE: &str = "/cosmos.staking.v1beta1.MsgDelegate";
 const MSG_UNDELEGATE: &str = "/cosmos.staking.v1beta1.MsgUndelegate";
 const MSG_REDELEGATE: &str = "/cosmos.staking.v1beta1.MsgBeginRedelegate";
 const MSG_CANCEL_UNBONDING: &str = "/cosmos.staking.v1beta1.MsgCancelUnbondingDelegation";
+const MSG_SET_WITHDRAW_ADDRESS: &str = "/cosmos.distribution.v1beta1.MsgSetWithdrawAddress";
+const MSG_WITHDRAW_REWARD: &str = "/cosmos.distribution.v1beta1.MsgWithdrawDelegatorReward";
+const MSG_WITHDRAW_COMMISSION: &str = "/cosmos.distribution.v1beta1.MsgWithdrawValidatorCommission";
+const MSG_FUND_COMMUNITY_POOL: &str = "/cosmos.distribution.v1beta1.MsgFundCommunityPool";
 
 /// A message of a type this CLI builds, tagged with its type URL.
 #[derive(Serialize, Deserialize)]
@@ -56,6 +66,23 @@ pub(super) enum MsgJson {
         validator_src_address: String,
         validator_dst_address: String,
         amount: CoinJson,
+    },
+    #[serde(rename = "/cosmos.distribution.v1beta1.MsgSetWithdrawAddress")]
+    SetWithdrawAddress {
+        delegator_address: String,
+        withdraw_address: String,
+    },
+    #[serde(rename = "/cosmos.distribution.v1beta1.MsgWithdrawDelegatorReward")]
+    WithdrawReward {
+        delegator_address: String,
+        validator_address: String,
+    },
+    #[serde(rename = "/cosmos.distribution.v1beta1.MsgWithdrawValidatorCommission")]
+    WithdrawCommission { validator_address: String },
+    #[serde(rename = "/cosmos.distribution.v1beta1.MsgFundCommunityPool")]
+    FundCommunityPool {
+        amount: Vec<CoinJson>,
+        depositor: String,
     },
 }
 
@@ -232,6 +259,33 @@ fn msg_json(any: &Any) -> Result<MsgJson> {
                 amount: coin_json(m.amount),
             }
         }
+        MSG_SET_WITHDRAW_ADDRESS => {
+            let m = MsgSetWithdrawAddress::decode(bytes)?;
+            MsgJson::SetWithdrawAddress {
+                delegator_address: m.delegator_address,
+                withdraw_address: m.withdraw_address,
+            }
+        }
+        MSG_WITHDRAW_REWARD => {
+            let m = MsgWithdrawDelegatorReward::decode(bytes)?;
+            MsgJson::WithdrawReward {
+                delegator_address: m.delegator_address,
+                validator_address: m.validator_address,
+            }
+        }
+        MSG_WITHDRAW_COMMISSION => {
+            let m = MsgWithdrawValidatorCommission::decode(bytes)?;
+            MsgJson::WithdrawCommission {
+                validator_address: m.validator_address,
+            }
+        }
+        MSG_FUND_COMMUNITY_POOL => {
+            let m = MsgFundCommunityPool::decode(bytes)?;
+            MsgJson::FundCommunityPool {
+                amount: coins_json(&m.amount),
+                depositor: m.depositor,
+            }
+        }
         other => bail!("message type {other} is not supported by this CLI"),
     })
 }
@@ -330,6 +384,27 @@ fn msg_any(msg: MsgJson) -> Result<Any> {
             validator_src_address,
             validator_dst_address,
             amount: coin_proto(amount),
+        })?,
+        MsgJson::SetWithdrawAddress {
+            delegator_address,
+            withdraw_address,
+        } => Any::from_msg(&MsgSetWithdrawAddress {
+            delegator_address,
+            withdraw_address,
+        })?,
+        MsgJson::WithdrawReward {
+            delegator_address,
+            validator_address,
+        } => Any::from_msg(&MsgWithdrawDelegatorReward {
+            delegator_address,
+            validator_address,
+        })?,
+        MsgJson::WithdrawCommission { validator_address } => {
+            Any::from_msg(&MsgWithdrawValidatorCommission { validator_address })?
+        }
+        MsgJson::FundCommunityPool { amount, depositor } => Any::from_msg(&MsgFundCommunityPool {
+            amount: coins_proto(amount),
+            depositor,
         })?,
     })
 }

@@ -131,7 +131,7 @@ mod tests {
     fn filtered_pages_are_full_and_count_only_kept_items() {
         let store = store(10);
         let even = |req: PageRequest| {
-            let keep = |_: &[u8], v: u32| Ok((v % 2 == 0).then_some(v));
+            let keep = |_: &[u8], v: u32| Ok(v.is_multiple_of(2).then_some(v));
             paginate_filtered(&store, &ITEMS.prefix(()), Some(&req), keep).unwrap()
         };
         let (first, res) = even(request(b"", 0, 3, false));

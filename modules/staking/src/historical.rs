@@ -48,9 +48,9 @@ impl Keeper {
                 seconds: block.time.seconds() as i64,
                 nanos: block.time.subsec_nanos() as i32,
             }),
-            proposer_address: block.comet.proposer.clone().into(),
-            next_validators_hash: block.comet.next_validators_hash.clone().into(),
-            app_hash: block.comet.last_app_hash.clone().into(),
+            proposer_address: block.comet.proposer.clone(),
+            next_validators_hash: block.comet.next_validators_hash.clone(),
+            app_hash: block.comet.last_app_hash.clone(),
             ..Default::default()
         };
         let info = pb::HistoricalInfo {

@@ -5,10 +5,12 @@
 //! - the SDK's tx JSON, both ways, is `agora_app::txjson`.
 //! - [`factory`]: fees, gas (`--gas auto`), signing.
 //! - [`broadcast`]: `-b sync|async` and the confirmation prompt.
-//! - [`query`], [`tx`]: the subcommands; [`staking`]: staking's.
+//! - [`query`], [`tx`]: the subcommands; [`staking`]: staking's; [`distribution`]:
+//!   distribution's and mint's.
 
 pub mod args;
 pub mod broadcast;
+pub mod distribution;
 pub mod factory;
 pub mod query;
 pub mod response;

@@ -34,6 +34,12 @@ pub enum QueryCommand {
     /// Validators, delegations, pools, params.
     #[command(subcommand)]
     Staking(super::staking::StakingQuery),
+    /// Distribution: rewards, commission, the community pool.
+    #[command(subcommand)]
+    Distribution(super::distribution::DistributionQuery),
+    /// Mint: inflation, annual provisions, params.
+    #[command(subcommand)]
+    Mint(super::distribution::MintQuery),
     /// A committed tx by its hash.
     Tx {
         /// The tx hash (hex).
@@ -199,6 +205,8 @@ impl QueryCommand {
                 }
             }
             QueryCommand::Staking(query) => query.run(globals),
+            QueryCommand::Distribution(query) => query.run(globals),
+            QueryCommand::Mint(query) => query.run(globals),
             QueryCommand::Tx { hash, node } => {
                 let rpc = Rpc::new(&node.url(globals))?;
                 let response = committed_tx(&rpc, &hash)?;

@@ -26,6 +26,9 @@ pub enum TxCommand {
     /// Staking transactions: delegate, unbond, redelegate.
     #[command(subcommand)]
     Staking(super::staking::StakingTx),
+    /// Distribution transactions: withdraw rewards and commission, fund the community pool.
+    #[command(subcommand)]
+    Distribution(super::distribution::DistributionTx),
     /// Signs a tx JSON file (e.g. from --generate-only) and prints the signed tx JSON.
     Sign {
         /// The tx JSON file.
@@ -103,6 +106,7 @@ impl TxCommand {
         match self {
             TxCommand::Bank(BankTx::Send(args)) => args.run(globals),
             TxCommand::Staking(tx) => tx.run(globals),
+            TxCommand::Distribution(tx) => tx.run(globals),
             TxCommand::Sign { file, from, signer } => sign_file(&file, &from, &signer, globals),
             TxCommand::Broadcast {
                 file,
@@ -143,6 +147,11 @@ impl SendArgs {
 }
 
 impl TxFlags {
+    /// The node client of `--node`, unless `--offline`.
+    pub fn rpc(&self, globals: &Globals) -> Result<Option<super::rpc::Rpc>> {
+        self.signer.rpc(globals)
+    }
+
     /// Builds the Msgs of `from` (a key, or an address with `--generate-only`) with `msgs`,
     /// then prints them unsigned or signs and broadcasts them.
     pub fn run(
