@@ -5,35 +5,18 @@
 mod support;
 
 use serde_json::Value;
-use support::home::{json, Home};
+use support::home::Home;
 use support::node::Node;
 
 const CHAIN: &str = "agora-distribution";
 const BALANCE: u128 = 1_000_000_000;
 
-/// `agorad <args> --node <node> -o json`, parsed.
-fn query(home: &Home, node: &Node, args: &[&str]) -> Value {
-    let mut all = args.to_vec();
-    all.extend_from_slice(&["--node", &node.laddr, "-o", "json"]);
-    json(&home.ok(&all))
-}
-
-/// Sends a distribution tx from the validator's key and waits for its block; the committed tx.
+/// Sends a distribution tx from the validator's key and waits for its block; the committed
+/// tx, which must have succeeded.
 fn distribution_tx(home: &Home, node: &Node, args: &[&str]) -> Value {
-    let mut all = vec!["tx", "distribution"];
+    let mut all = vec!["distribution"];
     all.extend_from_slice(args);
-    all.extend_from_slice(&[
-        "--from",
-        "validator",
-        "-y",
-        "--node",
-        &node.laddr,
-        "-o",
-        "json",
-    ]);
-    let sent = json(&home.ok(&all));
-    assert_eq!(sent["code"], 0, "{sent}");
-    let committed = home.wait_for_tx(node, sent["txhash"].as_str().unwrap());
+    let committed = home.validator_tx(node, &all);
     assert_eq!(committed["code"], 0, "{committed}");
     committed
 }
@@ -73,38 +56,28 @@ fn rewards_commission_and_mint_from_the_cli() {
     let height = node.wait_for_height(5);
     assert!(height >= 5);
 
-    let set = query(&home, &node, &["query", "staking", "validators"]);
+    let set = home.query(&node, &["query", "staking", "validators"]);
     let valoper = set["validators"][0]["operator_address"]
         .as_str()
         .unwrap()
         .to_string();
 
-    let rewards = query(
-        &home,
+    let rewards = home.query(
         &node,
         &["query", "distribution", "rewards", &address, &valoper],
     );
     assert!(uagr(&rewards["rewards"]) > 0.0, "{rewards}");
     let amount = rewards["rewards"][0]["amount"].as_str().unwrap();
     assert!(amount.split_once('.').unwrap().1.len() == 18, "{rewards}");
-    let total = query(
-        &home,
-        &node,
-        &["query", "distribution", "rewards", &address],
-    );
+    let total = home.query(&node, &["query", "distribution", "rewards", &address]);
     assert_eq!(total["rewards"][0]["validator_address"], valoper, "{total}");
     assert!(uagr(&total["total"]) > 0.0, "{total}");
-    let commission = query(
-        &home,
-        &node,
-        &["query", "distribution", "commission", &valoper],
-    );
+    let commission = home.query(&node, &["query", "distribution", "commission", &valoper]);
     assert!(
         uagr(&commission["commission"]["commission"]) > 0.0,
         "{commission}"
     );
-    let outstanding = query(
-        &home,
+    let outstanding = home.query(
         &node,
         &[
             "query",
@@ -117,13 +90,12 @@ fn rewards_commission_and_mint_from_the_cli() {
         uagr(&outstanding["rewards"]["rewards"]) > 0.0,
         "{outstanding}"
     );
-    let slashes = query(
-        &home,
+    let slashes = home.query(
         &node,
         &["query", "distribution", "slashes", &valoper, "1", "100"],
     );
     assert_eq!(slashes["slashes"].as_array().unwrap().len(), 0, "{slashes}");
-    let params = query(&home, &node, &["query", "distribution", "params"]);
+    let params = home.query(&node, &["query", "distribution", "params"]);
     assert_eq!(params["withdraw_addr_enabled"], true, "{params}");
 
     // Rewards and commission in one tx; the balance rises by what was withdrawn, less the fee.
@@ -153,11 +125,7 @@ fn rewards_commission_and_mint_from_the_cli() {
     // The withdraw address.
     let bob = home.add_key("bob");
     distribution_tx(&home, &node, &["set-withdraw-addr", &bob]);
-    let shown = query(
-        &home,
-        &node,
-        &["query", "distribution", "withdraw-addr", &address],
-    );
+    let shown = home.query(&node, &["query", "distribution", "withdraw-addr", &address]);
     assert_eq!(shown["withdraw_address"], bob, "{shown}");
     let committed = distribution_tx(&home, &node, &["withdraw-all-rewards"]);
     assert!(
@@ -167,19 +135,19 @@ fn rewards_commission_and_mint_from_the_cli() {
     assert!(home.balance(&node, &bob) > 0);
 
     // The community pool grows by at least the funds (and the community tax keeps flowing).
-    let pool = query(&home, &node, &["query", "distribution", "community-pool"]);
+    let pool = home.query(&node, &["query", "distribution", "community-pool"]);
     let before = uagr(&pool["pool"]);
     distribution_tx(&home, &node, &["fund-community-pool", "1000000uagr"]);
-    let pool = query(&home, &node, &["query", "distribution", "community-pool"]);
+    let pool = home.query(&node, &["query", "distribution", "community-pool"]);
     assert!(uagr(&pool["pool"]) >= before + 1_000_000.0, "{pool}");
 
     // Mint.
-    let inflation = query(&home, &node, &["query", "mint", "inflation"]);
+    let inflation = home.query(&node, &["query", "mint", "inflation"]);
     let inflation: f64 = inflation.as_str().unwrap().parse().unwrap();
     assert!((0.07..=0.20).contains(&inflation), "{inflation}");
-    let provisions = query(&home, &node, &["query", "mint", "annual-provisions"]);
+    let provisions = home.query(&node, &["query", "mint", "annual-provisions"]);
     assert!(provisions.as_str().unwrap().parse::<f64>().unwrap() > 0.0);
-    let params = query(&home, &node, &["query", "mint", "params"]);
+    let params = home.query(&node, &["query", "mint", "params"]);
     assert_eq!(params["mint_denom"], "uagr", "{params}");
 
     // Refusals before anything is sent.

@@ -11,32 +11,11 @@ use support::node::Node;
 const CHAIN: &str = "agora-staking";
 const BALANCE: u128 = 1_000_000_000;
 
-/// `agorad <args> --node <node> -o json`, parsed.
-fn query(home: &Home, node: &Node, args: &[&str]) -> Value {
-    let mut all = args.to_vec();
-    all.extend_from_slice(&["--node", &node.laddr, "-o", "json"]);
-    json(&home.ok(&all))
-}
-
 /// Sends a staking tx from the validator's key and waits for its block; the committed tx.
 fn staking_tx(home: &Home, node: &Node, args: &[&str]) -> Value {
-    let mut all = vec!["tx", "staking"];
+    let mut all = vec!["staking"];
     all.extend_from_slice(args);
-    all.extend_from_slice(&[
-        "--from",
-        "validator",
-        "-y",
-        "--node",
-        &node.laddr,
-        "-o",
-        "json",
-    ]);
-    let sent = json(&home.ok(&all));
-    assert_eq!(
-        sent["code"], 0,
-        "CheckTx runs the ante handler only: {sent}"
-    );
-    home.wait_for_tx(node, sent["txhash"].as_str().unwrap())
+    home.validator_tx(node, &all)
 }
 
 #[test]
@@ -45,7 +24,7 @@ fn delegating_and_unbonding_from_the_cli() {
     let address = home.validator(CHAIN, BALANCE);
     let node = home.start();
 
-    let set = query(&home, &node, &["query", "staking", "validators"]);
+    let set = home.query(&node, &["query", "staking", "validators"]);
     let validators = set["validators"].as_array().unwrap();
     assert_eq!(validators.len(), 1, "{set}");
     let v = &validators[0];
@@ -70,8 +49,7 @@ fn delegating_and_unbonding_from_the_cli() {
         events.iter().any(|e| e["type"] == "delegate"),
         "{committed}"
     );
-    let delegation = query(
-        &home,
+    let delegation = home.query(
         &node,
         &["query", "staking", "delegation", &address, &valoper],
     );
@@ -85,8 +63,7 @@ fn delegating_and_unbonding_from_the_cli() {
     );
 
     staking_tx(&home, &node, &["unbond", &valoper, "2000000uagr"]);
-    let ubd = query(
-        &home,
+    let ubd = home.query(
         &node,
         &[
             "query",
@@ -97,7 +74,7 @@ fn delegating_and_unbonding_from_the_cli() {
         ],
     );
     assert_eq!(ubd["entries"][0]["balance"], "2000000", "{ubd}");
-    let pool = query(&home, &node, &["query", "staking", "pool"]);
+    let pool = home.query(&node, &["query", "staking", "pool"]);
     assert_eq!(
         pool["bonded_tokens"],
         (SELF_DELEGATION + 3_000_000).to_string()
@@ -113,8 +90,7 @@ fn delegating_and_unbonding_from_the_cli() {
         &node,
         &["cancel-unbond", &valoper, "1000000uagr", &height],
     );
-    let ubd = query(
-        &home,
+    let ubd = home.query(
         &node,
         &[
             "query",
@@ -125,14 +101,14 @@ fn delegating_and_unbonding_from_the_cli() {
         ],
     );
     assert_eq!(ubd["entries"][0]["balance"], "1000000", "{ubd}");
-    let pool = query(&home, &node, &["query", "staking", "pool"]);
+    let pool = home.query(&node, &["query", "staking", "pool"]);
     assert_eq!(
         pool["bonded_tokens"],
         (SELF_DELEGATION + 4_000_000).to_string()
     );
-    let listed = query(&home, &node, &["query", "staking", "delegations", &address]);
+    let listed = home.query(&node, &["query", "staking", "delegations", &address]);
     assert_eq!(listed["delegation_responses"].as_array().unwrap().len(), 1);
-    let params = query(&home, &node, &["query", "staking", "params"]);
+    let params = home.query(&node, &["query", "staking", "params"]);
     assert_eq!(params["bond_denom"], "uagr");
     assert_eq!(params["unbonding_time"], "1814400s");
 
@@ -166,7 +142,7 @@ fn delegating_and_unbonding_from_the_cli() {
     let sent = json(&home.ok(&create));
     let committed = home.wait_for_tx(&node, sent["txhash"].as_str().unwrap());
     assert_eq!(committed["code"], 0, "{committed}");
-    let set = query(&home, &node, &["query", "staking", "validators"]);
+    let set = home.query(&node, &["query", "staking", "validators"]);
     let bob_validator = set["validators"]
         .as_array()
         .unwrap()

@@ -140,6 +140,27 @@ impl Home {
         }
     }
 
+    /// `agorad <args> --node <node> -o json`, parsed.
+    pub fn query(&self, node: &Node, args: &[&str]) -> Value {
+        let mut all = args.to_vec();
+        all.extend_from_slice(&["--node", &node.laddr, "-o", "json"]);
+        json(&self.ok(&all))
+    }
+
+    /// `agorad tx <args>` signed by the `validator` key, which CheckTx must accept; waits for
+    /// its block and returns the committed tx (whatever its code).
+    pub fn validator_tx(&self, node: &Node, args: &[&str]) -> Value {
+        let mut all = vec!["tx"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--from", "validator", "-y"]);
+        let sent = self.query(node, &all);
+        assert_eq!(
+            sent["code"], 0,
+            "CheckTx runs the ante handler only: {sent}"
+        );
+        self.wait_for_tx(node, sent["txhash"].as_str().unwrap())
+    }
+
     /// `agorad start` on this home with 100 ms blocks, once block 1 is committed.
     pub fn start(&self) -> Node {
         Launch::new(self.path())
