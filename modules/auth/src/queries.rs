@@ -78,7 +78,7 @@ pub fn handle(keeper: &Keeper, ctx: &mut Context, path: &str, data: &[u8]) -> Re
             let account = keeper
                 .account(ctx, &Address::module(&req.name))?
                 .filter(|a| a.module.is_some())
-                .ok_or_else(|| not_found(&req.name))?;
+                .ok_or_else(|| Error::not_found(format!("account {}", req.name)))?;
             pb::QueryModuleAccountByNameResponse {
                 account: Some(account.to_any()),
             }
@@ -100,7 +100,7 @@ pub fn handle(keeper: &Keeper, ctx: &mut Context, path: &str, data: &[u8]) -> Re
     })
 }
 
-/// The account at a bech32 address; errors with [`not_found`] if none.
+/// The account at a bech32 address; a gRPC `NotFound` if none.
 fn existing_account(keeper: &Keeper, ctx: &mut Context, address: &str) -> Result<Account> {
     if address.is_empty() {
         return Err(Error::sdk(
@@ -109,15 +109,7 @@ fn existing_account(keeper: &Keeper, ctx: &mut Context, address: &str) -> Result
         ));
     }
     let addr = Address::from_bech32(address)?;
-    keeper.account(ctx, &addr)?.ok_or_else(|| not_found(&addr))
-}
-
-/// An unknown account as the SDK's ABCI query reports it, a gRPC `NotFound` status wrapped in
-/// `sdk/22`: "rpc error: code = NotFound desc = account agora1... not found: key not found".
-/// cosmjs matches "rpc error: code = NotFound" to answer `null` for accounts not yet created.
-fn not_found(account: impl std::fmt::Display) -> Error {
-    Error::sdk(
-        SdkCode::KeyNotFound,
-        format!("rpc error: code = NotFound desc = account {account} not found"),
-    )
+    keeper
+        .account(ctx, &addr)?
+        .ok_or_else(|| Error::not_found(format!("account {addr}")))
 }

@@ -45,6 +45,17 @@ impl Address {
         Self::from_bech32_with(ACCOUNT_PREFIX, s)
     }
 
+    /// Parses a validator operator address (`agoravaloper1...`) from a Msg or query; the
+    /// error is the SDK's `invalid validator address: ...` (`sdk/7`).
+    pub fn from_valoper(s: &str) -> Result<Self, Error> {
+        Self::from_bech32_with(VALOPER_PREFIX, s).map_err(|e| {
+            Error::sdk(
+                SdkCode::InvalidAddress,
+                format!("invalid validator address: {}", e.msg),
+            )
+        })
+    }
+
     /// Parses a bech32 address that must carry `prefix`.
     pub fn from_bech32_with(prefix: &str, s: &str) -> Result<Self, Error> {
         let (hrp, data) = bech32::decode(s).map_err(|e| {

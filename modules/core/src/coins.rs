@@ -64,6 +64,28 @@ pub mod u64_string {
     }
 }
 
+/// Serde for whole seconds as protobuf JSON writes a `Duration` (`"1814400s"`).
+pub mod seconds_string {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Writes the seconds with an `s` suffix.
+    pub fn serialize<S: Serializer>(v: &u64, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format!("{v}s"))
+    }
+
+    /// Reads `"<n>s"`; fractions of a second are refused.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+        let s = String::deserialize(d)?;
+        s.strip_suffix('s')
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(|| {
+                serde::de::Error::custom(format!(
+                    "{s:?} is not a duration in whole seconds like \"600s\""
+                ))
+            })
+    }
+}
+
 /// Checks a denom against the SDK's rule `[a-zA-Z][a-zA-Z0-9/:._-]{2,127}`.
 pub fn validate_denom(denom: &str) -> Result<(), Error> {
     let bytes = denom.as_bytes();

@@ -129,6 +129,25 @@ impl Dec {
         Self::from_wide_atomics(round_half_even(quotient, FRACTIONAL_WIDE)).ok_or_else(fail)
     }
 
+    /// `self / other` with `LegacyDec.QuoRoundUp`'s rounding: `self * 10^36 / other`
+    /// truncated, then rounded up at 18 places. Errors when `other` is zero.
+    pub fn quo_round_up(self, other: Self) -> Result<Self, Error> {
+        let fail = || overflow("quotient", self, other);
+        if other.is_zero() {
+            return Err(fail());
+        }
+        let scaled = self.0.atomics().full_mul(Uint256::from(FRACTIONAL));
+        let scaled = scaled
+            .checked_mul(Uint512::from(FRACTIONAL))
+            .map_err(|_| fail())?;
+        let quotient = scaled / Uint512::from(other.0.atomics());
+        let mut up = quotient / FRACTIONAL_WIDE;
+        if !(quotient % FRACTIONAL_WIDE).is_zero() {
+            up += Uint512::one();
+        }
+        Self::from_wide_atomics(up).ok_or_else(fail)
+    }
+
     fn from_wide_atomics(atomics: Uint512) -> Option<Self> {
         let atomics = Uint256::try_from(atomics).ok()?;
         Decimal256::from_atomics(atomics, Decimal256::DECIMAL_PLACES)
@@ -300,5 +319,13 @@ mod tests {
             "0.666666666666666666"
         );
         assert!(two.quo_round(Dec::zero()).is_err());
+        // QuoRoundUp: 1/3 = 0.333...334; an exact quotient stays exact.
+        let one = Dec::one();
+        assert_eq!(
+            one.quo_round_up(three).unwrap().to_string(),
+            "0.333333333333333334"
+        );
+        assert_eq!(two.quo_round_up(two).unwrap(), one);
+        assert!(one.quo_round_up(Dec::zero()).is_err());
     }
 }

@@ -117,6 +117,16 @@ impl Error {
         self.codespace == SDK_CODESPACE && self.code == code as u32
     }
 
+    /// A query's gRPC `NotFound` as the SDK's ABCI query reports it, wrapped in `sdk/22`:
+    /// "rpc error: code = NotFound desc = `what` not found: key not found". cosmjs matches
+    /// "rpc error: code = NotFound" to answer `null` (accounts not yet created, say).
+    pub fn not_found(what: impl std::fmt::Display) -> Self {
+        Self::sdk(
+            SdkCode::KeyNotFound,
+            format!("rpc error: code = NotFound desc = {what} not found"),
+        )
+    }
+
     /// An invariant the code relies on did not hold (codespace `undefined`, code 1, like the SDK's `ErrInternal`).
     pub fn internal(detail: impl std::fmt::Display) -> Self {
         Self::new("undefined", 1, format!("{detail}: internal"))

@@ -25,7 +25,7 @@ pub mod store;
 mod store_key;
 
 pub use address::{Address, ACCOUNT_PREFIX, MAX_ADDRESS_LEN, VALCONS_PREFIX, VALOPER_PREFIX};
-pub use coins::{amount_string, u64_string, validate_denom, Coin, Coins};
+pub use coins::{amount_string, seconds_string, u64_string, validate_denom, Coin, Coins};
 pub use context::{BlockIdFlag, BlockInfo, CometInfo, Context, ExecMode, Misbehavior, VoteInfo};
 pub use dec::Dec;
 pub use dec_coins::{DecCoin, DecCoins};

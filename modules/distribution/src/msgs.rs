@@ -5,7 +5,6 @@
 use agora_core::authority::{authority_signer, check_authority};
 use agora_core::{
     decode_any, Address, Coins, Context, DecCoins, DecodedMsg, Error, Event, Result, SdkCode,
-    VALOPER_PREFIX,
 };
 use agora_proto::cosmos::distribution::v1beta1 as pb;
 use agora_proto::Any;
@@ -87,15 +86,6 @@ fn account(field: &str, s: &str) -> Result<Address> {
     })
 }
 
-fn validator(s: &str) -> Result<Address> {
-    Address::from_bech32_with(VALOPER_PREFIX, s).map_err(|e| {
-        Error::sdk(
-            SdkCode::InvalidAddress,
-            format!("invalid validator address: {}", e.msg),
-        )
-    })
-}
-
 /// Decodes a distribution Msg and checks it without state.
 pub fn decode(msg: &Any) -> Result<DecodedMsg> {
     use DistributionMsg::*;
@@ -109,7 +99,7 @@ pub fn decode(msg: &Any) -> Result<DecodedMsg> {
         MSG_WITHDRAW_REWARD_TYPE_URL => {
             let m: pb::MsgWithdrawDelegatorReward = decode_any(msg, &msg.type_url)?;
             let delegator = account("delegator", &m.delegator_address)?;
-            let validator = validator(&m.validator_address)?;
+            let validator = Address::from_valoper(&m.validator_address)?;
             (
                 delegator.clone(),
                 WithdrawReward {
@@ -120,7 +110,7 @@ pub fn decode(msg: &Any) -> Result<DecodedMsg> {
         }
         MSG_WITHDRAW_COMMISSION_TYPE_URL => {
             let m: pb::MsgWithdrawValidatorCommission = decode_any(msg, &msg.type_url)?;
-            let validator = validator(&m.validator_address)?;
+            let validator = Address::from_valoper(&m.validator_address)?;
             (validator.clone(), WithdrawCommission { validator })
         }
         MSG_FUND_COMMUNITY_POOL_TYPE_URL => {
@@ -146,7 +136,7 @@ pub fn decode(msg: &Any) -> Result<DecodedMsg> {
             let depositor = account("depositor", &m.depositor)?;
             let deposit = DepositValidatorRewards {
                 depositor: depositor.clone(),
-                validator: validator(&m.validator_address)?,
+                validator: Address::from_valoper(&m.validator_address)?,
                 amount: Coins::from_msg(&m.amount)?,
             };
             (depositor, deposit)

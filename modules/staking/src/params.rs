@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Params {
     /// How long unbonding takes, in whole seconds (JSON `"1814400s"`).
-    #[serde(with = "seconds")]
+    #[serde(with = "agora_core::seconds_string")]
     pub unbonding_time: u64,
     /// The most validators in the bonded set.
     pub max_validators: u32,
@@ -89,25 +89,5 @@ impl Params {
             bond_denom: p.bond_denom.clone(),
             min_commission_rate: Dec::from_atomics_str(&p.min_commission_rate)?,
         })
-    }
-}
-
-/// Whole seconds as protobuf JSON writes a duration: `"1814400s"`.
-mod seconds {
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(v: &u64, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&format!("{v}s"))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
-        let s = String::deserialize(d)?;
-        s.strip_suffix('s')
-            .and_then(|n| n.parse().ok())
-            .ok_or_else(|| {
-                serde::de::Error::custom(format!(
-                    "{s:?} is not a duration in whole seconds like \"1814400s\""
-                ))
-            })
     }
 }

@@ -46,14 +46,6 @@ pub const PATHS: &[&str] = &[
     HISTORICAL_INFO_PATH,
 ];
 
-/// A gRPC `NotFound` as the SDK's ABCI query reports it (see auth's account query).
-fn not_found(what: impl std::fmt::Display) -> Error {
-    Error::sdk(
-        SdkCode::KeyNotFound,
-        format!("rpc error: code = NotFound desc = {what} not found"),
-    )
-}
-
 fn address(field: &str, s: &str, prefix: &str) -> Result<Address> {
     if s.is_empty() {
         return Err(Error::sdk(
@@ -90,7 +82,7 @@ pub fn handle(keeper: &Keeper, ctx: &mut Context, path: &str, data: &[u8]) -> Re
                 .map_err(|_| Error::sdk(SdkCode::InvalidRequest, "height cannot be negative"))?;
             let hist = keeper
                 .historical_info(ctx, height)?
-                .ok_or_else(|| not_found(format!("historical info for height {height}")))?;
+                .ok_or_else(|| Error::not_found(format!("historical info for height {height}")))?;
             pb::QueryHistoricalInfoResponse { hist: Some(hist) }.encode_to_vec()
         }
         PARAMS_PATH => {
@@ -116,7 +108,7 @@ pub fn handle(keeper: &Keeper, ctx: &mut Context, path: &str, data: &[u8]) -> Re
             let operator = address("validator address", &req.validator_addr, VALOPER_PREFIX)?;
             let validator = keeper
                 .validator(ctx, &operator)?
-                .ok_or_else(|| not_found(format!("validator {}", req.validator_addr)))?;
+                .ok_or_else(|| Error::not_found(format!("validator {}", req.validator_addr)))?;
             pb::QueryValidatorResponse {
                 validator: Some(validator.to_proto()),
             }
@@ -140,7 +132,7 @@ pub fn handle(keeper: &Keeper, ctx: &mut Context, path: &str, data: &[u8]) -> Re
             let shares = keeper
                 .delegation(ctx, &delegator, &validator)?
                 .ok_or_else(|| {
-                    not_found(format!(
+                    Error::not_found(format!(
                         "delegation with delegator {} for validator {}",
                         req.delegator_addr, req.validator_addr
                     ))
@@ -184,7 +176,7 @@ pub fn handle(keeper: &Keeper, ctx: &mut Context, path: &str, data: &[u8]) -> Re
             let ubd = keeper
                 .unbonding_delegation(ctx, &delegator, &validator)?
                 .ok_or_else(|| {
-                    not_found(format!(
+                    Error::not_found(format!(
                         "unbonding delegation with delegator {} for validator {}",
                         req.delegator_addr, req.validator_addr
                     ))
@@ -246,7 +238,7 @@ pub fn handle(keeper: &Keeper, ctx: &mut Context, path: &str, data: &[u8]) -> Re
                 responses.push(redelegation_response(keeper, ctx, &record)?);
             }
             if responses.is_empty() && delegator.is_some() && src.is_some() && dst.is_some() {
-                return Err(not_found(format!(
+                return Err(Error::not_found(format!(
                     "redelegation from {} to {} of {}",
                     req.src_validator_addr, req.dst_validator_addr, req.delegator_addr
                 )));
@@ -277,7 +269,7 @@ pub fn handle(keeper: &Keeper, ctx: &mut Context, path: &str, data: &[u8]) -> Re
             let delegator = address("delegator address", &req.delegator_addr, ACCOUNT_PREFIX)?;
             let validator = address("validator address", &req.validator_addr, VALOPER_PREFIX)?;
             if keeper.delegation(ctx, &delegator, &validator)?.is_none() {
-                return Err(not_found(format!(
+                return Err(Error::not_found(format!(
                     "delegation with delegator {} for validator {}",
                     req.delegator_addr, req.validator_addr
                 )));

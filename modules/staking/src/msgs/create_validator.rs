@@ -6,9 +6,7 @@ use agora_proto::cosmos::staking::v1beta1 as pb;
 use agora_proto::Any;
 use prost::{Message, Name};
 
-use super::{
-    check_bond_denom, invalid, positive_coin, validator_address, MSG_CREATE_VALIDATOR_TYPE_URL,
-};
+use super::{check_bond_denom, invalid, positive_coin, MSG_CREATE_VALIDATOR_TYPE_URL};
 use crate::errors::StakingCode;
 use crate::keeper::TokenSource;
 use crate::validator::{Commission, Description};
@@ -27,7 +25,7 @@ pub(super) struct CreateValidator {
 /// Decodes and checks a `MsgCreateValidator`.
 pub(super) fn check(msg: &Any) -> Result<CreateValidator> {
     let m: pb::MsgCreateValidator = agora_core::decode_any(msg, MSG_CREATE_VALIDATOR_TYPE_URL)?;
-    let operator = validator_address(&m.validator_address)?;
+    let operator = Address::from_valoper(&m.validator_address)?;
     let pubkey = m
         .pubkey
         .as_ref()

@@ -4,7 +4,7 @@
 use agora_core::{Address, Coin, Error, Result, SdkCode};
 use agora_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
 
-use super::{positive_coin, validator_address};
+use super::positive_coin;
 
 /// Who delegates to whom, how much.
 pub(super) struct Delegate {
@@ -26,7 +26,7 @@ pub(super) fn check(
         )
     })?;
     Ok(Delegate {
-        validator: validator_address(validator)?,
+        validator: Address::from_valoper(validator)?,
         amount: positive_coin(amount)?,
         delegator,
     })

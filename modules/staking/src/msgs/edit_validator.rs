@@ -4,7 +4,7 @@ use agora_core::{Address, Context, Result};
 use agora_proto::cosmos::staking::v1beta1 as pb;
 use agora_proto::Any;
 
-use super::{invalid, validator_address, MSG_EDIT_VALIDATOR_TYPE_URL};
+use super::{invalid, MSG_EDIT_VALIDATOR_TYPE_URL};
 use crate::errors::StakingCode;
 use crate::validator::Description;
 use crate::{events, Keeper};
@@ -20,7 +20,7 @@ pub(super) struct EditValidator {
 /// Decodes and checks a `MsgEditValidator`.
 pub(super) fn check(msg: &Any) -> Result<EditValidator> {
     let m: pb::MsgEditValidator = agora_core::decode_any(msg, MSG_EDIT_VALIDATOR_TYPE_URL)?;
-    let operator = validator_address(&m.validator_address)?;
+    let operator = Address::from_valoper(&m.validator_address)?;
     let description = Description::from_proto(&m.description.unwrap_or_default());
     if description.is_empty() {
         return Err(invalid("empty description"));

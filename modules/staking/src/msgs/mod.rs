@@ -3,9 +3,7 @@
 //! `MsgUpdateParams` is handled here.
 
 use agora_core::authority::{authority_signer, check_authority};
-use agora_core::{
-    decode_any, Address, Coin, Context, DecodedMsg, Error, Result, SdkCode, VALOPER_PREFIX,
-};
+use agora_core::{decode_any, Address, Coin, Context, DecodedMsg, Error, Result, SdkCode};
 use agora_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
 use agora_proto::cosmos::staking::v1beta1 as pb;
 use agora_proto::Any;
@@ -72,16 +70,6 @@ pub(crate) fn invalid(detail: impl std::fmt::Display) -> Error {
     Error::sdk(SdkCode::InvalidRequest, detail)
 }
 
-/// A valoper address.
-pub(crate) fn validator_address(s: &str) -> Result<Address> {
-    Address::from_bech32_with(VALOPER_PREFIX, s).map_err(|e| {
-        Error::sdk(
-            SdkCode::InvalidAddress,
-            format!("invalid validator address: {}", e.msg),
-        )
-    })
-}
-
 /// A positive coin with an integer amount (the SDK's "invalid delegation amount").
 pub(crate) fn positive_coin(coin: Option<&ProtoCoin>) -> Result<Coin> {
     let coin = coin.ok_or_else(|| invalid("invalid delegation amount"))?;
@@ -132,7 +120,7 @@ pub fn decode(msg: &Any) -> Result<DecodedMsg> {
                 &m.validator_src_address,
                 m.amount.as_ref(),
             )?;
-            let dst = validator_address(&m.validator_dst_address)?;
+            let dst = Address::from_valoper(&m.validator_dst_address)?;
             (pair.delegator.clone(), StakingMsg::Redelegate { pair, dst })
         }
         MSG_CANCEL_UNBONDING_TYPE_URL => {
