@@ -30,6 +30,8 @@ pub trait BankKeeper: Send + Sync {
         to: &str,
         amount: &Coins,
     ) -> Result<()>;
+    /// Destroys slashed tokens held by the pool `pool`.
+    fn burn_coins(&self, ctx: &mut Context, pool: &str, amount: &Coins) -> Result<()>;
     /// The balance of `denom` at `addr`.
     fn balance(&self, ctx: &mut Context, addr: &Address, denom: &str) -> Result<u128>;
 }
@@ -64,6 +66,10 @@ impl BankKeeper for agora_bank::Keeper {
         amount: &Coins,
     ) -> Result<()> {
         agora_bank::Keeper::send_coins_from_module_to_module(self, ctx, from, to, amount)
+    }
+
+    fn burn_coins(&self, ctx: &mut Context, pool: &str, amount: &Coins) -> Result<()> {
+        agora_bank::Keeper::burn_coins(self, ctx, pool, amount)
     }
 
     fn balance(&self, ctx: &mut Context, addr: &Address, denom: &str) -> Result<u128> {

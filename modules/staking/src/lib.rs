@@ -1,13 +1,13 @@
 //! agora-staking: validators chosen by stake (the SDK's x/staking, v0.50 semantics).
 //!
-//! So far: params; validators with tokens, shares and commission (`MsgEditValidator` with
-//! the SDK's daily and max-change limits); delegations with the SDK's
-//! share arithmetic; the bonded and not-bonded pools; `MsgCreateValidator`, `MsgDelegate`
-//! and the authority's `MsgUpdateParams`; `MsgUndelegate` and `MsgCancelUnbondingDelegation`
-//! with the unbonding queue paid out at EndBlock; `MsgBeginRedelegate` with its queue; EndBlock's bonded set of the
-//! `max_validators` strongest validators, returned to the engine as power changes, and
-//! validators' own unbonding maturing; the Params, Pool, Validator(s), delegation and
-//! unbonding queries; `StakingHooks` registered at wiring. Not yet: historical info, and the wiring into the app (gentxs delivered at InitChain).
+//! Validators with tokens, shares and commission (`MsgEditValidator` with the SDK's daily
+//! and max-change limits); delegations with the SDK's share arithmetic; the bonded and
+//! not-bonded pools; `MsgCreateValidator`, `MsgDelegate`, `MsgUndelegate`,
+//! `MsgCancelUnbondingDelegation`, `MsgBeginRedelegate` and the authority's
+//! `MsgUpdateParams`; the unbonding and redelegation queues maturing at EndBlock; EndBlock's
+//! bonded set of the `max_validators` strongest unjailed validators, returned to the engine
+//! as power changes; historical info for IBC; `Slash`, `Jail` and `Unjail` for x/slashing
+//! and x/evidence; every Query method; `StakingHooks` registered at wiring.
 
 mod errors;
 mod events;
@@ -20,6 +20,7 @@ mod msgs;
 mod params;
 mod queries;
 mod redelegation;
+mod slash;
 mod state;
 mod unbonding;
 mod validator;

@@ -126,7 +126,8 @@ impl Keeper {
         Ok(())
     }
 
-    fn set_unbonding(
+    /// Saves a pair's unbonding entries (deleting the record when none are left).
+    pub(crate) fn set_unbonding(
         &self,
         ctx: &mut Context,
         delegator: &Address,
