@@ -443,7 +443,6 @@ pub fn check_mode(req: &abci::RequestCheckTx) -> ExecMode {
     }
 }
 
-/// A protobuf timestamp as block time.
 /// What FinalizeBlock's request says about consensus, in the form modules read.
 fn comet_info(req: &abci::RequestFinalizeBlock, last_app_hash: &[u8]) -> CometInfo {
     let flag = |f: i32| match BlockIdFlag::try_from(f) {
@@ -466,6 +465,14 @@ fn comet_info(req: &abci::RequestFinalizeBlock, last_app_hash: &[u8]) -> CometIn
         .misbehavior
         .iter()
         .filter_map(|m| {
+            // Evidence of an unknown type is ignored, as the SDK's x/evidence does.
+            let known = [
+                abci::MisbehaviorType::DuplicateVote as i32,
+                abci::MisbehaviorType::LightClientAttack as i32,
+            ];
+            if !known.contains(&m.r#type) {
+                return None;
+            }
             let validator = m.validator.as_ref()?;
             Some(Misbehavior {
                 duplicate_vote: m.r#type == abci::MisbehaviorType::DuplicateVote as i32,
@@ -486,6 +493,7 @@ fn comet_info(req: &abci::RequestFinalizeBlock, last_app_hash: &[u8]) -> CometIn
     }
 }
 
+/// A protobuf timestamp as block time.
 fn to_timestamp(t: tendermint_proto::google::protobuf::Timestamp) -> Timestamp {
     Timestamp::from_seconds(t.seconds.max(0) as u64).plus_nanos(t.nanos.max(0) as u64)
 }

@@ -13,9 +13,11 @@ use agora_core::{
     ValidatorUpdate,
 };
 use agora_distribution::{Distribution, DISTRIBUTION_MODULE};
+use agora_evidence::Evidence;
 use agora_genutil::Genutil;
 use agora_mint::{Mint, MINT_MODULE};
 use agora_proto::Any;
+use agora_slashing::Slashing;
 use agora_staking::{Staking, BONDED_POOL, NOT_BONDED_POOL};
 
 /// Module accounts and their permissions (the SDK's `maccPerms`), defined here once: auth
@@ -37,15 +39,19 @@ const GENESIS_ORDER: &[&str] = &[
     agora_bank::MODULE,
     agora_distribution::MODULE,
     agora_staking::MODULE,
+    agora_slashing::MODULE,
     agora_mint::MODULE,
+    agora_evidence::MODULE,
     agora_consensus::MODULE,
     agora_genutil::MODULE,
 ];
-/// The order of BeginBlock: inflation is minted, then allocated with the fees, before
-/// anything else changes stake.
+/// The order of BeginBlock: inflation is minted, then allocated with the fees to the last
+/// commit's validators, before downtime and double signs slash anyone (the SDK's order).
 const BEGIN_BLOCK_ORDER: &[&str] = &[
     agora_mint::MODULE,
     agora_distribution::MODULE,
+    agora_slashing::MODULE,
+    agora_evidence::MODULE,
     agora_staking::MODULE,
     agora_auth::MODULE,
     agora_bank::MODULE,
@@ -69,6 +75,10 @@ pub struct Keepers {
     pub distribution: Arc<agora_distribution::Keeper>,
     /// Inflation.
     pub mint: Arc<agora_mint::Keeper>,
+    /// Liveness, jailing and unjailing.
+    pub slashing: Arc<agora_slashing::Keeper>,
+    /// Double-sign evidence.
+    pub evidence: Arc<agora_evidence::Keeper>,
 }
 
 impl Keepers {
@@ -104,14 +114,27 @@ impl Keepers {
         ));
         let mint = Arc::new(agora_mint::Keeper::new(
             StoreKey::new(agora_mint::MODULE),
-            authority,
+            authority.clone(),
             auth.clone(),
             bank.clone(),
             staking.clone(),
         ));
-        staking.set_hooks(vec![Arc::new(agora_distribution::Hooks::new(
-            distribution.clone(),
-        ))]);
+        let slashing = Arc::new(agora_slashing::Keeper::new(
+            StoreKey::new(agora_slashing::MODULE),
+            authority,
+            staking.clone(),
+        ));
+        let evidence = Arc::new(agora_evidence::Keeper::new(
+            StoreKey::new(agora_evidence::MODULE),
+            staking.clone(),
+            slashing.clone(),
+            consensus.clone(),
+        ));
+        let hooks: Vec<Arc<dyn agora_staking::StakingHooks>> = vec![
+            Arc::new(agora_distribution::Hooks::new(distribution.clone())),
+            Arc::new(agora_slashing::Hooks::new(slashing.clone())),
+        ];
+        staking.set_hooks(hooks);
         Self {
             auth,
             bank,
@@ -119,6 +142,8 @@ impl Keepers {
             staking,
             distribution,
             mint,
+            slashing,
+            evidence,
         }
     }
 
@@ -129,7 +154,9 @@ impl Keepers {
             Box::new(Bank::new(self.bank.clone())),
             Box::new(Distribution::new(self.distribution.clone())),
             Box::new(Staking::new(self.staking.clone())),
+            Box::new(Slashing::new(self.slashing.clone())),
             Box::new(Mint::new(self.mint.clone())),
+            Box::new(Evidence::new(self.evidence.clone())),
             Box::new(Consensus::new(self.consensus.clone())),
             Box::new(Genutil::new(self.staking.clone())),
         ]
