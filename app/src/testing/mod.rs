@@ -22,7 +22,7 @@ mod staking;
 
 use crate::tx::SECP256K1_PUBKEY_URL;
 pub use consensus::{consensus_address, ValidatorSets};
-pub use staking::{create_validator, delegate, withdraw_rewards};
+pub use staking::{create_validator, delegate, redelegate, undelegate, unjail, withdraw_rewards};
 
 /// A secp256k1 key with its account address.
 pub struct TestKey {

@@ -67,3 +67,41 @@ pub fn withdraw_rewards(delegator: &Address, operator: &Address) -> Any {
         .encode_to_vec(),
     }
 }
+
+/// A `MsgUndelegate` of `amount` uagr of `delegator`'s delegation to `operator`.
+pub fn undelegate(delegator: &Address, operator: &Address, amount: u128) -> Any {
+    Any {
+        type_url: agora_staking::MSG_UNDELEGATE_TYPE_URL.into(),
+        value: pb::MsgUndelegate {
+            delegator_address: delegator.to_string(),
+            validator_address: operator.to_bech32_with(VALOPER_PREFIX),
+            amount: uagr(amount),
+        }
+        .encode_to_vec(),
+    }
+}
+
+/// A `MsgBeginRedelegate` of `amount` uagr of `delegator`'s delegation from `src` to `dst`.
+pub fn redelegate(delegator: &Address, src: &Address, dst: &Address, amount: u128) -> Any {
+    Any {
+        type_url: agora_staking::MSG_REDELEGATE_TYPE_URL.into(),
+        value: pb::MsgBeginRedelegate {
+            delegator_address: delegator.to_string(),
+            validator_src_address: src.to_bech32_with(VALOPER_PREFIX),
+            validator_dst_address: dst.to_bech32_with(VALOPER_PREFIX),
+            amount: uagr(amount),
+        }
+        .encode_to_vec(),
+    }
+}
+
+/// A `MsgUnjail` of the validator operated by `operator`.
+pub fn unjail(operator: &Address) -> Any {
+    Any {
+        type_url: agora_slashing::MSG_UNJAIL_TYPE_URL.into(),
+        value: agora_proto::cosmos::slashing::v1beta1::MsgUnjail {
+            validator_addr: operator.to_bech32_with(VALOPER_PREFIX),
+        }
+        .encode_to_vec(),
+    }
+}

@@ -17,7 +17,7 @@ use agora_proto::cosmos::tx::v1beta1::{SimulateRequest, SimulateResponse};
 use agora_proto::Any;
 use prost::Message;
 use tendermint_proto::v0_38::abci::{
-    CheckTxType, ExecTxResult, RequestCheckTx, RequestFinalizeBlock, RequestInitChain,
+    CheckTxType, ExecTxResult, Misbehavior, RequestCheckTx, RequestFinalizeBlock, RequestInitChain,
     RequestQuery, ResponseCheckTx, ResponseFinalizeBlock,
 };
 
@@ -38,6 +38,10 @@ pub struct Chain {
     pub sets: ValidatorSets,
     /// Consensus keys whose votes are missing from the next blocks' last commit.
     pub absent: BTreeSet<Vec<u8>>,
+    /// Misbehavior the next block reports (then cleared).
+    pub misbehavior: Vec<Misbehavior>,
+    /// Seconds added to every later block's time (a chain that stood still for a while).
+    pub time_offset: i64,
     /// InitChain and every block since, to build a [`Chain::twin`].
     history: Option<(RequestInitChain, Vec<RequestFinalizeBlock>)>,
 }
@@ -61,6 +65,8 @@ impl Chain {
             dir,
             sets: ValidatorSets::new(1, &init.validators),
             absent: BTreeSet::new(),
+            misbehavior: Vec::new(),
+            time_offset: 0,
             history: Some((request, Vec::new())),
         }
     }
@@ -82,6 +88,8 @@ impl Chain {
             dir,
             sets: self.sets.clone(),
             absent: self.absent.clone(),
+            misbehavior: self.misbehavior.clone(),
+            time_offset: self.time_offset,
             history: Some((init, blocks)),
         }
     }
@@ -94,6 +102,8 @@ impl Chain {
             dir,
             sets: ValidatorSets::default(),
             absent: BTreeSet::new(),
+            misbehavior: Vec::new(),
+            time_offset: 0,
             history: None,
         }
     }
@@ -104,11 +114,16 @@ impl Chain {
     }
 
     /// Finalizes and commits the next block, signed by the previous block's validators
-    /// except the [`Chain::absent`] ones, proposed by the first of them.
+    /// except the [`Chain::absent`] ones, proposed by the first of them, reporting the
+    /// pending [`Chain::misbehavior`], at its height's time plus [`Chain::time_offset`].
     pub fn block(&mut self, txs: Vec<Vec<u8>>) -> ResponseFinalizeBlock {
         let height = self.height() + 1;
         let mut req = finalize_request(height, txs);
         req.decided_last_commit = self.sets.last_commit(height, &self.absent);
+        req.misbehavior = std::mem::take(&mut self.misbehavior);
+        if let Some(time) = &mut req.time {
+            time.seconds += self.time_offset;
+        }
         if let Some(key) = self.sets.at(height).keys().next() {
             req.proposer_address = consensus_address(key).into();
         }
