@@ -1,6 +1,6 @@
 //! The Cosmos SDK's JSON form of `cosmos.tx.v1beta1.Tx` (proto-JSON with snake_case names,
 //! `@type`-tagged Anys, 64-bit integers as strings, bytes as base64), for the messages Agora's
-//! CLI builds: MsgSend, MsgMultiSend and MsgCreateValidator. Used by `--generate-only`,
+//! CLI builds (bank, staking, distribution and slashing Msgs; see `msgs`). Used by `--generate-only`,
 //! `tx sign|broadcast|encode|decode`, `query tx`, `genesis gentx`, `collect-gentxs`, and
 //! InitChain's delivery of the gentxs.
 
@@ -274,7 +274,8 @@ mod tests {
                      "commission": {"rate": "0.100000000000000000", "max_rate": "0.200000000000000000", "max_change_rate": "0.010000000000000000"},
                      "min_self_delegation": "1", "delegator_address": "", "validator_address": "agoravaloper1a",
                      "pubkey": {"@type": "/cosmos.crypto.ed25519.PubKey", "key": "AAEC"},
-                     "value": {"denom": "uagr", "amount": "1000000"}}
+                     "value": {"denom": "uagr", "amount": "1000000"}},
+                    {"@type": "/cosmos.slashing.v1beta1.MsgUnjail", "validator_addr": "agoravaloper1a"}
                 ],
                 "memo": "hi", "timeout_height": "7", "extension_options": [], "non_critical_extension_options": []
             },

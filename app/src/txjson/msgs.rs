@@ -1,7 +1,7 @@
 //! The messages the CLI builds, as the SDK's JSON: MsgSend, MsgMultiSend, MsgCreateValidator,
 //! MsgDelegate, MsgUndelegate, MsgCancelUnbondingDelegation, MsgBeginRedelegate, and
 //! distribution's MsgSetWithdrawAddress, MsgWithdrawDelegatorReward,
-//! MsgWithdrawValidatorCommission, MsgFundCommunityPool.
+//! MsgWithdrawValidatorCommission, MsgFundCommunityPool, and slashing's MsgUnjail.
 
 use agora_proto::cosmos::bank::v1beta1::{Input, MsgMultiSend, MsgSend, Output};
 use agora_proto::cosmos::base::v1beta1::Coin;
@@ -9,6 +9,7 @@ use agora_proto::cosmos::distribution::v1beta1::{
     MsgFundCommunityPool, MsgSetWithdrawAddress, MsgWithdrawDelegatorReward,
     MsgWithdrawValidatorCommission,
 };
+use agora_proto::cosmos::slashing::v1beta1::MsgUnjail;
 use agora_proto::cosmos::staking::v1beta1::{
     CommissionRates, Description, MsgBeginRedelegate, MsgCancelUnbondingDelegation,
     MsgCreateValidator, MsgDelegate, MsgUndelegate,
@@ -31,6 +32,7 @@ const MSG_SET_WITHDRAW_ADDRESS: &str = "/cosmos.distribution.v1beta1.MsgSetWithd
 const MSG_WITHDRAW_REWARD: &str = "/cosmos.distribution.v1beta1.MsgWithdrawDelegatorReward";
 const MSG_WITHDRAW_COMMISSION: &str = "/cosmos.distribution.v1beta1.MsgWithdrawValidatorCommission";
 const MSG_FUND_COMMUNITY_POOL: &str = "/cosmos.distribution.v1beta1.MsgFundCommunityPool";
+const MSG_UNJAIL: &str = "/cosmos.slashing.v1beta1.MsgUnjail";
 
 /// A message of a type this CLI builds, tagged with its type URL.
 #[derive(Serialize, Deserialize)]
@@ -84,6 +86,8 @@ pub(super) enum MsgJson {
         amount: Vec<CoinJson>,
         depositor: String,
     },
+    #[serde(rename = "/cosmos.slashing.v1beta1.MsgUnjail")]
+    Unjail { validator_addr: String },
 }
 
 /// `MsgDelegate`'s and `MsgUndelegate`'s fields.
@@ -286,6 +290,9 @@ fn msg_json(any: &Any) -> Result<MsgJson> {
                 depositor: m.depositor,
             }
         }
+        MSG_UNJAIL => MsgJson::Unjail {
+            validator_addr: MsgUnjail::decode(bytes)?.validator_addr,
+        },
         other => bail!("message type {other} is not supported by this CLI"),
     })
 }
@@ -406,6 +413,7 @@ fn msg_any(msg: MsgJson) -> Result<Any> {
             amount: coins_proto(amount),
             depositor,
         })?,
+        MsgJson::Unjail { validator_addr } => Any::from_msg(&MsgUnjail { validator_addr })?,
     })
 }
 

@@ -1,8 +1,12 @@
 //! Reading what a person types: coins, addresses, key names, the node address.
 
-use agora_core::{Address, Coin, Coins};
+use agora_app::txjson::{pubkey_any, PubKeyJson};
+use agora_core::{Address, Coin, Coins, VALCONS_PREFIX, VALOPER_PREFIX};
 use agora_keys::Keyring;
+use agora_proto::cosmos::crypto::ed25519;
 use anyhow::{anyhow, bail, Result};
+use prost::{Message as _, Name as _};
+use sha2::{Digest as _, Sha256};
 
 use crate::Globals;
 
@@ -40,6 +44,44 @@ pub fn parse_coins(s: &str) -> Result<Coins> {
 /// An account address (`agora1...`); errors say what is wrong (checksum, prefix, ...).
 pub fn parse_address(s: &str) -> Result<Address> {
     Address::from_bech32(s).map_err(|e| anyhow!("{}", e.msg))
+}
+
+/// A validator operator address (`agoravaloper1...`).
+pub fn parse_valoper(s: &str) -> Result<Address> {
+    Address::from_bech32_with(VALOPER_PREFIX, s)
+        .map_err(|e| anyhow!("invalid validator address {s:?}: {}", e.msg))
+}
+
+/// A validator's consensus address: `agoravalcons1...`, or its consensus public key as
+/// `agorad comet show-validator` prints it (`{"@type":"/cosmos.crypto.ed25519.PubKey",
+/// "key":"<base64>"}`), whose address is the first 20 bytes of its SHA-256, as CometBFT's.
+pub fn parse_consensus(s: &str) -> Result<Address> {
+    let s = s.trim();
+    if !s.starts_with('{') {
+        return Address::from_bech32_with(VALCONS_PREFIX, s)
+            .map_err(|e| anyhow!("invalid consensus address {s:?}: {}", e.msg));
+    }
+    let key: PubKeyJson = serde_json::from_str(s).map_err(|e| {
+        anyhow!(
+            "{s:?} is not a consensus public key as `agorad comet show-validator` prints it: {e}"
+        )
+    })?;
+    let any = pubkey_any(key);
+    if any.type_url != ed25519::PubKey::type_url() {
+        bail!(
+            "{s:?}: a consensus public key is a {}, not a {}",
+            ed25519::PubKey::type_url(),
+            any.type_url
+        );
+    }
+    let key = ed25519::PubKey::decode(any.value.as_slice())?.key;
+    if key.len() != 32 {
+        bail!(
+            "{s:?}: an ed25519 public key has 32 bytes, not {}",
+            key.len()
+        );
+    }
+    Ok(Address::from_bytes(Sha256::digest(&key)[..20].to_vec())?)
 }
 
 /// Opens the keyring of `--keyring-backend` in the home.
@@ -97,5 +139,32 @@ mod tests {
             .to_bech32_with("cosmos");
         let err = parse_address(&other).unwrap_err().to_string();
         assert!(err.contains("expected prefix \"agora\""), "{err}");
+    }
+
+    #[test]
+    fn consensus_addresses_are_read_from_a_key_or_bech32() {
+        use base64::Engine as _;
+        let key = [7u8; 32];
+        let expected = Address::from_bytes(Sha256::digest(key)[..20].to_vec()).unwrap();
+        let json = format!(
+            r#"{{"@type":"/cosmos.crypto.ed25519.PubKey","key":"{}"}}"#,
+            base64::engine::general_purpose::STANDARD.encode(key)
+        );
+        assert_eq!(parse_consensus(&json).unwrap(), expected);
+        let valcons = expected.to_bech32_with(VALCONS_PREFIX);
+        assert_eq!(parse_consensus(&valcons).unwrap(), expected);
+        let valoper = expected.to_bech32_with(VALOPER_PREFIX);
+        let err = parse_consensus(&valoper).unwrap_err().to_string();
+        assert!(err.contains("invalid consensus address"), "{err}");
+        let secp = r#"{"@type":"/cosmos.crypto.secp256k1.PubKey","key":"AwID"}"#;
+        assert!(parse_consensus(secp).is_err());
+        let short = r#"{"@type":"/cosmos.crypto.ed25519.PubKey","key":"AAEC"}"#;
+        assert!(parse_consensus(short)
+            .unwrap_err()
+            .to_string()
+            .contains("32 bytes"));
+        assert!(parse_consensus("{not json").is_err());
+        assert!(parse_valoper(&valcons).is_err());
+        assert_eq!(parse_valoper(&valoper).unwrap(), expected);
     }
 }

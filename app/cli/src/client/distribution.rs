@@ -10,13 +10,14 @@ use agora_proto::cosmos::base::v1beta1::{Coin, DecCoin};
 use agora_proto::cosmos::distribution::v1beta1 as pb;
 use agora_proto::cosmos::mint::v1beta1 as mint;
 use agora_proto::Any;
-use anyhow::{anyhow, bail, Context as _, Result};
+use anyhow::{anyhow, bail, Result};
 use prost::Message;
 use serde_json::{json, Value};
 
-use super::args::{parse_address, parse_coins, NodeArg};
-use super::rpc::Rpc;
-use super::tx::TxFlags;
+use super::args::{parse_address, parse_coins, parse_valoper, NodeArg};
+use super::response::dec_bytes;
+use super::rpc::{query_at, Rpc};
+use super::tx::{checked, TxFlags};
 use crate::{output, Globals};
 
 /// `agorad tx distribution` subcommands.
@@ -66,20 +67,6 @@ pub enum DistributionTx {
     },
 }
 
-/// A validator operator address.
-fn valoper(s: &str) -> Result<Address> {
-    Address::from_bech32_with(VALOPER_PREFIX, s)
-        .map_err(|e| anyhow!("invalid validator address {s:?}: {}", e.msg))
-}
-
-/// Msgs as `Any`s, checked as the chain will check them.
-fn checked(msgs: Vec<Any>) -> Result<Vec<Any>> {
-    agora_app::modules::ModuleSet::agora()
-        .decode_msgs(&msgs)
-        .map_err(|e| anyhow!("{}", e.msg))?;
-    Ok(msgs)
-}
-
 fn withdraw_reward(delegator: &Address, validator: &Address) -> Result<Any> {
     Ok(Any::from_msg(&pb::MsgWithdrawDelegatorReward {
         delegator_address: delegator.to_string(),
@@ -97,7 +84,7 @@ impl DistributionTx {
                 from,
                 tx,
             } => {
-                let validator = valoper(&validator)?;
+                let validator = parse_valoper(&validator)?;
                 tx.run(&from, globals, |delegator| {
                     let mut msgs = vec![withdraw_reward(delegator, &validator)?];
                     if commission {
@@ -126,7 +113,7 @@ impl DistributionTx {
                     let msgs = res
                         .validators
                         .iter()
-                        .map(|v| withdraw_reward(delegator, &valoper(v)?))
+                        .map(|v| withdraw_reward(delegator, &parse_valoper(v)?))
                         .collect::<Result<Vec<_>>>()?;
                     checked(msgs)
                 })
@@ -223,12 +210,6 @@ pub enum DistributionQuery {
     },
 }
 
-/// A query `/<service>/<method>`.
-fn query_at<Req: Message, Res: Message + Default>(rpc: &Rpc, path: &str, req: Req) -> Result<Res> {
-    let bytes = rpc.abci_query(path, req.encode_to_vec())?;
-    Res::decode(bytes.as_slice()).with_context(|| format!("cannot decode the answer of {path}"))
-}
-
 /// A distribution query `/cosmos.distribution.v1beta1.Query/<method>`.
 fn query<Req: Message, Res: Message + Default>(rpc: &Rpc, method: &str, req: Req) -> Result<Res> {
     query_at(
@@ -261,7 +242,7 @@ impl DistributionQuery {
                 node,
             } => {
                 let delegator = parse_address(&delegator)?.to_string();
-                let validator = validator.as_deref().map(valoper).transpose()?;
+                let validator = validator.as_deref().map(parse_valoper).transpose()?;
                 let rpc = Rpc::new(&node.url(globals))?;
                 let out = match validator {
                     Some(v) => {
@@ -299,7 +280,7 @@ impl DistributionQuery {
                 output::print(&out, json)
             }
             DistributionQuery::Commission { validator, node } => {
-                let validator = valoper(&validator)?;
+                let validator = parse_valoper(&validator)?;
                 let rpc = Rpc::new(&node.url(globals))?;
                 let res: pb::QueryValidatorCommissionResponse = query(
                     &rpc,
@@ -334,7 +315,7 @@ impl DistributionQuery {
                 output::print(&out, json)
             }
             DistributionQuery::ValidatorOutstandingRewards { validator, node } => {
-                let validator = valoper(&validator)?;
+                let validator = parse_valoper(&validator)?;
                 let rpc = Rpc::new(&node.url(globals))?;
                 let res: pb::QueryValidatorOutstandingRewardsResponse = query(
                     &rpc,
@@ -355,7 +336,7 @@ impl DistributionQuery {
                 end_height,
                 node,
             } => {
-                let validator = valoper(&validator)?;
+                let validator = parse_valoper(&validator)?;
                 if end_height < start_height {
                     bail!("the start height {start_height} is after the end height {end_height}");
                 }
@@ -422,12 +403,6 @@ pub enum MintQuery {
         #[command(flatten)]
         node: NodeArg,
     },
-}
-
-/// A `LegacyDec` the mint queries send as the ASCII of its 10^18-scaled integer.
-fn dec_bytes(bytes: &[u8]) -> Result<String> {
-    let s = std::str::from_utf8(bytes).map_err(|_| anyhow!("the node answered a bad decimal"))?;
-    dec_json(s)
 }
 
 impl MintQuery {

@@ -6,7 +6,7 @@
 //! - [`factory`]: fees, gas (`--gas auto`), signing.
 //! - [`broadcast`]: `-b sync|async` and the confirmation prompt.
 //! - [`query`], [`tx`]: the subcommands; [`staking`]: staking's; [`distribution`]:
-//!   distribution's and mint's.
+//!   distribution's and mint's; [`slashing`]: slashing's and evidence's.
 
 pub mod args;
 pub mod broadcast;
@@ -15,6 +15,7 @@ pub mod factory;
 pub mod query;
 pub mod response;
 pub mod rpc;
+pub mod slashing;
 pub mod staking;
 pub mod tx;
 

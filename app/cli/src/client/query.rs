@@ -18,7 +18,7 @@ use tendermint_rpc::Client as _;
 use self::page::{PageArgs, PageJson};
 use super::args::{parse_address, NodeArg};
 use super::response::TxResponse;
-use super::rpc::{query_error, Rpc};
+use super::rpc::{query_at, query_error, Rpc};
 use crate::{output, Globals};
 use agora_app::txjson::{self, PubKeyJson};
 
@@ -40,6 +40,12 @@ pub enum QueryCommand {
     /// Mint: inflation, annual provisions, params.
     #[command(subcommand)]
     Mint(super::distribution::MintQuery),
+    /// Slashing: validators' signing infos, params.
+    #[command(subcommand)]
+    Slashing(super::slashing::SlashingQuery),
+    /// Evidence of double signing.
+    #[command(subcommand)]
+    Evidence(super::slashing::EvidenceQuery),
     /// A committed tx by its hash.
     Tx {
         /// The tx hash (hex).
@@ -207,6 +213,8 @@ impl QueryCommand {
             QueryCommand::Staking(query) => query.run(globals),
             QueryCommand::Distribution(query) => query.run(globals),
             QueryCommand::Mint(query) => query.run(globals),
+            QueryCommand::Slashing(query) => query.run(globals),
+            QueryCommand::Evidence(query) => query.run(globals),
             QueryCommand::Tx { hash, node } => {
                 let rpc = Rpc::new(&node.url(globals))?;
                 let response = committed_tx(&rpc, &hash)?;
@@ -237,9 +245,7 @@ fn auth_query<Res: Message + Default>(rpc: &Rpc, method: &str, req: Vec<u8>) -> 
 
 /// A bank query `/cosmos.bank.v1beta1.Query/<method>`.
 fn query<Req: Message, Res: Message + Default>(rpc: &Rpc, method: &str, req: Req) -> Result<Res> {
-    let path = format!("/cosmos.bank.v1beta1.Query/{method}");
-    let bytes = rpc.abci_query(&path, req.encode_to_vec())?;
-    Res::decode(bytes.as_slice()).with_context(|| format!("cannot decode the answer of {path}"))
+    query_at(rpc, &format!("/cosmos.bank.v1beta1.Query/{method}"), req)
 }
 
 /// The account at `address`: its number and sequence, for signing.

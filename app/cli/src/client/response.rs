@@ -1,11 +1,13 @@
-//! The SDK's `TxResponse`: what `tx ... ` broadcasts and `query tx` print.
+//! The SDK's `TxResponse`: what `tx ... ` broadcasts and `query tx` print; and the SDK's
+//! JSON of the scalars query answers carry (times, `LegacyDec` bytes).
 
-use anyhow::{bail, Result};
+use agora_proto::tendermint::google::protobuf::Timestamp;
+use anyhow::{anyhow, bail, Result};
 use serde::Serialize;
 use tendermint::abci;
 use tendermint_rpc::endpoint::{broadcast, tx};
 
-use agora_app::txjson::TxJson;
+use agora_app::txjson::{dec_json, TxJson};
 
 /// `cosmos.base.abci.v1beta1.TxResponse` in the SDK's JSON field order.
 #[derive(Serialize)]
@@ -140,5 +142,42 @@ fn event_json(e: &abci::Event) -> EventJson {
                 index: a.index(),
             })
             .collect(),
+    }
+}
+
+/// A protobuf time in RFC 3339 (`1970-01-01T00:00:00Z`), as the SDK's JSON shows it.
+pub fn time_json(t: Option<&Timestamp>) -> String {
+    let t = t.cloned().unwrap_or_default();
+    tendermint::Time::from_unix_timestamp(t.seconds, t.nanos.max(0) as u32)
+        .map(|t| t.to_rfc3339())
+        .unwrap_or_default()
+}
+
+/// A `LegacyDec` that protobuf carries as bytes holding the ASCII of its 10^18-scaled integer
+/// (`b"500000000000000000"`), as the SDK's JSON shows it (`"0.500000000000000000"`).
+pub fn dec_bytes(bytes: &[u8]) -> Result<String> {
+    let s = std::str::from_utf8(bytes).map_err(|_| anyhow!("the node answered a bad decimal"))?;
+    dec_json(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_and_decimal_bytes_print_as_the_sdk_prints_them() {
+        assert_eq!(time_json(None), "1970-01-01T00:00:00Z");
+        let t = Timestamp {
+            seconds: 253_402_300_799,
+            nanos: 0,
+        };
+        assert_eq!(time_json(Some(&t)), "9999-12-31T23:59:59Z");
+        assert_eq!(
+            dec_bytes(b"500000000000000000").unwrap(),
+            "0.500000000000000000"
+        );
+        assert_eq!(dec_bytes(b"0").unwrap(), "0.000000000000000000");
+        assert!(dec_bytes(b"0.5").is_err());
+        assert!(dec_bytes(&[0xff]).is_err());
     }
 }

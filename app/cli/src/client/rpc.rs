@@ -4,6 +4,7 @@
 use std::future::Future;
 
 use anyhow::{anyhow, bail, Context as _, Result};
+use prost::Message;
 use tendermint_rpc::client::CompatMode;
 use tendermint_rpc::error::ErrorDetail;
 use tendermint_rpc::{Client, HttpClient};
@@ -121,6 +122,16 @@ impl Rpc {
         }
         Ok(())
     }
+}
+
+/// The gRPC query `path` (`/<service>/<method>`) of the protobuf `req`, its answer decoded.
+pub fn query_at<Req: Message, Res: Message + Default>(
+    rpc: &Rpc,
+    path: &str,
+    req: Req,
+) -> Result<Res> {
+    let bytes = rpc.abci_query(path, req.encode_to_vec())?;
+    Res::decode(bytes.as_slice()).with_context(|| format!("cannot decode the answer of {path}"))
 }
 
 /// `url` as HTTP: CometBFT writes `tcp://` for what is HTTP on the wire.

@@ -2,12 +2,10 @@
 //! validator | delegation | delegations | unbonding-delegation | pool | params`, with the
 //! SDK's names and JSON (decimals as `"1.000000000000000000"`, times in RFC 3339).
 
-use agora_app::modules::ModuleSet;
 use agora_app::txjson::{dec_json, dec_proto, pubkey_any, PubKeyJson};
 use agora_core::{Address, VALOPER_PREFIX};
 use agora_proto::cosmos::base::v1beta1::Coin;
 use agora_proto::cosmos::staking::v1beta1 as pb;
-use agora_proto::tendermint::google::protobuf::Timestamp;
 use agora_proto::Any;
 use anyhow::{anyhow, bail, Context as _, Result};
 use base64::engine::general_purpose::STANDARD as B64;
@@ -15,10 +13,11 @@ use base64::Engine as _;
 use prost::Message;
 use serde_json::{json, Value};
 
-use super::args::{parse_address, parse_coins, NodeArg};
+use super::args::{parse_address, parse_coins, parse_valoper, NodeArg};
 use super::query::page::{self, PageArgs};
-use super::rpc::Rpc;
-use super::tx::TxFlags;
+use super::response::time_json;
+use super::rpc::{query_at, Rpc};
+use super::tx::{checked, TxFlags};
 use crate::{output, Globals};
 
 /// `agorad tx staking` subcommands.
@@ -146,12 +145,6 @@ fn create_validator_msg(file: &std::path::Path, operator: &Address) -> Result<An
     Ok(Any::from_msg(&msg)?)
 }
 
-/// A validator operator address.
-fn valoper(s: &str) -> Result<Address> {
-    Address::from_bech32_with(VALOPER_PREFIX, s)
-        .map_err(|e| anyhow!("invalid validator address {s:?}: {}", e.msg))
-}
-
 /// One coin, e.g. `1000000uagr`.
 fn one_coin(s: &str) -> Result<Coin> {
     let coins = parse_coins(s)?.into_vec();
@@ -164,21 +157,12 @@ fn one_coin(s: &str) -> Result<Coin> {
     })
 }
 
-/// A Msg as an `Any`, checked as the chain will check it.
-fn checked(msg: Any) -> Result<Vec<Any>> {
-    let msgs = vec![msg];
-    ModuleSet::agora()
-        .decode_msgs(&msgs)
-        .map_err(|e| anyhow!("{}", e.msg))?;
-    Ok(msgs)
-}
-
 impl StakingTx {
     /// Builds the Msg, then prints it unsigned or signs and broadcasts it.
     pub fn run(self, globals: &Globals) -> Result<()> {
         match self {
             StakingTx::CreateValidator { file, from, tx } => tx.run(&from, globals, |operator| {
-                checked(create_validator_msg(&file, operator)?)
+                checked(vec![create_validator_msg(&file, operator)?])
             }),
             StakingTx::CancelUnbond {
                 validator,
@@ -187,15 +171,15 @@ impl StakingTx {
                 from,
                 tx,
             } => {
-                let (validator, amount) = (valoper(&validator)?, one_coin(&amount)?);
+                let (validator, amount) = (parse_valoper(&validator)?, one_coin(&amount)?);
                 let creation_height = i64::try_from(creation_height)?;
                 tx.run(&from, globals, |delegator| {
-                    checked(Any::from_msg(&pb::MsgCancelUnbondingDelegation {
+                    checked(vec![Any::from_msg(&pb::MsgCancelUnbondingDelegation {
                         delegator_address: delegator.to_string(),
                         validator_address: validator.to_bech32_with(VALOPER_PREFIX),
                         amount: Some(amount.clone()),
                         creation_height,
-                    })?)
+                    })?])
                 })
             }
             StakingTx::Delegate {
@@ -204,13 +188,13 @@ impl StakingTx {
                 from,
                 tx,
             } => {
-                let (validator, amount) = (valoper(&validator)?, one_coin(&amount)?);
+                let (validator, amount) = (parse_valoper(&validator)?, one_coin(&amount)?);
                 tx.run(&from, globals, |delegator| {
-                    checked(Any::from_msg(&pb::MsgDelegate {
+                    checked(vec![Any::from_msg(&pb::MsgDelegate {
                         delegator_address: delegator.to_string(),
                         validator_address: validator.to_bech32_with(VALOPER_PREFIX),
                         amount: Some(amount.clone()),
-                    })?)
+                    })?])
                 })
             }
             StakingTx::Unbond {
@@ -219,13 +203,13 @@ impl StakingTx {
                 from,
                 tx,
             } => {
-                let (validator, amount) = (valoper(&validator)?, one_coin(&amount)?);
+                let (validator, amount) = (parse_valoper(&validator)?, one_coin(&amount)?);
                 tx.run(&from, globals, |delegator| {
-                    checked(Any::from_msg(&pb::MsgUndelegate {
+                    checked(vec![Any::from_msg(&pb::MsgUndelegate {
                         delegator_address: delegator.to_string(),
                         validator_address: validator.to_bech32_with(VALOPER_PREFIX),
                         amount: Some(amount.clone()),
-                    })?)
+                    })?])
                 })
             }
             StakingTx::Redelegate {
@@ -235,14 +219,18 @@ impl StakingTx {
                 from,
                 tx,
             } => {
-                let (src, dst, amount) = (valoper(&src)?, valoper(&dst)?, one_coin(&amount)?);
+                let (src, dst, amount) = (
+                    parse_valoper(&src)?,
+                    parse_valoper(&dst)?,
+                    one_coin(&amount)?,
+                );
                 tx.run(&from, globals, |delegator| {
-                    checked(Any::from_msg(&pb::MsgBeginRedelegate {
+                    checked(vec![Any::from_msg(&pb::MsgBeginRedelegate {
                         delegator_address: delegator.to_string(),
                         validator_src_address: src.to_bech32_with(VALOPER_PREFIX),
                         validator_dst_address: dst.to_bech32_with(VALOPER_PREFIX),
                         amount: Some(amount.clone()),
-                    })?)
+                    })?])
                 })
             }
         }
@@ -307,9 +295,7 @@ pub enum StakingQuery {
 
 /// A staking query `/cosmos.staking.v1beta1.Query/<method>`.
 fn query<Req: Message, Res: Message + Default>(rpc: &Rpc, method: &str, req: Req) -> Result<Res> {
-    let path = format!("/cosmos.staking.v1beta1.Query/{method}");
-    let bytes = rpc.abci_query(&path, req.encode_to_vec())?;
-    Res::decode(bytes.as_slice()).with_context(|| format!("cannot decode the answer of {path}"))
+    query_at(rpc, &format!("/cosmos.staking.v1beta1.Query/{method}"), req)
 }
 
 impl StakingQuery {
@@ -339,7 +325,7 @@ impl StakingQuery {
             StakingQuery::Validator { validator, node } => {
                 let rpc = Rpc::new(&node.url(globals))?;
                 let req = pb::QueryValidatorRequest {
-                    validator_addr: valoper(&validator)?.to_bech32_with(VALOPER_PREFIX),
+                    validator_addr: parse_valoper(&validator)?.to_bech32_with(VALOPER_PREFIX),
                 };
                 let res: pb::QueryValidatorResponse = query(&rpc, "Validator", req)?;
                 let v = res
@@ -355,7 +341,7 @@ impl StakingQuery {
                 let rpc = Rpc::new(&node.url(globals))?;
                 let req = pb::QueryDelegationRequest {
                     delegator_addr: parse_address(&delegator)?.to_string(),
-                    validator_addr: valoper(&validator)?.to_bech32_with(VALOPER_PREFIX),
+                    validator_addr: parse_valoper(&validator)?.to_bech32_with(VALOPER_PREFIX),
                 };
                 let res: pb::QueryDelegationResponse = query(&rpc, "Delegation", req)?;
                 let d = res.delegation_response.unwrap_or_default();
@@ -394,7 +380,7 @@ impl StakingQuery {
                 let rpc = Rpc::new(&node.url(globals))?;
                 let req = pb::QueryUnbondingDelegationRequest {
                     delegator_addr: parse_address(&delegator)?.to_string(),
-                    validator_addr: valoper(&validator)?.to_bech32_with(VALOPER_PREFIX),
+                    validator_addr: parse_valoper(&validator)?.to_bech32_with(VALOPER_PREFIX),
                 };
                 let res: pb::QueryUnbondingDelegationResponse =
                     query(&rpc, "UnbondingDelegation", req)?;
@@ -405,7 +391,7 @@ impl StakingQuery {
                     .map(|e| {
                         json!({
                             "creation_height": e.creation_height.to_string(),
-                            "completion_time": time(e.completion_time.as_ref()),
+                            "completion_time": time_json(e.completion_time.as_ref()),
                             "initial_balance": e.initial_balance,
                             "balance": e.balance,
                         })
@@ -447,14 +433,6 @@ impl StakingQuery {
     }
 }
 
-/// A protobuf time in RFC 3339.
-fn time(t: Option<&Timestamp>) -> String {
-    let t = t.cloned().unwrap_or_default();
-    tendermint::Time::from_unix_timestamp(t.seconds, t.nanos.max(0) as u32)
-        .map(|t| t.to_rfc3339())
-        .unwrap_or_default()
-}
-
 /// A validator as the SDK's JSON shows it.
 fn validator_json(v: &pb::Validator) -> Result<Value> {
     let status = match v.status {
@@ -491,14 +469,14 @@ fn validator_json(v: &pb::Validator) -> Result<Value> {
             "details": d.details,
         },
         "unbonding_height": v.unbonding_height.to_string(),
-        "unbonding_time": time(v.unbonding_time.as_ref()),
+        "unbonding_time": time_json(v.unbonding_time.as_ref()),
         "commission": {
             "commission_rates": {
                 "rate": dec_json(&rates.rate)?,
                 "max_rate": dec_json(&rates.max_rate)?,
                 "max_change_rate": dec_json(&rates.max_change_rate)?,
             },
-            "update_time": time(c.update_time.as_ref()),
+            "update_time": time_json(c.update_time.as_ref()),
         },
         "min_self_delegation": v.min_self_delegation,
     }))

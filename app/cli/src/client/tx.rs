@@ -29,6 +29,9 @@ pub enum TxCommand {
     /// Distribution transactions: withdraw rewards and commission, fund the community pool.
     #[command(subcommand)]
     Distribution(super::distribution::DistributionTx),
+    /// Slashing transactions: unjail a validator.
+    #[command(subcommand)]
+    Slashing(super::slashing::SlashingTx),
     /// Signs a tx JSON file (e.g. from --generate-only) and prints the signed tx JSON.
     Sign {
         /// The tx JSON file.
@@ -107,6 +110,7 @@ impl TxCommand {
             TxCommand::Bank(BankTx::Send(args)) => args.run(globals),
             TxCommand::Staking(tx) => tx.run(globals),
             TxCommand::Distribution(tx) => tx.run(globals),
+            TxCommand::Slashing(tx) => tx.run(globals),
             TxCommand::Sign { file, from, signer } => sign_file(&file, &from, &signer, globals),
             TxCommand::Broadcast {
                 file,
@@ -203,6 +207,14 @@ impl TxFlags {
         sign(&mut tx, &keyring.signing_key(from)?, &chain_id, seq)?;
         broadcast(&rpc, &tx, self.broadcast.mode(globals)?, globals)
     }
+}
+
+/// Msgs as `Any`s, checked as the chain will check them (decoded, signers and stateless rules).
+pub fn checked(msgs: Vec<Any>) -> Result<Vec<Any>> {
+    ModuleSet::agora()
+        .decode_msgs(&msgs)
+        .map_err(|e| anyhow!("{}", e.msg))?;
+    Ok(msgs)
 }
 
 fn msg_send(from: &Address, to: &Address, amount: agora_core::Coins) -> Result<Any> {
