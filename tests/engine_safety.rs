@@ -1,7 +1,9 @@
 //! `agorad start` as an operator meets its safety rules: key files written 0600, a chain with
 //! `initial_height > 1` exported and restarted from the export, the refusal to sign again
-//! when data/ is wiped but the sign state kept, and a non-zero exit when block production
-//! fails while the node runs.
+//! when data/ is wiped but the sign state kept, a non-zero exit when block production
+//! fails while the node runs, the engine following a validator-set change the app makes
+//! (a second validator bonded at h is in the set from h+2, across a restart), and a node
+//! whose validator left the set stopping there with its RPC up.
 
 mod support;
 
@@ -9,7 +11,7 @@ use std::os::unix::fs::PermissionsExt as _;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
+use serde_json::{json, Value};
 use support::home::{json, Home, SELF_DELEGATION};
 use support::node::Node;
 use support::process::text;
@@ -183,4 +185,209 @@ fn the_node_exits_non_zero_when_block_production_fails() {
     assert_eq!(exit.code(), Some(1), "{stderr}");
     assert!(stderr.contains("block production stopped"), "{stderr}");
     assert!(stderr.contains("priv_validator_state.json.tmp"), "{stderr}");
+}
+
+/// `validators?height=<height>` from the node's RPC.
+fn validators_at(node: &Node, height: u64) -> Value {
+    node.rpc()
+        .get("validators", json!({"height": height.to_string()}))
+}
+
+/// (base64 ed25519 key, power) of each validator in a `validators` answer, in its order.
+fn powers(answer: &Value) -> Vec<(String, String)> {
+    answer["validators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                key_of(&v["pub_key"]),
+                v["voting_power"].as_str().unwrap().into(),
+            )
+        })
+        .collect()
+}
+
+/// The base64 key of a public key in CometBFT's JSON (`value`) or the SDK's (`key`).
+fn key_of(pub_key: &Value) -> String {
+    pub_key["value"]
+        .as_str()
+        .or(pub_key["key"].as_str())
+        .unwrap_or_else(|| panic!("no key in {pub_key}"))
+        .to_string()
+}
+
+/// CometBFT's hash of the validator set in a `validators` answer.
+fn set_hash(answer: &Value) -> String {
+    let validators = answer["validators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            let key: tendermint::PublicKey = serde_json::from_value(v["pub_key"].clone()).unwrap();
+            let power: u64 = v["voting_power"].as_str().unwrap().parse().unwrap();
+            tendermint::validator::Info::new(key, power.try_into().unwrap())
+        })
+        .collect();
+    tendermint::validator::Set::new(validators, None)
+        .hash()
+        .to_string()
+}
+
+/// The `missed_blocks_counter` of the validator with consensus key `pubkey` (JSON).
+fn missed_blocks(home: &Home, node: &Node, pubkey: &Value) -> u64 {
+    let info = home.query(
+        node,
+        &["query", "slashing", "signing-info", &pubkey.to_string()],
+    );
+    info["missed_blocks_counter"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn the_engine_follows_a_validator_set_change_the_app_makes() {
+    let home = validator_home(1);
+    let mut node = home.start();
+    let mine = json(home.ok(&["comet", "show-validator"]).trim());
+
+    // A second validator with its own consensus key and a small self bond (power 1).
+    let bob = home.add_key("bob");
+    let sent = json(&home.ok(&[
+        "tx",
+        "bank",
+        "send",
+        "validator",
+        &bob,
+        "50000000uagr",
+        "-y",
+        "--node",
+        &node.laddr,
+        "-o",
+        "json",
+    ]));
+    home.wait_for_tx(&node, sent["txhash"].as_str().unwrap());
+    let other = Home::new();
+    other.ok(&["init", "node1", "--chain-id", CHAIN]);
+    let pubkey = json(other.ok(&["comet", "show-validator"]).trim());
+    let file = home.path().join("validator.json");
+    let spec = json!({
+        "pubkey": pubkey, "amount": "1000000uagr", "moniker": "bob",
+        "commission-rate": "0.1", "commission-max-rate": "0.2",
+        "commission-max-change-rate": "0.01", "min-self-delegation": "1"
+    });
+    std::fs::write(&file, spec.to_string()).unwrap();
+    let sent = json(&home.ok(&[
+        "tx",
+        "staking",
+        "create-validator",
+        file.to_str().unwrap(),
+        "--from",
+        "bob",
+        "-y",
+        "--node",
+        &node.laddr,
+        "-o",
+        "json",
+    ]));
+    let committed = home.wait_for_tx(&node, sent["txhash"].as_str().unwrap());
+    assert_eq!(committed["code"], 0, "{committed}");
+    let h: u64 = committed["height"].as_str().unwrap().parse().unwrap();
+    node.wait_for_height(h + 5);
+
+    let power = SELF_DELEGATION / 1_000_000;
+    let before = validators_at(&node, h + 1);
+    assert_eq!(
+        powers(&before),
+        vec![(key_of(&mine), power.to_string())],
+        "{before}"
+    );
+    let after = validators_at(&node, h + 2);
+    assert_eq!(after["total"], "2", "{after}");
+    assert_eq!(
+        powers(&after),
+        vec![
+            (key_of(&mine), power.to_string()),
+            (key_of(&pubkey), "1".into())
+        ],
+        "{after}"
+    );
+    let header = |height: u64| {
+        node.rpc()
+            .get("header", json!({"height": height.to_string()}))["header"]
+            .clone()
+    };
+    assert_eq!(header(h + 2)["validators_hash"], set_hash(&after));
+    assert_eq!(header(h + 1)["next_validators_hash"], set_hash(&after));
+    assert_eq!(header(h + 1)["validators_hash"], set_hash(&before));
+    // The next height's set is answered, not the one after (CometBFT's limit).
+    let latest = node.rpc().latest_height().unwrap();
+    let beyond = node
+        .rpc()
+        .call("validators", json!({"height": (latest + 5).to_string()}))
+        .unwrap_err();
+    assert!(
+        beyond.contains("must be less than or equal to the current blockchain height"),
+        "{beyond}"
+    );
+
+    // The commits mark bob absent: slashing counts his missed blocks, and the count grows.
+    let missed = missed_blocks(&home, &node, &pubkey);
+    assert!(missed >= 2, "{missed}");
+    let later = node.wait_for_height(latest + 3);
+    assert!(missed_blocks(&home, &node, &pubkey) > missed);
+    assert!(later >= latest + 3);
+
+    // A restart answers the same sets.
+    node.kill();
+    let mut node = home.start();
+    node.wait_for_height(later + 2);
+    assert_eq!(validators_at(&node, h + 1), before);
+    assert_eq!(validators_at(&node, h + 2), after);
+    assert_eq!(powers(&validators_at(&node, later)), powers(&after));
+}
+
+#[test]
+fn a_node_whose_validator_leaves_the_set_stops_producing_and_says_so() {
+    let home = validator_home(1);
+    let mut node = home.start();
+    let set = home.query(&node, &["query", "staking", "validators"]);
+    let valoper = set["validators"][0]["operator_address"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let committed = home.validator_tx(
+        &node,
+        &[
+            "staking",
+            "unbond",
+            &valoper,
+            &format!("{SELF_DELEGATION}uagr"),
+        ],
+    );
+    assert_eq!(committed["code"], 0, "{committed}");
+    let h: u64 = committed["height"].as_str().unwrap().parse().unwrap();
+    let said = format!(
+        "is not in the validator set at height {} (it unbonded or was jailed): a single-validator chain halts here, as CometBFT would",
+        h + 2
+    );
+    eventually("the halt's log line", || node.stderr().contains(&said));
+    let stderr = node.stderr();
+    let warned = format!(
+        "this node's key leaves the validator set at height {}",
+        h + 2
+    );
+    assert!(stderr.contains(&warned), "{stderr}");
+    // It stays up, serving RPC, at h+1.
+    let rpc = node.rpc();
+    assert_eq!(rpc.latest_height(), Some(h + 1));
+    std::thread::sleep(Duration::from_secs(1));
+    node.assert_running();
+    assert_eq!(rpc.latest_height(), Some(h + 1));
+    assert_eq!(validators_at(&node, h + 2)["total"], "0");
+    let health = rpc.call("health", json!({})).unwrap_err();
+    assert!(health.contains("block production has stalled"), "{health}");
+    assert_eq!(stderr.matches(&said).count(), 1, "logged once: {stderr}");
 }

@@ -3,6 +3,8 @@
 //! Keys (one column family, prefixed):
 //! - `H` → latest stored block height; `R` → latest height with stored results
 //! - `G` → the app hash InitChain answered (block `initial_height` carries it)
+//! - `I` → InitChain's whole answer (its validators and consensus params start the chain's
+//!   validator set history, see [`crate::history`])
 //! - `b/<height>` → block (protobuf), `c/<height>` → its commit, `r/<height>` → its results
 //! - `h/<block hash>` → height
 //! - `t/<tx hash>` → (height, index)
@@ -27,7 +29,7 @@ use sha2::{Digest, Sha256};
 use tendermint::block::{self, parts, Block, Commit};
 use tendermint::merkle::simple_hash_from_byte_vectors;
 use tendermint::Hash;
-use tendermint_proto::v0_38::abci::{ExecTxResult, ResponseFinalizeBlock};
+use tendermint_proto::v0_38::abci::{ExecTxResult, ResponseFinalizeBlock, ResponseInitChain};
 use tendermint_proto::v0_38::types as raw;
 use tendermint_proto::Protobuf;
 
@@ -153,11 +155,26 @@ impl BlockStore {
         self.base.load(Ordering::SeqCst)
     }
 
-    /// Records the app hash InitChain answered, which the first block's header carries.
-    pub fn save_init_chain_app_hash(&self, app_hash: &[u8]) -> Result<()> {
+    /// Records what InitChain answered: the app hash, which the first block's header
+    /// carries, and the validators and consensus params the chain starts with.
+    pub fn save_init_chain(&self, response: &ResponseInitChain) -> Result<()> {
         let mut batch = WriteBatch::default();
-        batch.put(b"G", app_hash);
+        batch.put(b"G", &response.app_hash);
+        batch.put(b"I", response.encode_to_vec());
         self.write(batch)
+    }
+
+    /// InitChain's answer, once recorded (block stores written before it was kept hold
+    /// only its app hash: `None`).
+    pub fn init_chain(&self) -> Result<Option<ResponseInitChain>> {
+        self.db
+            .get(b"I")
+            .context("block store read failed")?
+            .map(|bytes| {
+                ResponseInitChain::decode(bytes.as_slice())
+                    .context("corrupt stored InitChain answer")
+            })
+            .transpose()
     }
 
     /// The app hash InitChain answered, once recorded.

@@ -2,6 +2,12 @@
 //! replay of stored blocks the app has not committed, the sign state) and block production
 //! every `timeout_commit`. Block times follow CometBFT: block `initial_height` has the genesis
 //! time, every later block the median time of the previous block's commit.
+//!
+//! Validator sets and consensus params follow the app's FinalizeBlock answers by CometBFT's
+//! rules (see [`crate::history`]). The commit of block h lists every validator of set(h): this
+//! node's precommit, and absent for everyone else (no one else runs here). So the engine signs
+//! only while its key holds more than 2/3 of set(h)'s power; otherwise the chain halts, as it
+//! would under CometBFT, and the node stops producing blocks but keeps serving its RPC.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -14,31 +20,35 @@ use prost::Message as _;
 use sha2::{Digest, Sha256};
 use tendermint::block::{self, header::Version, Block, Commit, CommitSig, Header};
 use tendermint::merkle::simple_hash_from_byte_vectors;
-use tendermint::{AppHash, Hash, Time};
+use tendermint::{account, consensus, validator, AppHash, Hash, Time};
 use tendermint_proto::google::protobuf::Timestamp;
 use tendermint_proto::v0_38::abci::{
     CommitInfo, ExecTxResult, RequestFinalizeBlock, RequestInitChain, RequestPrepareProposal,
-    ResponseFinalizeBlock, Validator, ValidatorUpdate, VoteInfo,
+    ResponseFinalizeBlock, ResponseInitChain, Validator, ValidatorUpdate, VoteInfo,
 };
 use tendermint_proto::v0_38::types::{BlockIdFlag, CommitSig as RawCommitSig, HashedParams};
 
 use crate::blockstore::{block_id, tx_hash, TxRecord};
 use crate::events::NodeEvent;
+use crate::history::{Change, History};
 use crate::{Node, BLOCK_PROTOCOL};
 
 /// Brings the app level with the block store: checks that the app, the block store and the
 /// sign state belong together (chain id, heights, app hashes), runs InitChain on a fresh app,
-/// replays every stored block the app has not committed (checking app hashes against stored
-/// results), and opens the validator's sign state.
+/// rebuilds the validator set history, replays every stored block the app has not committed
+/// (checking app hashes against stored results), and opens the validator's sign state.
 pub fn handshake(node: &Node) -> Result<()> {
     let initial = initial_height(node)?;
     let app_height = node.app().store().height();
     let stored = node.blocks.height();
     check_block_store(node, initial, stored)?;
     check_app(node, initial, app_height, stored)?;
-    if app_height == 0 {
-        init_chain(node, initial, stored)?;
-    }
+    let init = if app_height == 0 {
+        Some(init_chain(node, initial, stored)?)
+    } else {
+        node.blocks.init_chain()?
+    };
+    load_history(node, initial, app_height, init.as_ref())?;
     let first = if app_height == 0 {
         initial
     } else {
@@ -157,9 +167,10 @@ fn check_app(node: &Node, initial: u64, app_height: u64, stored: u64) -> Result<
     Ok(())
 }
 
-/// InitChain from genesis; records the app hash it answers, which block `initial` carries,
-/// and checks it against that block when the block store already has it.
-fn init_chain(node: &Node, initial: u64, stored: u64) -> Result<()> {
+/// InitChain from genesis; records its answer (the app hash block `initial` carries, the
+/// validators and consensus params the chain starts with) and checks the app hash against
+/// that block when the block store already has it.
+fn init_chain(node: &Node, initial: u64, stored: u64) -> Result<ResponseInitChain> {
     let genesis = &node.genesis;
     let validators = genesis
         .validators
@@ -194,7 +205,44 @@ fn init_chain(node: &Node, initial: u64, stored: u64) -> Result<()> {
             );
         }
     }
-    node.blocks.save_init_chain_app_hash(&response.app_hash)?;
+    node.blocks.save_init_chain(&response)?;
+    Ok(response)
+}
+
+/// Rebuilds the validator sets and consensus params by height: from InitChain's answer (or
+/// genesis.json alone, for a block store from before that answer was kept), then the stored
+/// FinalizeBlock results of every block the app committed. Replayed blocks extend it.
+fn load_history(
+    node: &Node,
+    initial: u64,
+    app_height: u64,
+    init: Option<&ResponseInitChain>,
+) -> Result<()> {
+    let (validators, params) = match init {
+        Some(answer) => (&answer.validators[..], answer.consensus_params.as_ref()),
+        None => (&[][..], None),
+    };
+    let genesis = &node.genesis;
+    let mut history = History::from_init_chain(
+        initial,
+        &genesis.validators,
+        &genesis.consensus_params,
+        validators,
+        params,
+    )?;
+    if history
+        .validators(initial)
+        .is_none_or(|set| set.validators().is_empty())
+    {
+        bail!("genesis.json has no validators and InitChain answered none: run `agorad genesis gentx` and `agorad genesis collect-gentxs` before `agorad start`");
+    }
+    for height in initial..=app_height {
+        let results = node.blocks.results(height)?.ok_or_else(|| {
+            anyhow!("the results of block {height} are missing from the block store: the validator sets cannot be rebuilt")
+        })?;
+        history.apply(height, &results)?;
+    }
+    *node.history_mut() = history;
     Ok(())
 }
 
@@ -237,11 +285,10 @@ pub fn produce_block(node: &Node) -> Result<u64> {
 /// signed), the instant CometBFT counts `timeout_commit` from.
 fn produce(node: &Node) -> Result<(u64, Instant)> {
     let stored = node.blocks.height();
-    let height = if stored == 0 {
-        initial_height(node)?
-    } else {
-        stored + 1
-    };
+    let height = next_height(node)?;
+    let rules = HeightRules::at(node, height)?;
+    let index = signer_index(&rules.validators, node.validator.address(), height)
+        .map_err(|reason| anyhow!(reason))?;
     let previous = if stored > 0 {
         let block = node
             .blocks
@@ -268,7 +315,7 @@ fn produce(node: &Node) -> Result<(u64, Instant)> {
             block
         }
         None => {
-            let block = propose(node, height, previous.as_ref())?;
+            let block = propose(node, height, previous.as_ref(), &rules)?;
             node.blocks.save_proposal(&block)?;
             block
         }
@@ -279,13 +326,16 @@ fn produce(node: &Node) -> Result<(u64, Instant)> {
         block.header.height,
         id,
         vote_time(block.header.time)?,
-        0,
+        index as u32,
     )?;
+    // Everyone else in the set is absent: no one else runs here.
+    let mut signatures = vec![CommitSig::BlockIdFlagAbsent; rules.validators.validators().len()];
+    signatures[index] = signature;
     let commit = Commit {
         height: block.header.height,
         round: block::Round::default(),
         block_id: id,
-        signatures: vec![signature],
+        signatures,
     };
     let committed_at = Instant::now();
     node.blocks.save_block(&block, &commit)?;
@@ -293,17 +343,83 @@ fn produce(node: &Node) -> Result<(u64, Instant)> {
     Ok((height, committed_at))
 }
 
+/// The height after the stored blocks.
+fn next_height(node: &Node) -> Result<u64> {
+    match node.blocks.height() {
+        0 => initial_height(node),
+        stored => Ok(stored + 1),
+    }
+}
+
+/// What consensus fixes for one height h: set(h), the hash of set(h+1), params(h), and
+/// set(h-1), whose power weighs the previous commit's vote times.
+struct HeightRules {
+    validators: validator::Set,
+    next_validators_hash: Hash,
+    params: consensus::Params,
+    last_validators: Option<validator::Set>,
+}
+
+impl HeightRules {
+    fn at(node: &Node, height: u64) -> Result<Self> {
+        let history = node.history();
+        let unknown = |what: &str, at: u64| {
+            anyhow!("the {what} of height {at} is not known: run the handshake first")
+        };
+        Ok(Self {
+            validators: history
+                .validators(height)
+                .ok_or_else(|| unknown("validator set", height))?
+                .clone(),
+            next_validators_hash: history
+                .validators(height + 1)
+                .ok_or_else(|| unknown("validator set", height + 1))?
+                .hash(),
+            params: history
+                .params(height)
+                .ok_or_else(|| unknown("consensus params", height))?
+                .clone(),
+            last_validators: history.validators(height - 1).cloned(),
+        })
+    }
+}
+
+/// This node's position in `set`, when it may sign at `height`: it is in the set and holds
+/// more than 2/3 of its power (no other validator runs here to add precommits). Otherwise why
+/// the chain halts there, as it would under CometBFT.
+pub fn signer_index(
+    set: &validator::Set,
+    me: account::Id,
+    height: u64,
+) -> std::result::Result<usize, String> {
+    let Some(index) = set.validators().iter().position(|v| v.address == me) else {
+        return Err(format!(
+            "this node's validator {me} is not in the validator set at height {height} (it unbonded or was jailed): a single-validator chain halts here, as CometBFT would; the node stops producing blocks and keeps serving its RPC"
+        ));
+    };
+    let power = set.validators()[index].power();
+    let total = set.total_voting_power().value();
+    if u128::from(power) * 3 <= u128::from(total) * 2 {
+        return Err(format!(
+            "this node's validator {me} holds {power} of {total} voting power at height {height}, not more than 2/3: a block needs the other validators' precommits, and none runs here, so the chain halts here, as CometBFT would; the node stops producing blocks and keeps serving its RPC"
+        ));
+    }
+    Ok(index)
+}
+
 /// The block at `height` over `previous` (block, commit, results), with txs from the mempool.
 fn propose(
     node: &Node,
     height: u64,
     previous: Option<&(Block, Commit, ResponseFinalizeBlock)>,
+    rules: &HeightRules,
 ) -> Result<Block> {
-    let time = match previous {
-        Some((_, commit, _)) => median_time(node, commit)?,
-        None => node.genesis.genesis_time,
+    let time = match (previous, &rules.last_validators) {
+        (Some((_, commit, _)), Some(last)) => median_time(commit, last)?,
+        (Some(_), None) => bail!("the validator set of height {} is not known", height - 1),
+        (None, _) => node.genesis.genesis_time,
     };
-    let params = &node.genesis.consensus_params.block;
+    let params = &rules.params.block;
     let txs = {
         let app = node.app();
         let candidates = node.mempool().reap(params.max_bytes as i64, params.max_gas);
@@ -313,7 +429,7 @@ fn propose(
             height: height as i64,
             time: Some(time.into()),
             proposer_address: node.validator.address().as_bytes().to_vec().into(),
-            next_validators_hash: node.validators.hash().as_bytes().to_vec().into(),
+            next_validators_hash: rules.next_validators_hash.as_bytes().to_vec().into(),
             ..Default::default()
         })
         .txs
@@ -353,9 +469,9 @@ fn propose(
         data_hash: Some(Hash::Sha256(simple_hash_from_byte_vectors::<Sha256>(
             &tx_hashes,
         ))),
-        validators_hash: node.validators.hash(),
-        next_validators_hash: node.validators.hash(),
-        consensus_hash: consensus_hash(node),
+        validators_hash: rules.validators.hash(),
+        next_validators_hash: rules.next_validators_hash,
+        consensus_hash: consensus_hash(&rules.params),
         app_hash,
         last_results_hash: Some(last_results_hash),
         evidence_hash: Some(empty),
@@ -369,21 +485,7 @@ fn propose(
 fn execute(node: &Node, block: &Block, id: block::Id) -> Result<()> {
     let height = block.header.height.value();
     let started = Instant::now();
-    let decided_last_commit = block.last_commit.as_ref().map(|_| CommitInfo {
-        round: 0,
-        votes: node
-            .validators
-            .validators()
-            .iter()
-            .map(|v| VoteInfo {
-                validator: Some(Validator {
-                    address: v.address.as_bytes().to_vec().into(),
-                    power: v.power.value() as i64,
-                }),
-                block_id_flag: BlockIdFlag::Commit as i32,
-            })
-            .collect(),
-    });
+    let decided_last_commit = decided_last_commit(node, block)?;
     let request = RequestFinalizeBlock {
         txs: block.data.iter().cloned().map(Into::into).collect(),
         decided_last_commit,
@@ -408,7 +510,14 @@ fn execute(node: &Node, block: &Block, id: block::Id) -> Result<()> {
             );
         }
     }
-    node.blocks.save_results(height, &block.data, &results)?;
+    let change = {
+        // RPC reads the latest height under this lock: it never sees results whose
+        // validator updates the history does not hold yet.
+        let mut history = node.history_mut();
+        node.blocks.save_results(height, &block.data, &results)?;
+        history.apply(height, &results)?
+    };
+    log_change(node, height, &change);
     let stored = started.elapsed();
     // CheckTx waits from here until the mempool is rechecked against the new state.
     let mut check = node.checks.lock();
@@ -436,6 +545,87 @@ fn execute(node: &Node, block: &Block, id: block::Id) -> Result<()> {
     );
     publish(node, block, id, results);
     Ok(())
+}
+
+/// CometBFT's `buildLastCommitInfo`: each validator of set(h-1), with its power, and the
+/// flag of its signature in block h's last commit (listed in the set's order). `None` for
+/// the first block, which has no last commit.
+fn decided_last_commit(node: &Node, block: &Block) -> Result<Option<CommitInfo>> {
+    let Some(last_commit) = &block.last_commit else {
+        return Ok(None);
+    };
+    let height = block.header.height.value();
+    let history = node.history();
+    let set = history
+        .validators(height - 1)
+        .ok_or_else(|| anyhow!("the validator set of height {} is not known", height - 1))?;
+    if last_commit.signatures.len() != set.validators().len() {
+        bail!(
+            "block {height}'s last commit holds {} signatures, but the validator set of height {} has {} validators",
+            last_commit.signatures.len(),
+            height - 1,
+            set.validators().len()
+        );
+    }
+    let votes = set
+        .validators()
+        .iter()
+        .zip(&last_commit.signatures)
+        .map(|(v, sig)| {
+            let flag = match sig {
+                CommitSig::BlockIdFlagCommit { .. } => BlockIdFlag::Commit,
+                CommitSig::BlockIdFlagNil { .. } => BlockIdFlag::Nil,
+                CommitSig::BlockIdFlagAbsent => BlockIdFlag::Absent,
+            };
+            VoteInfo {
+                validator: Some(Validator {
+                    address: v.address.as_bytes().to_vec().into(),
+                    power: v.power() as i64,
+                }),
+                block_id_flag: flag as i32,
+            }
+        })
+        .collect();
+    Ok(Some(CommitInfo { round: 0, votes }))
+}
+
+/// Logs what a block's results change: the validator set from h+2 (warning when this node
+/// can no longer sign there), the consensus params from h+1.
+fn log_change(node: &Node, height: u64, change: &Change) {
+    if let Some(from) = change.validators_from {
+        let history = node.history();
+        let (Some(before), Some(after)) = (history.validators(from - 1), history.validators(from))
+        else {
+            return;
+        };
+        tracing::info!(
+            height,
+            added = change.added,
+            removed = change.removed,
+            changed = change.changed,
+            validators = after.validators().len(),
+            total_power = after.total_voting_power().value(),
+            "validator set changes at height {from}"
+        );
+        let me = node.validator.address();
+        if signer_index(before, me, from - 1).is_ok() && signer_index(after, me, from).is_err() {
+            match after.validator(me) {
+                None => tracing::warn!(
+                    height,
+                    "this node's key leaves the validator set at height {from}: the engine, which signs alone, will stop producing blocks there"
+                ),
+                Some(v) => tracing::warn!(
+                    height,
+                    "this node's key will hold {} of {} voting power at height {from}, not more than 2/3: the engine, which signs alone, will stop producing blocks there",
+                    v.power(),
+                    after.total_voting_power().value()
+                ),
+            }
+        }
+    }
+    if let Some(from) = change.params_from {
+        tracing::info!(height, "consensus params change at height {from}");
+    }
 }
 
 /// Drops committed txs from the mempool and rechecks the rest against the new state (the check
@@ -501,6 +691,15 @@ pub fn run(node: Arc<Node>, stop: Arc<AtomicBool>) -> Result<()> {
     }
     tracing::info!(timeout_commit = ?pause, validator = %node.validator.address(), "producing blocks");
     while !stop.load(Ordering::SeqCst) {
+        let height = next_height(&node)?;
+        let set = HeightRules::at(&node, height)?.validators;
+        if let Err(reason) = signer_index(&set, node.validator.address(), height) {
+            tracing::error!(height, "{reason}");
+            while !stop.load(Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            break;
+        }
         let (_, committed_at) = produce(&node)?;
         sleep_unless_stopped(committed_at + pause, &stop);
     }
@@ -522,9 +721,10 @@ fn vote_time(block_time: Time) -> Result<Time> {
     Ok(Time::now().max(min))
 }
 
-/// CometBFT's `MedianTime`: the voting-power-weighted median of the commit's vote times; the
-/// time of the block after it. With one validator, its precommit's timestamp.
-fn median_time(node: &Node, commit: &Commit) -> Result<Time> {
+/// CometBFT's `MedianTime`: the median of the commit's vote times weighted by the power in
+/// `validators` (the set that signed it); the time of the block after it. With one signer,
+/// its precommit's timestamp.
+fn median_time(commit: &Commit, validators: &validator::Set) -> Result<Time> {
     let mut times: Vec<(Time, u64)> = commit
         .signatures
         .iter()
@@ -538,8 +738,7 @@ fn median_time(node: &Node, commit: &Commit) -> Result<Time> {
                 validator_address,
                 timestamp,
                 ..
-            } => node
-                .validators
+            } => validators
                 .validator(*validator_address)
                 .map(|v| (*timestamp, v.power.value())),
             CommitSig::BlockIdFlagAbsent => None,
@@ -617,8 +816,8 @@ pub fn results_hash(results: &[ExecTxResult]) -> Hash {
 }
 
 /// CometBFT's `ConsensusParams.Hash()`: SHA-256 of the block size limits.
-fn consensus_hash(node: &Node) -> Hash {
-    let block = &node.genesis.consensus_params.block;
+fn consensus_hash(params: &consensus::Params) -> Hash {
+    let block = &params.block;
     let bytes = HashedParams {
         block_max_bytes: block.max_bytes as i64,
         block_max_gas: block.max_gas,

@@ -4,13 +4,15 @@
 //! [`BlockStore`](blockstore::BlockStore) in RocksDB and an [`EventBus`](events::EventBus).
 //! [`engine`] produces CometBFT-format blocks signed with `priv_validator_key.json` (guarded by
 //! [`sign_state`] against double signing) and replays stored blocks the app has not committed;
-//! [`rpc`] serves the CometBFT JSON-RPC over HTTP and websocket.
+//! [`history`] keeps the validator sets and consensus params the app's answers give each
+//! height; [`rpc`] serves the CometBFT JSON-RPC over HTTP and websocket.
 
 pub mod blockstore;
 pub mod config;
 pub mod engine;
 pub mod events;
 pub mod files;
+pub mod history;
 pub mod home;
 pub mod mempool;
 mod node;

@@ -1,17 +1,18 @@
 //! The node: the app, mempool, block store and event bus of one running `agorad start`.
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use agora_app::{App, CheckService, QueryService};
 use agora_core::ExecMode;
-use anyhow::{anyhow, bail, Context as _, Result};
-use tendermint::{chain, node, validator, Genesis};
+use anyhow::{anyhow, Context as _, Result};
+use tendermint::{chain, node, Genesis};
 use tendermint_config::NodeKey;
 use tendermint_proto::v0_38::abci::ResponseCheckTx;
 
 use crate::blockstore::BlockStore;
 use crate::config::NodeConfig;
 use crate::events::EventBus;
+use crate::history::History;
 use crate::mempool::{Mempool, MempoolError};
 use crate::validator::PrivValidator;
 use crate::Home;
@@ -26,7 +27,8 @@ pub const P2P_PROTOCOL: u64 = 8;
 /// The genesis document, with `app_state` kept as JSON.
 pub type GenesisDoc = Genesis<serde_json::Value>;
 
-/// One running node. Lock order: `app`, then the check state (`checks`), then `mempool`.
+/// One running node. Lock order: `app`, then the check state (`checks`), then `mempool`;
+/// `history` after `app`.
 pub struct Node {
     /// Where its files live.
     pub home: Home,
@@ -48,8 +50,8 @@ pub struct Node {
     pub events: EventBus,
     /// The consensus key.
     pub validator: PrivValidator,
-    /// The validator set (from genesis; constant until staking).
-    pub validators: validator::Set,
+    /// The validator sets and consensus params by height (empty until the handshake).
+    pub history: RwLock<History>,
     /// The p2p identity from `node_key.json`.
     pub node_id: node::Id,
     /// Taken by RPC searches that scan blocks no index answers for: one runs at a time.
@@ -76,7 +78,6 @@ impl Node {
         let validator = PrivValidator::load(&home.priv_validator_key())?;
         let node_key = NodeKey::load_json_file(&home.node_key())
             .map_err(|e| anyhow!("cannot load {}: {e}", home.node_key().display()))?;
-        let validators = validator_set(&genesis, &validator)?;
         std::fs::create_dir_all(home.data_dir())
             .with_context(|| format!("cannot create {}", home.data_dir().display()))?;
         let app = App::open(&home.application_db(), app_config)?;
@@ -96,7 +97,7 @@ impl Node {
             checks,
             blocks,
             validator,
-            validators,
+            history: RwLock::new(History::default()),
         }))
     }
 
@@ -108,6 +109,16 @@ impl Node {
     /// The app, locked.
     pub fn app(&self) -> MutexGuard<'_, App> {
         self.app.lock().expect("app lock poisoned")
+    }
+
+    /// The validator sets and consensus params by height, for reading.
+    pub fn history(&self) -> RwLockReadGuard<'_, History> {
+        self.history.read().expect("history lock poisoned")
+    }
+
+    /// The validator sets and consensus params by height, for the engine to extend.
+    pub fn history_mut(&self) -> RwLockWriteGuard<'_, History> {
+        self.history.write().expect("history lock poisoned")
     }
 
     /// The mempool, locked (take the app lock and the check state first if needed).
@@ -141,26 +152,4 @@ impl Node {
         }
         Ok(response)
     }
-}
-
-/// The genesis validator set, which must contain this node's key: the embedded engine signs
-/// every block alone.
-fn validator_set(genesis: &GenesisDoc, me: &PrivValidator) -> Result<validator::Set> {
-    if genesis.validators.is_empty() {
-        bail!("genesis.json has no validators: run `agorad genesis gentx` and `agorad genesis collect-gentxs` before `agorad start`");
-    }
-    if !genesis.validators.iter().any(|v| v.address == me.address()) {
-        bail!(
-            "this node's priv_validator_key.json (address {}) is not a genesis validator; the embedded engine must hold the only validator key",
-            me.address()
-        );
-    }
-    if genesis.validators.len() > 1 {
-        bail!("the embedded engine runs a single validator, but genesis has {}; run multi-validator networks with CometBFT and `agorad start --abci-only`", genesis.validators.len());
-    }
-    let me_info = genesis.validators[0].clone();
-    Ok(validator::Set::new(
-        genesis.validators.clone(),
-        Some(me_info),
-    ))
 }

@@ -87,8 +87,8 @@ fn light_block(node: &Node, height: u64) -> LightBlock {
             node.blocks.commit(height).unwrap().unwrap(),
         )
         .unwrap(),
-        node.validators.clone(),
-        node.validators.clone(),
+        node.history().validators(height).unwrap().clone(),
+        node.history().validators(height + 1).unwrap().clone(),
         node.node_id,
     )
 }

@@ -121,11 +121,11 @@ pub(crate) fn status(node: &Node, _: &Params) -> Result<String, RpcError> {
         None => node.queries.info().app_version,
     };
     let address = node.validator.address();
+    // As CometBFT's: the power in the set that signs the next block.
     let power = node
-        .validators
-        .validators()
-        .iter()
-        .find(|v| v.address == address)
+        .history()
+        .validators(latest + 1)
+        .and_then(|set| set.validator(address))
         .map_or(0, |v| v.power.value());
     let rpc_address = node.config.rpc.laddr.to_string();
     to_json(&Status {
@@ -254,8 +254,16 @@ struct Validator {
 
 /// `validators`: the set at a height (up to the next one), paginated.
 pub(crate) fn validators(node: &Node, p: &Params) -> Result<String, RpcError> {
-    let height = blocks::resolve_height(node, p.int("height")?, node.latest_height() + 1)?;
-    let all = node.validators.validators();
+    let (height, set) = {
+        // The engine extends the history under its lock before the latest height moves.
+        let history = node.history();
+        let height = blocks::resolve_height(node, p.int("height")?, node.latest_height() + 1)?;
+        let set = history
+            .validators(height)
+            .ok_or_else(|| unknown_height(height, history.initial()))?;
+        (height, set.clone())
+    };
+    let all = set.validators();
     let per_page = search::per_page(p.int("per_page")?);
     let page = search::page(p.int("page")?, per_page, all.len())?;
     let validators: Vec<Validator> = all
@@ -283,12 +291,24 @@ struct ConsensusParamsResult {
     consensus_params: ConsensusParamsJson,
 }
 
-/// `consensus_params` at a height (up to the next one). They stay as genesis set them: the
-/// app does not update them yet.
+/// `consensus_params` at a height (up to the next one): genesis.json's, as InitChain and
+/// later FinalizeBlock answers updated them.
 pub(crate) fn consensus_params(node: &Node, p: &Params) -> Result<String, RpcError> {
+    let history = node.history();
     let height = blocks::resolve_height(node, p.int("height")?, node.latest_height() + 1)?;
+    let params = history
+        .params(height)
+        .ok_or_else(|| unknown_height(height, history.initial()))?;
     to_json(&ConsensusParamsResult {
         block_height: height.to_string(),
-        consensus_params: (&node.genesis.consensus_params).into(),
+        consensus_params: params.into(),
     })
+}
+
+/// A height the history does not cover: below `initial_height` (before the first block,
+/// when the block store's base does not bound requests yet).
+fn unknown_height(height: u64, initial: u64) -> RpcError {
+    RpcError::internal(format!(
+        "height {height} is not available, lowest height is {initial}"
+    ))
 }
