@@ -86,8 +86,9 @@ impl TxOutcome {
     }
 }
 
-/// Runs `tx` over `parent`; returns its outcome and the writes to keep: none if the ante
-/// failed, only the ante's (fee, sequence) if a Msg failed, all of them on success.
+/// Runs `tx` over `parent` (its Msgs too, except in CheckTx and ReCheckTx); returns its
+/// outcome and the writes to keep: none if the ante failed, only the ante's (fee, sequence)
+/// if a Msg failed, all of them on success.
 pub fn run_tx(
     env: &TxEnv,
     block: &BlockInfo,
@@ -138,6 +139,14 @@ pub fn run_tx(
         return (finish(Err(e), vec![], &gas), Writes::new());
     }
     let mut events = ctx.take_events();
+    // As the SDK's baseapp: CheckTx and ReCheckTx run the ante handler only (fee, sequence,
+    // signatures); the Msgs run when a block executes the tx.
+    if matches!(mode, ExecMode::Check | ExecMode::ReCheck) {
+        return (
+            finish(Ok(Vec::new()), events, &gas),
+            ante_cache.into_writes(),
+        );
+    }
 
     let mut msg_cache = CacheStore::new(&ante_cache);
     let mut ctx = Context::new(block, mode, &mut msg_cache, &gas).with_router(env.modules);
