@@ -258,7 +258,7 @@ impl SignerInfoJson {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use agora_proto::cosmos::staking::v1beta1::MsgCreateValidator;
+    use agora_proto::cosmos::staking::v1beta1::{MsgCreateValidator, MsgEditValidator};
 
     fn sample() -> serde_json::Value {
         serde_json::json!({
@@ -275,7 +275,10 @@ mod tests {
                      "min_self_delegation": "1", "delegator_address": "", "validator_address": "agoravaloper1a",
                      "pubkey": {"@type": "/cosmos.crypto.ed25519.PubKey", "key": "AAEC"},
                      "value": {"denom": "uagr", "amount": "1000000"}},
-                    {"@type": "/cosmos.slashing.v1beta1.MsgUnjail", "validator_addr": "agoravaloper1a"}
+                    {"@type": "/cosmos.slashing.v1beta1.MsgUnjail", "validator_addr": "agoravaloper1a"},
+                    {"@type": "/cosmos.staking.v1beta1.MsgEditValidator",
+                     "description": {"moniker": "[do-not-modify]", "identity": "[do-not-modify]", "website": "w", "security_contact": "[do-not-modify]", "details": "[do-not-modify]"},
+                     "validator_address": "agoravaloper1a", "commission_rate": "0.110000000000000000", "min_self_delegation": null}
                 ],
                 "memo": "hi", "timeout_height": "7", "extension_options": [], "non_critical_extension_options": []
             },
@@ -304,8 +307,12 @@ mod tests {
         );
         let bytes = encode(&tx);
         assert_eq!(decode(&bytes).unwrap(), tx);
-        let cv = MsgCreateValidator::decode(tx.body.unwrap().messages[2].value.as_slice()).unwrap();
+        let messages = tx.body.unwrap().messages;
+        let cv = MsgCreateValidator::decode(messages[2].value.as_slice()).unwrap();
         assert_eq!(cv.commission.unwrap().rate, "100000000000000000");
+        let ev = MsgEditValidator::decode(messages[4].value.as_slice()).unwrap();
+        assert_eq!(ev.commission_rate, "110000000000000000");
+        assert_eq!(ev.min_self_delegation, "", "null keeps the minimum");
     }
 
     #[test]

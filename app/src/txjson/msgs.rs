@@ -1,5 +1,5 @@
 //! The messages the CLI builds, as the SDK's JSON: MsgSend, MsgMultiSend, MsgCreateValidator,
-//! MsgDelegate, MsgUndelegate, MsgCancelUnbondingDelegation, MsgBeginRedelegate, and
+//! MsgEditValidator, MsgDelegate, MsgUndelegate, MsgCancelUnbondingDelegation, MsgBeginRedelegate, and
 //! distribution's MsgSetWithdrawAddress, MsgWithdrawDelegatorReward,
 //! MsgWithdrawValidatorCommission, MsgFundCommunityPool, and slashing's MsgUnjail.
 
@@ -12,7 +12,7 @@ use agora_proto::cosmos::distribution::v1beta1::{
 use agora_proto::cosmos::slashing::v1beta1::MsgUnjail;
 use agora_proto::cosmos::staking::v1beta1::{
     CommissionRates, Description, MsgBeginRedelegate, MsgCancelUnbondingDelegation,
-    MsgCreateValidator, MsgDelegate, MsgUndelegate,
+    MsgCreateValidator, MsgDelegate, MsgEditValidator, MsgUndelegate,
 };
 use agora_proto::Any;
 use anyhow::{anyhow, bail, Result};
@@ -24,6 +24,7 @@ use super::fields::{coins_json, coins_proto, pubkey_any, CoinJson, PubKeyJson};
 const MSG_SEND: &str = "/cosmos.bank.v1beta1.MsgSend";
 const MSG_MULTI_SEND: &str = "/cosmos.bank.v1beta1.MsgMultiSend";
 const MSG_CREATE_VALIDATOR: &str = "/cosmos.staking.v1beta1.MsgCreateValidator";
+const MSG_EDIT_VALIDATOR: &str = "/cosmos.staking.v1beta1.MsgEditValidator";
 const MSG_DELEGATE: &str = "/cosmos.staking.v1beta1.MsgDelegate";
 const MSG_UNDELEGATE: &str = "/cosmos.staking.v1beta1.MsgUndelegate";
 const MSG_REDELEGATE: &str = "/cosmos.staking.v1beta1.MsgBeginRedelegate";
@@ -51,6 +52,15 @@ pub(super) enum MsgJson {
     },
     #[serde(rename = "/cosmos.staking.v1beta1.MsgCreateValidator")]
     CreateValidator(Box<CreateValidatorJson>),
+    #[serde(rename = "/cosmos.staking.v1beta1.MsgEditValidator")]
+    EditValidator {
+        description: DescriptionJson,
+        validator_address: String,
+        /// `null` keeps the rate (the SDK's nil `LegacyDec`).
+        commission_rate: Option<String>,
+        /// `null` keeps the minimum (the SDK's nil `Int`).
+        min_self_delegation: Option<String>,
+    },
     #[serde(rename = "/cosmos.staking.v1beta1.MsgDelegate")]
     Delegate(DelegationJson),
     #[serde(rename = "/cosmos.staking.v1beta1.MsgUndelegate")]
@@ -134,7 +144,7 @@ pub(super) struct InOutJson {
 }
 
 #[derive(Serialize, Deserialize)]
-struct DescriptionJson {
+pub(super) struct DescriptionJson {
     moniker: String,
     #[serde(default)]
     identity: String,
@@ -144,6 +154,30 @@ struct DescriptionJson {
     security_contact: String,
     #[serde(default)]
     details: String,
+}
+
+impl From<Description> for DescriptionJson {
+    fn from(d: Description) -> Self {
+        Self {
+            moniker: d.moniker,
+            identity: d.identity,
+            website: d.website,
+            security_contact: d.security_contact,
+            details: d.details,
+        }
+    }
+}
+
+impl From<DescriptionJson> for Description {
+    fn from(d: DescriptionJson) -> Self {
+        Self {
+            moniker: d.moniker,
+            identity: d.identity,
+            website: d.website,
+            security_contact: d.security_contact,
+            details: d.details,
+        }
+    }
 }
 
 /// Rates as the SDK's JSON shows `LegacyDec`s: `"0.100000000000000000"`.
@@ -197,19 +231,12 @@ fn msg_json(any: &Any) -> Result<MsgJson> {
         }
         MSG_CREATE_VALIDATOR => {
             let m = MsgCreateValidator::decode(bytes)?;
-            let d = m.description.unwrap_or_default();
             let c = m.commission.unwrap_or_default();
             let value = m
                 .value
                 .ok_or_else(|| anyhow!("MsgCreateValidator has no value"))?;
             MsgJson::CreateValidator(Box::new(CreateValidatorJson {
-                description: DescriptionJson {
-                    moniker: d.moniker,
-                    identity: d.identity,
-                    website: d.website,
-                    security_contact: d.security_contact,
-                    details: d.details,
-                },
+                description: m.description.unwrap_or_default().into(),
                 commission: CommissionJson {
                     rate: dec_json(&c.rate)?,
                     max_rate: dec_json(&c.max_rate)?,
@@ -228,6 +255,18 @@ fn msg_json(any: &Any) -> Result<MsgJson> {
                     amount: value.amount,
                 },
             }))
+        }
+        MSG_EDIT_VALIDATOR => {
+            let m = MsgEditValidator::decode(bytes)?;
+            MsgJson::EditValidator {
+                description: m.description.unwrap_or_default().into(),
+                validator_address: m.validator_address,
+                commission_rate: (!m.commission_rate.is_empty())
+                    .then(|| dec_json(&m.commission_rate))
+                    .transpose()?,
+                min_self_delegation: (!m.min_self_delegation.is_empty())
+                    .then_some(m.min_self_delegation),
+            }
         }
         MSG_DELEGATE => {
             let m = MsgDelegate::decode(bytes)?;
@@ -336,13 +375,7 @@ fn msg_any(msg: MsgJson) -> Result<Any> {
                 value,
             } = *msg;
             Any::from_msg(&MsgCreateValidator {
-                description: Some(Description {
-                    moniker: description.moniker,
-                    identity: description.identity,
-                    website: description.website,
-                    security_contact: description.security_contact,
-                    details: description.details,
-                }),
+                description: Some(description.into()),
                 commission: Some(CommissionRates {
                     rate: dec_proto(&commission.rate)?,
                     max_rate: dec_proto(&commission.max_rate)?,
@@ -358,6 +391,20 @@ fn msg_any(msg: MsgJson) -> Result<Any> {
                 }),
             })?
         }
+        MsgJson::EditValidator {
+            description,
+            validator_address,
+            commission_rate,
+            min_self_delegation,
+        } => Any::from_msg(&MsgEditValidator {
+            description: Some(description.into()),
+            validator_address,
+            commission_rate: commission_rate
+                .map(|rate| dec_proto(&rate))
+                .transpose()?
+                .unwrap_or_default(),
+            min_self_delegation: min_self_delegation.unwrap_or_default(),
+        })?,
         MsgJson::Delegate(d) => Any::from_msg(&MsgDelegate {
             delegator_address: d.delegator_address,
             validator_address: d.validator_address,
