@@ -209,15 +209,43 @@ fn init_chain(node: &Node, initial: u64, stored: u64) -> Result<ResponseInitChai
     Ok(response)
 }
 
-/// Rebuilds the validator sets and consensus params by height: from InitChain's answer (or
-/// genesis.json alone, for a block store from before that answer was kept), then the stored
-/// FinalizeBlock results of every block the app committed. Replayed blocks extend it.
+/// The validator sets and consensus params by height, as far as the app has committed: the
+/// recent change points the block store holds or, for a block store from before they were
+/// kept (or a fresh chain), rebuilt from InitChain's answer (or genesis.json alone, for a
+/// block store from before that answer was kept) and the stored FinalizeBlock results of
+/// every committed block, then stored. Replayed blocks extend it.
 fn load_history(
     node: &Node,
     initial: u64,
     app_height: u64,
     init: Option<&ResponseInitChain>,
 ) -> Result<()> {
+    let next = app_height.max(initial - 1) + 1;
+    let mut history = if node.blocks.has_history()? {
+        let kept_from = next.saturating_sub(RECENT_HEIGHTS).max(initial);
+        History::from_records(initial, next, node.blocks.history_from(kept_from)?)?
+    } else {
+        let history = rebuild_history(node, initial, app_height, init)?;
+        node.blocks.save_history(&history.records())?;
+        history
+    };
+    history.forget_before(next.saturating_sub(RECENT_HEIGHTS));
+    *node.history_mut() = history;
+    Ok(())
+}
+
+/// Heights below the next one whose validator sets and params the engine keeps in memory
+/// (it needs set(h - 1) to build block h's last commit info); older ones are read from the
+/// block store.
+const RECENT_HEIGHTS: u64 = 2;
+
+/// The history from InitChain's answer and every committed block's stored results.
+fn rebuild_history(
+    node: &Node,
+    initial: u64,
+    app_height: u64,
+    init: Option<&ResponseInitChain>,
+) -> Result<History> {
     let (validators, params) = match init {
         Some(answer) => (&answer.validators[..], answer.consensus_params.as_ref()),
         None => (&[][..], None),
@@ -236,14 +264,19 @@ fn load_history(
     {
         bail!("genesis.json has no validators and InitChain answered none: run `agorad genesis gentx` and `agorad genesis collect-gentxs` before `agorad start`");
     }
+    if app_height >= initial {
+        tracing::info!(
+            blocks = app_height + 1 - initial,
+            "rebuilding the validator set history from the stored block results (once: it is stored from now on)"
+        );
+    }
     for height in initial..=app_height {
         let results = node.blocks.results(height)?.ok_or_else(|| {
             anyhow!("the results of block {height} are missing from the block store: the validator sets cannot be rebuilt")
         })?;
         history.apply(height, &results)?;
     }
-    *node.history_mut() = history;
-    Ok(())
+    Ok(history)
 }
 
 /// Opens `priv_validator_state.json`, raised to the last stored commit's precommit (so a lost
@@ -514,10 +547,15 @@ fn execute(node: &Node, block: &Block, id: block::Id) -> Result<()> {
         // RPC reads the latest height under this lock: it never sees results whose
         // validator updates the history does not hold yet.
         let mut history = node.history_mut();
-        node.blocks.save_results(height, &block.data, &results)?;
-        history.apply(height, &results)?
+        let change = history.apply(height, &results)?;
+        let records = history.records_of(&change);
+        node.blocks
+            .save_results(height, &block.data, &results, &records)?;
+        change
     };
     log_change(node, height, &change);
+    node.history_mut()
+        .forget_before((height + 1).saturating_sub(RECENT_HEIGHTS));
     let stored = started.elapsed();
     // CheckTx waits from here until the mempool is rechecked against the new state.
     let mut check = node.checks.lock();

@@ -6,8 +6,9 @@
 //! - the consensus param updates it returns at h apply from h + 1.
 //!
 //! Both are kept as change points: maps from the height a set (or params) starts to it. The
-//! history is rebuilt at the handshake from the stored FinalizeBlock results and extended
-//! after each block's FinalizeBlock.
+//! block store holds every change point (written with the results that made it); this
+//! history holds the recent ones the engine needs, loaded at the handshake, extended after
+//! each block's FinalizeBlock and trimmed by [`History::forget_before`].
 
 use std::collections::BTreeMap;
 
@@ -16,6 +17,8 @@ use tendermint::public_key::Algorithm;
 use tendermint::{consensus, validator, vote, PublicKey};
 use tendermint_proto::v0_38::abci::{ResponseFinalizeBlock, ValidatorUpdate};
 use tendermint_proto::v0_38::types::ConsensusParams as RawParams;
+
+use crate::blockstore::{HistoryRecords, StoredHistory};
 
 /// The validator sets and consensus params from `initial` up to the highest height the
 /// applied FinalizeBlock results determine.
@@ -82,6 +85,59 @@ impl History {
         Ok(Self::new(initial, validators, params))
     }
 
+    /// The history of a chain starting at `initial` whose results up to `next - 1` are
+    /// applied, from the stored change points in effect at some height and after.
+    pub fn from_records(
+        initial: u64,
+        next: u64,
+        (validators, params): StoredHistory,
+    ) -> Result<Self> {
+        if validators.is_empty() || params.is_empty() {
+            bail!(
+                "the block store holds no validator set or no consensus params for height {next}"
+            );
+        }
+        Ok(Self {
+            initial,
+            validators,
+            params,
+            next,
+        })
+    }
+
+    /// Every change point held, to store.
+    pub fn records(&self) -> HistoryRecords<'_> {
+        HistoryRecords {
+            validators: self.validators.iter().map(|(h, s)| (*h, s)).collect(),
+            params: self.params.iter().map(|(h, p)| (*h, p)).collect(),
+        }
+    }
+
+    /// The change points `change` added, to store with the results that made them.
+    pub fn records_of(&self, change: &Change) -> HistoryRecords<'_> {
+        let pick = |from: Option<u64>| from.into_iter();
+        HistoryRecords {
+            validators: pick(change.validators_from)
+                .filter_map(|h| self.validators.get(&h).map(|s| (h, s)))
+                .collect(),
+            params: pick(change.params_from)
+                .filter_map(|h| self.params.get(&h).map(|p| (h, p)))
+                .collect(),
+        }
+    }
+
+    /// Drops the change points no height from `height` on needs, keeping memory bounded;
+    /// older heights are the block store's to answer.
+    pub fn forget_before(&mut self, height: u64) {
+        fn trim<T>(map: &mut BTreeMap<u64, T>, height: u64) {
+            if let Some(&start) = map.range(..=height).next_back().map(|(h, _)| h) {
+                *map = map.split_off(&start);
+            }
+        }
+        trim(&mut self.validators, height);
+        trim(&mut self.params, height);
+    }
+
     /// The first height.
     pub fn initial(&self) -> u64 {
         self.initial
@@ -92,7 +148,8 @@ impl History {
         self.next
     }
 
-    /// set(`height`), known from `initial` up to two heights past the last applied results.
+    /// set(`height`), known up to two heights past the last applied results, from the
+    /// oldest change point held (`initial`, until [`History::forget_before`]).
     pub fn validators(&self, height: u64) -> Option<&validator::Set> {
         if height < self.initial || height > self.next + 1 {
             return None;
@@ -100,7 +157,8 @@ impl History {
         self.validators.range(..=height).next_back().map(|(_, s)| s)
     }
 
-    /// params(`height`), known from `initial` up to one height past the last applied results.
+    /// params(`height`), known up to one height past the last applied results, from the
+    /// oldest change point held.
     pub fn params(&self, height: u64) -> Option<&consensus::Params> {
         if height < self.initial || height > self.next {
             return None;
@@ -424,5 +482,46 @@ mod tests {
         assert_eq!(rebuilt, h);
         assert_eq!(h.next(), 6);
         assert_eq!(powers(&h, 7), vec![(addr(1), 4)]);
+    }
+
+    #[test]
+    fn stored_change_points_give_back_the_history_and_forgetting_keeps_recent_heights() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::blockstore::BlockStore::open(dir.path()).unwrap();
+        let mut h = start(1);
+        store.save_history(&h.records()).unwrap();
+        let blocks = [
+            results(vec![update(2, 3)]),
+            results(vec![]),
+            results(vec![update(1, 0)]),
+            results(vec![update(2, 9)]),
+            results(vec![]),
+        ];
+        for (i, r) in blocks.iter().enumerate() {
+            let change = h.apply(1 + i as u64, r).unwrap();
+            store.save_history(&h.records_of(&change)).unwrap();
+        }
+        let all: Vec<_> = (1..=7).map(|height| powers(&h, height)).collect();
+
+        let mut recent = h.clone();
+        recent.forget_before(5);
+        assert_eq!(
+            recent.validators(4),
+            None,
+            "older than the kept change points"
+        );
+        for height in 5..=7 {
+            assert_eq!(powers(&recent, height), all[height as usize - 1]);
+            assert_eq!(
+                store.validator_set(height).unwrap().as_ref(),
+                h.validators(height)
+            );
+        }
+        let loaded = History::from_records(1, h.next(), store.history_from(5).unwrap()).unwrap();
+        assert_eq!(loaded, recent);
+        for height in 1..=4 {
+            let stored = store.validator_set(height).unwrap();
+            assert_eq!(stored.as_ref(), h.validators(height), "height {height}");
+        }
     }
 }

@@ -116,6 +116,34 @@ impl Node {
         self.history.read().expect("history lock poisoned")
     }
 
+    /// set(`height`): from the recent history in memory, or for older heights (from
+    /// `initial_height` on) from the block store. `None` past the next height.
+    pub fn validator_set(&self, height: u64) -> anyhow::Result<Option<tendermint::validator::Set>> {
+        let history = self.history();
+        if let Some(set) = history.validators(height) {
+            return Ok(Some(set.clone()));
+        }
+        if height < history.initial() || height >= history.next() {
+            return Ok(None);
+        }
+        self.blocks.validator_set(height)
+    }
+
+    /// params(`height`), as [`Node::validator_set`] finds sets.
+    pub fn consensus_params(
+        &self,
+        height: u64,
+    ) -> anyhow::Result<Option<tendermint::consensus::Params>> {
+        let history = self.history();
+        if let Some(params) = history.params(height) {
+            return Ok(Some(params.clone()));
+        }
+        if height < history.initial() || height >= history.next() {
+            return Ok(None);
+        }
+        self.blocks.consensus_params(height)
+    }
+
     /// The validator sets and consensus params by height, for the engine to extend.
     pub fn history_mut(&self) -> RwLockWriteGuard<'_, History> {
         self.history.write().expect("history lock poisoned")

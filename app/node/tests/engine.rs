@@ -87,8 +87,8 @@ fn light_block(node: &Node, height: u64) -> LightBlock {
             node.blocks.commit(height).unwrap().unwrap(),
         )
         .unwrap(),
-        node.history().validators(height).unwrap().clone(),
-        node.history().validators(height + 1).unwrap().clone(),
+        node.validator_set(height).unwrap().unwrap(),
+        node.validator_set(height + 1).unwrap().unwrap(),
         node.node_id,
     )
 }

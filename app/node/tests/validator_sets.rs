@@ -1,7 +1,7 @@
 //! The embedded engine follows the validator set the app returns, on a real home: a validator
 //! bonded by a tx at height h joins the set at h+2 (headers, commits and light clients agree),
-//! the commits list it absent and the app counts its missed blocks, a restart rebuilds the
-//! same sets, and a node left without more than 2/3 of the power stops signing.
+//! the commits list it absent and the app counts its missed blocks, a restart loads the
+//! same sets from the block store, and a node left without more than 2/3 of the power stops signing.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -83,8 +83,8 @@ fn bond_second_validator(node: &Node, power: u64) -> (u64, PublicKey) {
 
 /// (address, power) of set(`height`), in the set's order.
 fn set_at(node: &Node, height: u64) -> Vec<(account::Id, u64)> {
-    node.history()
-        .validators(height)
+    node.validator_set(height)
+        .unwrap()
         .unwrap_or_else(|| panic!("set({height}) unknown"))
         .validators()
         .iter()
@@ -92,16 +92,31 @@ fn set_at(node: &Node, height: u64) -> Vec<(account::Id, u64)> {
         .collect()
 }
 
+/// Deletes the block store's validator-set and consensus-param change points (`v/`, `p/`),
+/// as a block store written before they were kept lacks them.
+fn forget_stored_history(home: &Home) {
+    let db = rocksdb::DB::open_default(home.blockstore_db()).unwrap();
+    let keys: Vec<Box<[u8]>> = db
+        .iterator(rocksdb::IteratorMode::Start)
+        .map(|item| item.unwrap().0)
+        .filter(|key| key.starts_with(b"v/") || key.starts_with(b"p/"))
+        .collect();
+    assert!(!keys.is_empty());
+    for key in keys {
+        db.delete(key).unwrap();
+    }
+}
+
 fn light_block(node: &Node, height: u64) -> LightBlock {
-    let history = node.history();
+    let set = |height| node.validator_set(height).unwrap().unwrap();
     LightBlock::new(
         SignedHeader::new(
             node.blocks.block(height).unwrap().unwrap().header,
             node.blocks.commit(height).unwrap().unwrap(),
         )
         .unwrap(),
-        history.validators(height).unwrap().clone(),
-        history.validators(height + 1).unwrap().clone(),
+        set(height),
+        set(height + 1),
         node.node_id,
     )
 }
@@ -161,7 +176,7 @@ fn a_validator_bonded_at_h_joins_the_set_at_h_plus_2_and_is_marked_absent() {
     assert_eq!(set_at(&node, latest + 1), set_at(&node, h + 2));
 
     // Headers: set(h) and set(h+1) hashed; the change shows first as h+1's next set.
-    let hash = |height| node.history().validators(height).unwrap().hash();
+    let hash = |height| node.validator_set(height).unwrap().unwrap().hash();
     let header = |height| node.blocks.block(height).unwrap().unwrap().header;
     assert_eq!(header(h + 1).validators_hash, hash(h + 1));
     assert_eq!(header(h + 1).next_validators_hash, hash(h + 2));
@@ -193,7 +208,8 @@ fn a_validator_bonded_at_h_joins_the_set_at_h_plus_2_and_is_marked_absent() {
     // h+2 is the first it belongs to): slashing counts h+3 and h+4 as missed.
     assert_eq!(missed_blocks(&node, key), 2);
 
-    // A restart rebuilds the same sets from the stored results.
+    // A restart loads the same sets from the block store's change points (older heights
+    // than the engine keeps in memory come from there too).
     let before: Vec<_> = (1..=latest + 1)
         .map(|height| set_at(&node, height))
         .collect();
@@ -203,6 +219,16 @@ fn a_validator_bonded_at_h_joins_the_set_at_h_plus_2_and_is_marked_absent() {
         .map(|height| set_at(&node, height))
         .collect();
     assert_eq!(after, before);
+    // A block store from before change points were stored: the engine rebuilds them once
+    // from every block's results, and stores them.
+    drop(node);
+    forget_stored_history(&home);
+    let node = open(&home);
+    assert!(node.blocks.has_history().unwrap());
+    let rebuilt: Vec<_> = (1..=latest + 1)
+        .map(|height| set_at(&node, height))
+        .collect();
+    assert_eq!(rebuilt, before);
     assert_eq!(engine::produce_block(&node).unwrap(), latest + 1);
     assert_eq!(
         node.blocks

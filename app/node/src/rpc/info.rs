@@ -254,15 +254,13 @@ struct Validator {
 
 /// `validators`: the set at a height (up to the next one), paginated.
 pub(crate) fn validators(node: &Node, p: &Params) -> Result<String, RpcError> {
-    let (height, set) = {
-        // The engine extends the history under its lock before the latest height moves.
-        let history = node.history();
-        let height = blocks::resolve_height(node, p.int("height")?, node.latest_height() + 1)?;
-        let set = history
-            .validators(height)
-            .ok_or_else(|| unknown_height(height, history.initial()))?;
-        (height, set.clone())
-    };
+    // The engine extends the history before the latest height moves, so set(latest + 1)
+    // is known; older sets come from the block store.
+    let height = blocks::resolve_height(node, p.int("height")?, node.latest_height() + 1)?;
+    let set = node
+        .validator_set(height)
+        .map_err(|e| RpcError::internal(format!("{e:#}")))?
+        .ok_or_else(|| unknown_height(height, node.history().initial()))?;
     let all = set.validators();
     let per_page = search::per_page(p.int("per_page")?);
     let page = search::page(p.int("page")?, per_page, all.len())?;
@@ -294,14 +292,14 @@ struct ConsensusParamsResult {
 /// `consensus_params` at a height (up to the next one): genesis.json's, as InitChain and
 /// later FinalizeBlock answers updated them.
 pub(crate) fn consensus_params(node: &Node, p: &Params) -> Result<String, RpcError> {
-    let history = node.history();
     let height = blocks::resolve_height(node, p.int("height")?, node.latest_height() + 1)?;
-    let params = history
-        .params(height)
-        .ok_or_else(|| unknown_height(height, history.initial()))?;
+    let params = node
+        .consensus_params(height)
+        .map_err(|e| RpcError::internal(format!("{e:#}")))?
+        .ok_or_else(|| unknown_height(height, node.history().initial()))?;
     to_json(&ConsensusParamsResult {
         block_height: height.to_string(),
-        consensus_params: params.into(),
+        consensus_params: (&params).into(),
     })
 }
 

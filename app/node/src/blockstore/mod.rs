@@ -6,6 +6,8 @@
 //! - `I` → InitChain's whole answer (its validators and consensus params start the chain's
 //!   validator set history, see [`crate::history`])
 //! - `b/<height>` → block (protobuf), `c/<height>` → its commit, `r/<height>` → its results
+//! - `v/<height>`, `p/<height>` → the validator set and the consensus params that start at that
+//!   height (see [`history`])
 //! - `h/<block hash>` → height
 //! - `t/<tx hash>` → (height, index)
 //! - `e/<type.key>=<value>/<height><index>` → empty: the event attribute index
@@ -18,6 +20,10 @@
 //!
 //! The heights (`H`, `R`, the base) are read once at open, so a read error stops the node
 //! there, and kept in memory afterwards.
+
+mod history;
+
+pub use history::{HistoryRecords, StoredHistory};
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -240,14 +246,17 @@ impl BlockStore {
         Ok(())
     }
 
-    /// Stores a block's FinalizeBlock results and indexes its txs, durably.
+    /// Stores a block's FinalizeBlock results, the validator set and consensus params they
+    /// start (`history`), and indexes its txs, durably and at once.
     pub fn save_results(
         &self,
         height: u64,
         txs: &[Vec<u8>],
         results: &ResponseFinalizeBlock,
+        history: &HistoryRecords,
     ) -> Result<()> {
         let mut batch = WriteBatch::default();
+        history.put(&mut batch);
         batch.put(height_key(b'r', height), results.encode_to_vec());
         for (index, (tx, result)) in txs.iter().zip(&results.tx_results).enumerate() {
             let mut position = height.to_be_bytes().to_vec();
