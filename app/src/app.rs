@@ -129,8 +129,14 @@ impl App {
         }
         let time = req.time.map(to_timestamp).unwrap_or_default();
         let initial_height = req.initial_height.max(1) as u64;
+        // As the SDK's InitChain: a chain starting at height 1 runs genesis at height 0
+        // (signing infos, delegations' starting heights); a later initial height at itself.
         let block = BlockInfo {
-            height: initial_height,
+            height: if initial_height > 1 {
+                initial_height
+            } else {
+                0
+            },
             time,
             chain_id: req.chain_id.clone(),
             ..Default::default()

@@ -2,11 +2,13 @@
 //! 0) and staking, which bonds their validators and decides the genesis validator set.
 
 use agora_app::testing::{
-    finalize_request, funded_app_state, init_chain_request, Signer, TestKey, TxSpec,
+    consensus_address, finalize_request, funded_app_state, init_chain_request, Signer, TestKey,
+    TxSpec,
 };
 use agora_app::{txjson, App, AppConfig};
-use agora_core::{Dec, VALOPER_PREFIX};
+use agora_core::{Address, Dec, VALCONS_PREFIX, VALOPER_PREFIX};
 use agora_proto::cosmos::base::v1beta1::Coin;
+use agora_proto::cosmos::slashing::v1beta1 as slashing;
 use agora_proto::cosmos::staking::v1beta1 as pb;
 use agora_proto::Any;
 use agora_staking::consensus_pubkey_any;
@@ -126,6 +128,22 @@ fn a_gentx_bonds_its_validator_and_makes_the_genesis_set() {
         .pool
         .unwrap();
     assert_eq!(pool.bonded_tokens, (10 * AGR).to_string());
+
+    // Bonded at genesis, which runs at height 0 as in the SDK: its signing window starts
+    // there, and it signed block 1.
+    let cons_address = Address::from_bytes(consensus_address(&[7; 32]))
+        .unwrap()
+        .to_bech32_with(VALCONS_PREFIX);
+    let value = query(
+        &app,
+        "/cosmos.slashing.v1beta1.Query/SigningInfo",
+        slashing::QuerySigningInfoRequest { cons_address }.encode_to_vec(),
+    );
+    let info = slashing::QuerySigningInfoResponse::decode(value.as_ref())
+        .unwrap()
+        .val_signing_info
+        .unwrap();
+    assert_eq!((info.start_height, info.missed_blocks_counter), (0, 0));
 }
 
 #[test]

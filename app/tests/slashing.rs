@@ -17,7 +17,9 @@ use agora_proto::cosmos::evidence::v1beta1 as epb;
 use agora_proto::cosmos::slashing::v1beta1 as pb;
 use agora_proto::cosmos::staking::v1beta1 as spb;
 use common::{attr, Chain};
+use tendermint_proto::google::protobuf::Duration;
 use tendermint_proto::v0_38::abci::{Misbehavior, MisbehaviorType, Validator};
+use tendermint_proto::v0_38::types::{ConsensusParams, EvidenceParams};
 
 const AGR: u128 = 1_000_000;
 /// V1's and V2's consensus keys.
@@ -27,7 +29,27 @@ const KEY_2: [u8; 32] = [2; 32];
 /// A chain where key 0 runs V1 (100 AGR, height 2) and key 1 runs V2 (10 AGR, height 3),
 /// and key 2 delegates 4 AGR to V2 (height 4).
 fn two_validators() -> (Chain, Address, Address) {
-    let mut chain = Chain::new(5);
+    two_validators_on(Chain::new(5))
+}
+
+/// [`two_validators`] on a chain whose evidence may be at most 3 blocks or 10 s old.
+fn two_validators_with_short_evidence_age() -> (Chain, Address, Address) {
+    two_validators_on(Chain::with_init(5, Default::default(), |req| {
+        req.consensus_params = Some(ConsensusParams {
+            evidence: Some(EvidenceParams {
+                max_age_num_blocks: 3,
+                max_age_duration: Some(Duration {
+                    seconds: 10,
+                    nanos: 0,
+                }),
+                max_bytes: 1024 * 1024,
+            }),
+            ..Default::default()
+        });
+    }))
+}
+
+fn two_validators_on(mut chain: Chain) -> (Chain, Address, Address) {
     chain.block(vec![]);
     let keys = chain.keys.clone();
     let (v1, v2) = (keys[0].address.clone(), keys[1].address.clone());
@@ -283,6 +305,33 @@ fn a_double_sign_slashes_five_percent_from_later_unbondings_and_redelegations_an
     assert_eq!(supply(&mut chain), before);
     chain.time_offset = 10 * 365 * 24 * 3600;
     assert_code(&chain.tx(1, vec![unjail(&v2)]), "slashing", 4);
+}
+
+#[test]
+fn evidence_older_than_both_age_limits_is_ignored_and_old_in_one_only_is_punished() {
+    // Height 8, 100 s late: a report of height 4 is 4 blocks and 104 s old, past both
+    // limits (3 blocks, 10 s): ignored, the state is the twin's that saw no report.
+    let (mut chain, _, v2) = two_validators_with_short_evidence_age();
+    chain.block(vec![]);
+    chain.block(vec![]);
+    chain.block(vec![]);
+    let mut twin = chain.twin();
+    chain.time_offset = 100;
+    twin.time_offset = 100;
+    chain.misbehavior.push(double_sign(4, 14));
+    let res = chain.block(vec![]);
+    twin.block(vec![]);
+    assert_eq!(attr(&res.events, "slash", "reason"), None);
+    assert_eq!(chain.app.store().app_hash(), twin.app.store().app_hash());
+    assert!(!signing_info(&mut chain, &KEY_2).tombstoned);
+
+    // The same report 100 s late but within 3 blocks (height 6 at height 9) counts: the
+    // SDK ignores evidence only when it is too old by blocks and by time.
+    chain.misbehavior.push(double_sign(6, 14));
+    let res = chain.block(vec![]);
+    assert_eq!(attr(&res.events, "slash", "reason"), Some("double_sign"));
+    assert!(signing_info(&mut chain, &KEY_2).tombstoned);
+    assert!(validator(&mut chain, &v2).jailed);
 }
 
 #[test]

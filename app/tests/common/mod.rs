@@ -54,10 +54,20 @@ impl Chain {
 
     /// [`Chain::new`] with `config`.
     pub fn with_config(n: usize, config: AppConfig) -> Self {
+        Self::with_init(n, config, |_| {})
+    }
+
+    /// [`Chain::with_config`] whose InitChain request `edit` changes first (consensus params).
+    pub fn with_init(
+        n: usize,
+        config: AppConfig,
+        edit: impl FnOnce(&mut RequestInitChain),
+    ) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let mut app = App::open(dir.path(), config).unwrap();
         let keys: Vec<TestKey> = (0..n as u64).map(TestKey::from_seed).collect();
-        let request = init_chain_request(CHAIN_ID, &funded_app_state(&keys, START_BALANCE));
+        let mut request = init_chain_request(CHAIN_ID, &funded_app_state(&keys, START_BALANCE));
+        edit(&mut request);
         let init = app.init_chain(request.clone()).unwrap();
         Self {
             app,
