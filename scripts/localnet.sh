@@ -98,6 +98,7 @@ Try:
   $agorad --home $dir keys add alice
   $agorad --home $dir tx bank send faucet \$($agorad --home $dir keys show alice -a) 1000000uagr --fees 5000uagr --gas auto -y
   $agorad --home $dir query bank balances \$($agorad --home $dir keys show alice -a)
+  $agorad --home $dir keplr-chain-info   # the JSON to add this chain to Keplr (README "Keplr")
 INFO
 }
 

@@ -330,3 +330,74 @@ fn validate_names_the_bad_gentx() {
         "{err}"
     );
 }
+
+#[test]
+fn keplr_chain_info_describes_this_home_for_experimental_suggest_chain() {
+    let home = Home::new();
+    let address = home.validator("agora-keplr", 1_000_000_000);
+    let app_toml = home.path().join("config/app.toml");
+    let text = std::fs::read_to_string(&app_toml).unwrap();
+    let (before, after) = text.split_once("minimum-gas-prices").unwrap();
+    let rest_of_line = after.split_once('\n').unwrap().1;
+    let edited = format!("{before}minimum-gas-prices = \"0.02uagr\"\n{rest_of_line}");
+    std::fs::write(&app_toml, edited).unwrap();
+
+    let info: Value = serde_json::from_str(&home.ok(&["keplr-chain-info"])).unwrap();
+    assert_eq!(info["chainId"], "agora-keplr");
+    assert_eq!(info["chainName"], "agora-keplr");
+    assert_eq!(info["rpc"], "http://localhost:26657", "client.toml's node");
+    assert_eq!(info["rest"], "http://127.0.0.1:1317");
+    assert_eq!(info["bip44"]["coinType"], 118);
+    // The prefixes are the ones this chain's keys and validators really carry.
+    let config = &info["bech32Config"];
+    let valcons = home.ok(&["comet", "show-address"]);
+    for (prefix, shown) in [
+        ("bech32PrefixAccAddr", address.as_str()),
+        ("bech32PrefixConsAddr", valcons.trim()),
+    ] {
+        let hrp = config[prefix].as_str().unwrap();
+        assert_eq!(bech32::decode(shown).unwrap().0.as_str(), hrp, "{prefix}");
+    }
+    let genesis: Value = serde_json::from_str(&home.read("config/genesis.json")).unwrap();
+    let valoper = genesis["app_state"]["genutil"]["gen_txs"][0]["body"]["messages"][0]
+        ["validator_address"]
+        .as_str()
+        .unwrap();
+    let hrp = config["bech32PrefixValAddr"].as_str().unwrap();
+    assert_eq!(bech32::decode(valoper).unwrap().0.as_str(), hrp);
+    let agr =
+        serde_json::json!({"coinDenom": "AGR", "coinMinimalDenom": "uagr", "coinDecimals": 6});
+    assert_eq!(info["stakeCurrency"], agr);
+    assert_eq!(info["currencies"], serde_json::json!([agr]));
+    assert_eq!(
+        info["feeCurrencies"][0]["gasPriceStep"],
+        serde_json::json!({"low": 0.02, "average": 0.05, "high": 0.08}),
+        "from app.toml's minimum-gas-prices"
+    );
+
+    let custom: Value = serde_json::from_str(&home.ok(&[
+        "keplr-chain-info",
+        "--rpc",
+        "https://rpc.example.org",
+        "--rest",
+        "https://lcd.example.org",
+        "--chain-name",
+        "Agora devnet",
+    ]))
+    .unwrap();
+    assert_eq!(
+        (&custom["rpc"], &custom["rest"], &custom["chainName"]),
+        (
+            &Value::from("https://rpc.example.org"),
+            &Value::from("https://lcd.example.org"),
+            &Value::from("Agora devnet")
+        )
+    );
+    let err = home.fails(&["keplr-chain-info", "--rest", "localhost:1317"]);
+    assert!(
+        err.contains("--rest \"localhost:1317\" must be an http"),
+        "{err}"
+    );
+    let err = Home::new().fails(&["keplr-chain-info"]);
+    assert!(err.contains("run `agorad init` first"), "{err}");
+}

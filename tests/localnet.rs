@@ -67,6 +67,10 @@ fn localnet_starts_refuses_to_overwrite_and_resets() {
     assert_eq!(saved.trim(), net.mnemonic);
     let shown = net.ok(&["keys", "show", "faucet", "-a", "--keyring-backend", "test"]);
     assert_eq!(shown.trim(), net.faucet);
+    // The Keplr chain info it points at names this node's RPC, as a browser reaches it.
+    let keplr: Value = serde_json::from_str(&net.ok(&["keplr-chain-info"])).unwrap();
+    assert_eq!(keplr["rpc"], format!("http://127.0.0.1:{}", net.port));
+    assert!(net.stdout.contains("keplr-chain-info"), "{}", net.stdout);
 
     // The mnemonic file recovers the same address (in another keyring: this one already
     // holds that address under the name faucet, and refuses it twice).

@@ -7,6 +7,7 @@ pub mod client;
 pub mod comet;
 pub mod genesis;
 pub mod init;
+pub mod keplr;
 pub mod loadtest;
 pub mod output;
 pub mod start;

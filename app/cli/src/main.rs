@@ -7,6 +7,7 @@ use agora_cli::client::{QueryCommand, StatusArgs, TxCommand};
 use agora_cli::comet::CometCommand;
 use agora_cli::genesis::GenesisCommand;
 use agora_cli::init::InitArgs;
+use agora_cli::keplr::KeplrArgs;
 use agora_cli::loadtest::LoadtestArgs;
 use agora_cli::start::{StartArgs, LISTEN_TARGET};
 use agora_cli::Globals;
@@ -81,6 +82,8 @@ enum Command {
     /// Proof of learning: train with an attestation, verify one, run the conformance self-test.
     #[command(subcommand)]
     Pol(agora_pol::cli::PolCommand),
+    /// Prints the chain info JSON Keplr's `experimentalSuggestChain` takes.
+    KeplrChainInfo(KeplrArgs),
 }
 
 fn default_home() -> PathBuf {
@@ -160,5 +163,6 @@ fn run(cli: Cli) -> Result<()> {
         Command::Export => agora_cli::start::export(&globals),
         Command::Loadtest(args) => args.run(&globals),
         Command::Pol(command) => command.run(globals.json),
+        Command::KeplrChainInfo(args) => args.run(&globals),
     }
 }
