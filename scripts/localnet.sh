@@ -80,9 +80,15 @@ a genesis collect-gentxs >/dev/null 2>&1
 python3 "$repo/scripts/genesis-overlay.py" "$dir/config/genesis.json" "$repo/genesis/devnet-overlay.json"
 a genesis validate >/dev/null
 
-# Node settings: block time and RPC address (config.toml), client defaults (client.toml).
+# Node settings: block time, RPC address and Prometheus (config.toml; its port is the RPC's + 3,
+# 26660 beside 26657 as CometBFT's defaults, or any free one with --rpc-port 0), client
+# defaults (client.toml).
+metrics_port=$(( rpc_port == 0 ? 0 : rpc_port + 3 ))
+metrics="127.0.0.1:$metrics_port"
 sed -i -e "s|^timeout_commit = .*|timeout_commit = \"$timeout_commit\"|" \
-       -e "s|^laddr = .*|laddr = \"$node\"|" "$dir/config/config.toml"
+       -e "s|^laddr = .*|laddr = \"$node\"|" \
+       -e "s|^prometheus = .*|prometheus = true|" \
+       -e "s|^prometheus_listen_addr = .*|prometheus_listen_addr = \"$metrics\"|" "$dir/config/config.toml"
 sed -i -e "s|^keyring-backend = .*|keyring-backend = \"test\"|" \
        -e "s|^node = .*|node = \"$node\"|" "$dir/config/client.toml"
 
@@ -91,6 +97,7 @@ info() {
     cat <<INFO
 Agora local chain $chain_id in $dir
   RPC:      $node  (CometBFT JSON-RPC; websocket at ws://${node#tcp://}/websocket)
+  metrics:  http://$metrics/metrics  (Prometheus)
   faucet:   $faucet  (1,000,000,000 AGR; key "faucet" in the test keyring)
   mnemonic: $mnemonic
 
@@ -121,6 +128,8 @@ node="tcp://$addr"
 sed -i -e "s|^node = .*|node = \"$node\"|" "$dir/config/client.toml"
 for _ in $(seq 1 300); do
     if "$agorad" --home "$dir" status >/dev/null 2>&1; then
+        # Bound right after the RPC, so known once the RPC answers.
+        metrics=$(sed -n 's/.* agorad::listen: Prometheus listening addr=\([^ ]*\).*/\1/p' "$dir/agorad.log" | head -1)
         info
         echo "started: pid $pid, log $dir/agorad.log"
         exit 0

@@ -67,6 +67,19 @@ fn localnet_starts_refuses_to_overwrite_and_resets() {
     assert_eq!(saved.trim(), net.mnemonic);
     let shown = net.ok(&["keys", "show", "faucet", "-a", "--keyring-backend", "test"]);
     assert_eq!(shown.trim(), net.faucet);
+    // Its Prometheus metrics, on a port of their own, at the address it printed.
+    let metrics = net
+        .stdout
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("metrics:  http://"))
+        .and_then(|rest| rest.split_once("/metrics"))
+        .map(|(addr, _)| addr.to_string())
+        .unwrap_or_else(|| panic!("no metrics address in\n{}", net.stdout));
+    let (_, body) = support::rpc::Rpc::new(&metrics)
+        .http_get("/metrics")
+        .unwrap();
+    let body = String::from_utf8(body).unwrap();
+    assert!(body.contains("cometbft_consensus_height{"), "{body}");
     // The Keplr chain info it points at names this node's RPC, as a browser reaches it.
     let keplr: Value = serde_json::from_str(&net.ok(&["keplr-chain-info"])).unwrap();
     assert_eq!(keplr["rpc"], format!("http://127.0.0.1:{}", net.port));

@@ -71,6 +71,16 @@ impl Rpc {
 
     /// One `POST /` with `Connection: close`; returns the response body of a 200 answer.
     fn post(&self, body: &[u8]) -> Result<Vec<u8>, String> {
+        self.http("POST", "/", body).map(|(_, body)| body)
+    }
+
+    /// One `GET path` with `Connection: close`; the lower-cased header and the body of a 200
+    /// answer.
+    pub fn http_get(&self, path: &str) -> Result<(String, Vec<u8>), String> {
+        self.http("GET", path, b"")
+    }
+
+    fn http(&self, method: &str, path: &str, body: &[u8]) -> Result<(String, Vec<u8>), String> {
         let mut stream = TcpStream::connect_timeout(&self.addr, Duration::from_secs(2))
             .map_err(|e| format!("connect {}: {e}", self.addr))?;
         stream
@@ -78,7 +88,7 @@ impl Rpc {
             .and_then(|_| stream.set_write_timeout(Some(self.timeout)))
             .map_err(|e| e.to_string())?;
         let head = format!(
-            "POST / HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
              Content-Length: {}\r\nConnection: close\r\n\r\n",
             self.addr,
             body.len()
@@ -104,11 +114,12 @@ impl Rpc {
                 String::from_utf8_lossy(body)
             ));
         }
-        if header.contains("transfer-encoding: chunked") {
-            dechunk(body)
+        let body = if header.contains("transfer-encoding: chunked") {
+            dechunk(body)?
         } else {
-            Ok(body.to_vec())
-        }
+            body.to_vec()
+        };
+        Ok((header, body))
     }
 }
 

@@ -135,6 +135,17 @@ impl StartArgs {
                 .with_context(|| format!("cannot listen for RPC on {laddr}"))?;
             log_listening("RPC", listener.local_addr()?);
             let server = tokio::spawn(rpc::serve(node.clone(), listener));
+            let metrics = match &node.config.instrumentation {
+                config if config.prometheus => {
+                    let addr = config.bind_addr();
+                    let listener = tokio::net::TcpListener::bind(&addr)
+                        .await
+                        .with_context(|| format!("cannot listen for Prometheus on {addr} (config.toml [instrumentation] prometheus_listen_addr)"))?;
+                    log_listening("Prometheus", listener.local_addr()?);
+                    Some(tokio::spawn(agora_node::metrics::serve(node.clone(), listener)))
+                }
+                _ => None,
+            };
             let mut stopped = stopped;
             let outcome = tokio::select! {
                 () = shutdown_signal() => {
@@ -145,6 +156,9 @@ impl StartArgs {
                 outcome = &mut stopped => outcome,
             };
             server.abort();
+            if let Some(metrics) = metrics {
+                metrics.abort();
+            }
             let outcome = outcome.map_err(|_| anyhow!("the block producer vanished"))?;
             if let Err(e) = &outcome {
                 tracing::error!(error = %format!("{e:#}"), "block production stopped; the node exits");

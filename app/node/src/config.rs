@@ -23,6 +23,8 @@ pub struct NodeConfig {
     pub mempool: MempoolConfig,
     /// Transaction indexing.
     pub tx_index: TxIndexConfig,
+    /// Prometheus metrics.
+    pub instrumentation: InstrumentationConfig,
 }
 
 /// `[rpc]`.
@@ -110,6 +112,35 @@ pub struct TxIndexConfig {
     pub indexer: String,
 }
 
+/// `[instrumentation]`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct InstrumentationConfig {
+    /// Serve Prometheus metrics at `/metrics`.
+    pub prometheus: bool,
+    /// Where: `host:port`, or CometBFT's `:port` for every interface.
+    pub prometheus_listen_addr: String,
+}
+
+impl Default for InstrumentationConfig {
+    fn default() -> Self {
+        Self {
+            prometheus: false,
+            prometheus_listen_addr: "127.0.0.1:26660".into(),
+        }
+    }
+}
+
+impl InstrumentationConfig {
+    /// The address to bind: `:26660` (CometBFT's form) is every interface.
+    pub fn bind_addr(&self) -> String {
+        match self.prometheus_listen_addr.strip_prefix(':') {
+            Some(port) => format!("0.0.0.0:{port}"),
+            None => self.prometheus_listen_addr.clone(),
+        }
+    }
+}
+
 impl Default for NodeConfig {
     fn default() -> Self {
         Self {
@@ -118,6 +149,7 @@ impl Default for NodeConfig {
             consensus: ConsensusConfig::default(),
             mempool: MempoolConfig::default(),
             tx_index: TxIndexConfig::default(),
+            instrumentation: InstrumentationConfig::default(),
         }
     }
 }

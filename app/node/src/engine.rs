@@ -31,6 +31,7 @@ use tendermint_proto::v0_38::types::{BlockIdFlag, CommitSig as RawCommitSig, Has
 use crate::blockstore::{block_id, tx_hash, TxRecord};
 use crate::events::NodeEvent;
 use crate::history::{Change, History};
+use crate::metrics::BlockReport;
 use crate::{Node, BLOCK_PROTOCOL};
 
 /// Brings the app level with the block store: checks that the app, the block store and the
@@ -581,6 +582,22 @@ fn execute(node: &Node, block: &Block, id: block::Id) -> Result<()> {
         recheck_ms = (rechecked - committed).as_millis() as u64,
         "committed block"
     );
+    let (validators, power) = node
+        .history()
+        .validators(height)
+        .map(|set| (set.validators().len(), set.total_voting_power().value()))
+        .unwrap_or_default();
+    node.metrics.block(&BlockReport {
+        height,
+        time: block.header.time,
+        txs: block.data.len(),
+        size_bytes: tendermint_proto::v0_38::types::Block::from(block.clone()).encoded_len(),
+        validators,
+        power,
+        mempool: pending,
+        execution: finalized,
+        commit: committed - stored,
+    });
     publish(node, block, id, results);
     Ok(())
 }

@@ -15,6 +15,7 @@ pub mod files;
 pub mod history;
 pub mod home;
 pub mod mempool;
+pub mod metrics;
 mod node;
 pub mod priority;
 pub mod rpc;

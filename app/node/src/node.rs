@@ -14,6 +14,7 @@ use crate::config::NodeConfig;
 use crate::events::EventBus;
 use crate::history::History;
 use crate::mempool::{Mempool, MempoolError};
+use crate::metrics::Metrics;
 use crate::validator::PrivValidator;
 use crate::Home;
 
@@ -56,6 +57,8 @@ pub struct Node {
     pub node_id: node::Id,
     /// Taken by RPC searches that scan blocks no index answers for: one runs at a time.
     pub scans: Mutex<()>,
+    /// What Prometheus scrapes (served when `[instrumentation] prometheus` is on).
+    pub metrics: Metrics,
 }
 
 impl Node {
@@ -89,6 +92,7 @@ impl Node {
             events: EventBus::for_block_txs(config.mempool.size),
             node_id: node_key.node_id(),
             scans: Mutex::new(()),
+            metrics: Metrics::new(genesis.chain_id.as_str()),
             home,
             config,
             genesis,
@@ -167,17 +171,25 @@ impl Node {
     /// app's, so they run while a block executes and wait only for Commit and its recheck.
     pub fn submit_tx(&self, tx: &[u8]) -> Result<ResponseCheckTx, MempoolError> {
         let hash = self.mempool().precheck(tx)?;
+        let started = std::time::Instant::now();
         let prepared = self.queries.prepare(tx);
         let mut check = self.checks.lock();
         let response = check.check(prepared, ExecMode::Check);
+        let took = started.elapsed();
         let mut mempool = self.mempool();
-        if response.code != 0 {
+        let accepted = response.code == 0;
+        let inserted = match accepted {
+            true => mempool
+                .try_insert(hash, tx.to_vec(), response.gas_wanted)
+                .map(drop),
+            false => Ok(()),
+        };
+        if !accepted || inserted.is_err() {
+            // Refused, or another tx took the room while CheckTx ran (as a full mempool does).
             mempool.forget(&hash);
-        } else if let Err(e) = mempool.try_insert(hash, tx.to_vec(), response.gas_wanted) {
-            // Another tx took the room while CheckTx ran: refuse this one, as a full mempool does.
-            mempool.forget(&hash);
-            return Err(e);
         }
-        Ok(response)
+        self.metrics
+            .checktx(tx.len(), took, accepted && inserted.is_ok(), mempool.len());
+        inserted.map(|()| response)
     }
 }

@@ -209,14 +209,17 @@ pub(crate) async fn call(
         };
         run(server, conn, id, spec, params).await
     };
-    tokio::time::timeout(timeout, run)
+    let started = std::time::Instant::now();
+    let outcome = tokio::time::timeout(timeout, run)
         .await
         .unwrap_or_else(|_| {
             Err(RpcError::internal(format!(
                 "{} did not finish within {timeout:?} (rpc.timeout_write)",
                 spec.name
             )))
-        })
+        });
+    server.node.metrics.rpc(spec.name, started.elapsed());
+    outcome
 }
 
 async fn run(
