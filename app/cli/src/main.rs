@@ -36,6 +36,9 @@ struct Cli {
         default_value = "info"
     )]
     log_level: String,
+    /// Log format: `plain` text, or `json` (one object per line, for log collectors).
+    #[arg(long = "log_format", global = true, value_enum, default_value_t = LogFormat::Plain)]
+    log_format: LogFormat,
     /// Output format (default: client.toml's `output`, else text).
     #[arg(long, short = 'o', global = true)]
     output: Option<Output>,
@@ -44,6 +47,13 @@ struct Cli {
     keyring_backend: Option<String>,
     #[command(subcommand)]
     command: Command,
+}
+
+/// CometBFT's `--log_format` values.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum LogFormat {
+    Plain,
+    Json,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -98,11 +108,13 @@ fn main() {
     let stderr = std::io::stderr();
     // Colours only on a terminal (and not under NO_COLOR): log files and pipes get plain text.
     let colour = stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(log_filter(&cli.log_level))
-        .with_ansi(colour)
-        .with_writer(std::io::stderr)
-        .init();
+        .with_writer(std::io::stderr);
+    match cli.log_format {
+        LogFormat::Plain => logs.with_ansi(colour).init(),
+        LogFormat::Json => logs.json().init(),
+    }
     if let Err(e) = run(cli) {
         eprintln!("Error: {e:#}");
         std::process::exit(1);

@@ -1,16 +1,21 @@
-//! Prometheus metrics of a running `agorad start`: off by default, served at `/metrics` on
-//! `[instrumentation] prometheus_listen_addr` when on, in the OpenMetrics text format with
-//! CometBFT's names (labelled `chain_id`) and Agora's timings; the height advances between
-//! scrapes; a bad address stops the node with a message naming the setting.
+//! What operators watch of a running `agorad start`. Prometheus metrics: off by default,
+//! served at `/metrics` on `[instrumentation] prometheus_listen_addr` when on, in the
+//! OpenMetrics text format with CometBFT's names (labelled `chain_id`) and Agora's timings;
+//! the height advances between scrapes; a bad address stops the node with a message naming
+//! the setting. Logs: `--log_format json` writes one JSON object per line, each block's
+//! height, txs and app hash among its fields.
 
 mod support;
 
 use std::collections::BTreeMap;
+use std::io::{BufRead as _, BufReader};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
 use support::home::Home;
 use support::node::listen_addr;
+use support::process;
 use support::rpc::Rpc;
 
 const CHAIN: &str = "agora-metrics";
@@ -137,4 +142,49 @@ fn a_bad_prometheus_address_stops_the_node_naming_the_setting() {
     enable_prometheus(&home, "no-such-host:xyz");
     let err = home.fails(&["start"]);
     assert!(err.contains("prometheus_listen_addr"), "{err}");
+}
+
+#[test]
+fn json_logs_carry_each_blocks_height_txs_and_app_hash() {
+    let home = Home::new();
+    home.validator(CHAIN, 1_000_000_000);
+    let mut child = process::command()
+        .env("RUST_LOG", "info")
+        .args([
+            "--log_format",
+            "json",
+            "start",
+            "--rpc.laddr",
+            "tcp://127.0.0.1:0",
+        ])
+        .args(["--consensus.timeout_commit", "100ms", "--home"])
+        .arg(home.path())
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut listening = false;
+    let mut block = None;
+    for line in lines.map_while(Result::ok).take(200) {
+        let entry: serde_json::Value = serde_json::from_str(&line)
+            .unwrap_or_else(|e| panic!("not a JSON log line ({e}): {line}"));
+        assert!(
+            entry["level"].is_string() && entry["timestamp"].is_string(),
+            "{line}"
+        );
+        let fields = &entry["fields"];
+        listening |= entry["target"] == "agorad::listen" && fields["addr"].is_string();
+        if fields["message"] == "committed block" {
+            block = Some(fields.clone());
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(listening, "the RPC listen line, with its address");
+    let block = block.expect("a committed block line");
+    assert!(block["height"].as_u64().unwrap() >= 1, "{block}");
+    assert!(block["txs"].is_u64(), "{block}");
+    assert_eq!(block["app_hash"].as_str().unwrap().len(), 64, "{block}");
 }
