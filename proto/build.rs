@@ -1,4 +1,5 @@
-//! Generates Rust for every `agora/**/*.proto` with prost, parsing with protox (no protoc).
+//! Generates Rust for every `agora/**/*.proto` with prost, and writes the descriptor set of
+//! everything the node serves (`third_party/` and `agora/`), parsing with protox (no `protoc`).
 
 use std::path::{Path, PathBuf};
 
@@ -16,17 +17,38 @@ fn protos(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR")?);
-    let mut files = Vec::new();
-    protos(&root.join("agora"), &mut files)?;
-    files.sort();
+    let out = PathBuf::from(std::env::var("OUT_DIR")?);
+    let third_party = root.join("third_party");
     println!("cargo:rerun-if-changed=agora");
-    if files.is_empty() {
+    println!("cargo:rerun-if-changed=third_party");
+    let mut agora = Vec::new();
+    protos(&root.join("agora"), &mut agora)?;
+    agora.sort();
+    let mut served = Vec::new();
+    protos(&third_party, &mut served)?;
+    served.sort();
+    // Names as imports spell them: relative to the include directory each file is under.
+    let mut names: Vec<PathBuf> = served
+        .iter()
+        .map(|p| p.strip_prefix(&third_party).map(Path::to_path_buf))
+        .collect::<Result<_, _>>()?;
+    for path in &agora {
+        names.push(path.strip_prefix(&root)?.to_path_buf());
+    }
+
+    let mut compiler = protox::Compiler::new([&third_party, &root])?;
+    compiler.include_imports(true).open_files(&names)?;
+    std::fs::write(
+        out.join("descriptors.binpb"),
+        compiler.encode_file_descriptor_set(),
+    )?;
+
+    if agora.is_empty() {
         // No Agora messages yet: an empty `agora` module.
-        let out = PathBuf::from(std::env::var("OUT_DIR")?).join("agora.rs");
-        std::fs::write(out, "pub mod agora {}\n")?;
+        std::fs::write(out.join("agora.rs"), "pub mod agora {}\n")?;
         return Ok(());
     }
-    let descriptors = protox::compile(&files, [&root])?;
+    let descriptors = protox::compile(&agora, [&third_party, &root])?;
     prost_build::Config::new()
         .enable_type_names()
         .include_file("agora.rs")

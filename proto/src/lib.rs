@@ -6,6 +6,9 @@
 //! - [`cosmos_consensus`]: `cosmos.consensus.v1`, which cosmos-sdk-proto does not export.
 //! - [`agora`]: Agora's own messages, generated at build time from `proto/agora/**/*.proto`
 //!   with prost, parsed by protox (no `protoc` needed).
+//! - [`descriptors`]: the descriptors of every message and service the node serves (the Cosmos
+//!   SDK's own `.proto` files in `proto/third_party`, and Agora's), for what is generic over
+//!   messages: gRPC reflection, the REST gateway and its JSON.
 
 pub use cosmrs::proto::cosmos;
 pub use cosmrs::Any;
@@ -19,6 +22,21 @@ mod generated {
 }
 
 pub use generated::agora;
+
+/// The encoded `FileDescriptorSet` of every served message and service, imports included.
+pub const FILE_DESCRIPTOR_SET: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/descriptors.binpb"));
+
+/// [`FILE_DESCRIPTOR_SET`] decoded once, to look messages and services up by name.
+pub fn descriptors() -> &'static prost_reflect::DescriptorPool {
+    static POOL: std::sync::OnceLock<prost_reflect::DescriptorPool> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        prost_reflect::DescriptorPool::decode(FILE_DESCRIPTOR_SET)
+            .expect("the build wrote a valid descriptor set")
+    })
+}
+
+pub use prost_reflect;
 
 #[cfg(test)]
 mod tests {
