@@ -89,6 +89,9 @@ sed -i -e "s|^timeout_commit = .*|timeout_commit = \"$timeout_commit\"|" \
        -e "s|^laddr = .*|laddr = \"$node\"|" \
        -e "s|^prometheus = .*|prometheus = true|" \
        -e "s|^prometheus_listen_addr = .*|prometheus_listen_addr = \"$metrics\"|" "$dir/config/config.toml"
+# gRPC (app.toml [grpc]): the SDK's 9090, or any free port with --rpc-port 0.
+grpc="127.0.0.1:$(( rpc_port == 0 ? 0 : 9090 ))"
+sed -i -e "s|^address = \"127.0.0.1:9090\"|address = \"$grpc\"|" "$dir/config/app.toml"
 sed -i -e "s|^keyring-backend = .*|keyring-backend = \"test\"|" \
        -e "s|^node = .*|node = \"$node\"|" "$dir/config/client.toml"
 
@@ -97,6 +100,7 @@ info() {
     cat <<INFO
 Agora local chain $chain_id in $dir
   RPC:      $node  (CometBFT JSON-RPC; websocket at ws://${node#tcp://}/websocket)
+  gRPC:     $grpc  (Cosmos SDK gRPC with server reflection, e.g. grpcurl -plaintext $grpc list)
   metrics:  http://$metrics/metrics  (Prometheus)
   faucet:   $faucet  (1,000,000,000 AGR; key "faucet" in the test keyring)
   mnemonic: $mnemonic
@@ -130,6 +134,7 @@ for _ in $(seq 1 300); do
     if "$agorad" --home "$dir" status >/dev/null 2>&1; then
         # Bound right after the RPC, so known once the RPC answers.
         metrics=$(sed -n 's/.* agorad::listen: Prometheus listening addr=\([^ ]*\).*/\1/p' "$dir/agorad.log" | head -1)
+        grpc=$(sed -n 's/.* agorad::listen: gRPC listening addr=\([^ ]*\).*/\1/p' "$dir/agorad.log" | head -1)
         info
         echo "started: pid $pid, log $dir/agorad.log"
         exit 0

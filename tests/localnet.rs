@@ -80,6 +80,15 @@ fn localnet_starts_refuses_to_overwrite_and_resets() {
         .unwrap();
     let body = String::from_utf8(body).unwrap();
     assert!(body.contains("cometbft_consensus_height{"), "{body}");
+    // Its gRPC server, at the address it printed (tests/grpc.rs exercises the services).
+    let grpc: std::net::SocketAddr = net
+        .stdout
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("gRPC:     "))
+        .and_then(|rest| rest.split_whitespace().next()?.parse().ok())
+        .unwrap_or_else(|| panic!("no gRPC address in\n{}", net.stdout));
+    assert_ne!(grpc.port(), 0, "the bound port, not the one asked for");
+    std::net::TcpStream::connect(grpc).expect("the gRPC port accepts connections");
     // The Keplr chain info it points at names this node's RPC, as a browser reaches it.
     let keplr: Value = serde_json::from_str(&net.ok(&["keplr-chain-info"])).unwrap();
     assert_eq!(keplr["rpc"], format!("http://127.0.0.1:{}", net.port));

@@ -180,14 +180,8 @@ impl QueryService {
             };
             query_store(&view.snapshot, rest, &req.data, height, req.prove).map(|a| (a, height))
         } else {
-            self.at(requested).and_then(|view| {
-                let answer = if req.path == SIMULATE_PATH {
-                    self.simulate(&view, &req.data)
-                } else {
-                    self.query_module(&view, &req.path, &req.data)
-                };
-                answer.map(|value| ((value, None), view.snapshot.height()))
-            })
+            self.grpc(&req.path, &req.data, requested)
+                .map(|(value, height)| ((value, None), height))
         };
         match answer {
             Ok(((value, proof_ops), height)) => ResponseQuery {
@@ -205,6 +199,23 @@ impl QueryService {
                 ..Default::default()
             },
         }
+    }
+
+    /// Answers the gRPC method `path` (a module's query or Simulate) with `data` at `height`
+    /// (0 = the latest): the response bytes and the height they were read at.
+    pub fn grpc(&self, path: &str, data: &[u8], height: u64) -> Result<(Vec<u8>, u64)> {
+        let view = self.at(height)?;
+        let value = if path == SIMULATE_PATH {
+            self.simulate(&view, data)?
+        } else {
+            self.query_module(&view, path, data)?
+        };
+        Ok((value, view.snapshot.height()))
+    }
+
+    /// True if [`Self::grpc`] answers the method `path`.
+    pub fn serves(&self, path: &str) -> bool {
+        path == SIMULATE_PATH || self.0.modules.for_query(path).is_some()
     }
 
     fn query_module(&self, view: &CommittedView, path: &str, data: &[u8]) -> Result<Vec<u8>> {

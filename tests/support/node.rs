@@ -132,6 +132,15 @@ pub struct Node {
 }
 
 impl Node {
+    /// The address its gRPC server bound (from its `gRPC listening` line).
+    pub fn grpc_addr(&self) -> SocketAddr {
+        let stderr = self.stderr.lock().unwrap();
+        stderr
+            .lines()
+            .find_map(|line| listen_addr(line, "gRPC"))
+            .expect("the node logged no gRPC listening line")
+    }
+
     /// The process id.
     pub fn pid(&self) -> u32 {
         self.child.id()

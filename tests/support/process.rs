@@ -21,6 +21,8 @@ pub fn text(bytes: &[u8]) -> String {
 pub fn command() -> Command {
     let mut command = Command::new(AGORAD);
     command.env("RUST_LOG", "warn");
+    // Nodes of tests running at once must not share app.toml's default gRPC port.
+    command.env("AGORAD_GRPC_ADDRESS", "127.0.0.1:0");
     command
 }
 

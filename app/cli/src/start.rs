@@ -46,10 +46,14 @@ pub struct StartArgs {
     /// Keep this many recent heights of state, 0 keeps all (app.toml).
     #[arg(long = "pruning-keep-recent")]
     pub pruning_keep_recent: Option<u64>,
+    /// The gRPC listen address (app.toml `[grpc] address`); port 0 picks a free port, which
+    /// the `gRPC listening addr=...` log line names.
+    #[arg(long = "grpc.address", env = "AGORAD_GRPC_ADDRESS")]
+    pub grpc_address: Option<String>,
 }
 
 impl StartArgs {
-    fn app_config(&self, globals: &Globals) -> Result<AppConfig> {
+    fn app_toml(&self, globals: &Globals) -> Result<AppToml> {
         let mut app_toml: AppToml = config::load(&globals.home.app_toml())?;
         if let Some(prices) = &self.minimum_gas_prices {
             app_toml.minimum_gas_prices = prices.clone();
@@ -58,7 +62,10 @@ impl StartArgs {
             app_toml.pruning = if keep == 0 { "nothing" } else { "custom" }.into();
             app_toml.pruning_keep_recent = keep.to_string();
         }
-        app_toml.app_config()
+        if let Some(address) = &self.grpc_address {
+            app_toml.grpc.address = address.clone();
+        }
+        Ok(app_toml)
     }
 
     fn node_config(&self, globals: &Globals) -> Result<NodeConfig> {
@@ -79,7 +86,9 @@ impl StartArgs {
     /// Runs the node until SIGINT or SIGTERM; fails (so agorad exits non-zero) when block
     /// production stops or panics, with the cause logged.
     pub fn run(self, globals: &Globals) -> Result<()> {
-        let app_config = self.app_config(globals)?;
+        let app_toml = self.app_toml(globals)?;
+        let app_config = app_toml.app_config()?;
+        let grpc_settings = app_toml.grpc.settings(&app_toml)?;
         if app_config
             .min_gas_prices
             .iter()
@@ -135,6 +144,16 @@ impl StartArgs {
                 .with_context(|| format!("cannot listen for RPC on {laddr}"))?;
             log_listening("RPC", listener.local_addr()?);
             let server = tokio::spawn(rpc::serve(node.clone(), listener));
+            let grpc = match &app_toml.grpc {
+                grpc if grpc.enable => {
+                    let listener = tokio::net::TcpListener::bind(&grpc.address)
+                        .await
+                        .with_context(|| format!("cannot listen for gRPC on {} (app.toml [grpc] address)", grpc.address))?;
+                    log_listening("gRPC", listener.local_addr()?);
+                    Some(tokio::spawn(agora_node::grpc::serve(node.clone(), listener, grpc_settings)))
+                }
+                _ => None,
+            };
             let metrics = match &node.config.instrumentation {
                 config if config.prometheus => {
                     let addr = config.bind_addr();
@@ -156,8 +175,8 @@ impl StartArgs {
                 outcome = &mut stopped => outcome,
             };
             server.abort();
-            if let Some(metrics) = metrics {
-                metrics.abort();
+            for task in [metrics, grpc].into_iter().flatten() {
+                task.abort();
             }
             let outcome = outcome.map_err(|_| anyhow!("the block producer vanished"))?;
             if let Err(e) = &outcome {

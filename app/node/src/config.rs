@@ -234,6 +234,52 @@ pub struct AppToml {
     pub store_cache_bytes: String,
     /// Bytes the state database's memtables hold, across column families, before flushing.
     pub store_write_buffer_bytes: String,
+    /// `[grpc]`: the gRPC server.
+    pub grpc: GrpcToml,
+}
+
+/// app.toml `[grpc]` (the SDK's keys and defaults, on loopback).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, rename_all = "kebab-case")]
+pub struct GrpcToml {
+    /// Whether `agorad start` serves gRPC.
+    pub enable: bool,
+    /// Where it listens; port 0 picks a free port (the `gRPC listening addr=` log line names it).
+    pub address: String,
+    /// Largest request message in bytes.
+    pub max_recv_msg_size: String,
+    /// Largest response message in bytes.
+    pub max_send_msg_size: String,
+}
+
+impl Default for GrpcToml {
+    fn default() -> Self {
+        Self {
+            enable: true,
+            address: "127.0.0.1:9090".into(),
+            max_recv_msg_size: (10 << 20).to_string(),
+            max_send_msg_size: i32::MAX.to_string(),
+        }
+    }
+}
+
+impl GrpcToml {
+    /// The server settings these lines give, with what the node's Config service reports.
+    pub fn settings(&self, app: &AppToml) -> Result<crate::grpc::GrpcSettings> {
+        Ok(crate::grpc::GrpcSettings {
+            max_recv_msg_size: self
+                .max_recv_msg_size
+                .parse()
+                .context("app.toml: [grpc] max-recv-msg-size must be a whole number of bytes")?,
+            max_send_msg_size: self
+                .max_send_msg_size
+                .parse()
+                .context("app.toml: [grpc] max-send-msg-size must be a whole number of bytes")?,
+            max_concurrent_requests: 256,
+            minimum_gas_price: app.minimum_gas_prices.clone(),
+            pruning_keep_recent: app.pruning_keep_recent.clone(),
+        })
+    }
 }
 
 impl Default for AppToml {
@@ -250,6 +296,7 @@ impl Default for AppToml {
             store_write_buffer_bytes: agora_app::AppConfig::default()
                 .store_write_buffer_bytes
                 .to_string(),
+            grpc: GrpcToml::default(),
         }
     }
 }

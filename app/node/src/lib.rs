@@ -12,6 +12,7 @@ pub mod config;
 pub mod engine;
 pub mod events;
 pub mod files;
+pub mod grpc;
 pub mod history;
 pub mod home;
 pub mod mempool;

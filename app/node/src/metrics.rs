@@ -30,6 +30,7 @@ fn seconds_buckets() -> Histogram {
 
 /// The label of a per-method histogram.
 type MethodLabel = Vec<(&'static str, &'static str)>;
+type GrpcLabel = Vec<(&'static str, String)>;
 
 /// Every metric the node reports, and the registry that encodes them.
 pub struct Metrics {
@@ -48,6 +49,7 @@ pub struct Metrics {
     commit: Histogram,
     checktx: Histogram,
     rpc: Family<MethodLabel, Histogram, fn() -> Histogram>,
+    grpc: Family<GrpcLabel, Histogram, fn() -> Histogram>,
     last_block_time: Mutex<Option<Time>>,
 }
 
@@ -93,6 +95,7 @@ impl Metrics {
             commit: seconds_buckets(),
             checktx: seconds_buckets(),
             rpc: Family::new_with_constructor(seconds_buckets),
+            grpc: Family::new_with_constructor(seconds_buckets),
             last_block_time: Mutex::new(None),
             registry: Registry::default(),
         };
@@ -162,6 +165,11 @@ impl Metrics {
             "CometBFT JSON-RPC requests' durations, by method",
             metrics.rpc.clone(),
         );
+        agora.register(
+            "grpc_request_seconds",
+            "gRPC requests' durations, by method path (\"unknown\" for paths not served)",
+            metrics.grpc.clone(),
+        );
         Self {
             registry,
             ..metrics
@@ -203,6 +211,13 @@ impl Metrics {
     pub fn rpc(&self, method: &'static str, took: Duration) {
         self.rpc
             .get_or_create(&vec![("method", method)])
+            .observe(took.as_secs_f64());
+    }
+
+    /// Records one gRPC request of the method at `path` that took `took`.
+    pub fn grpc_request(&self, path: &str, took: Duration) {
+        self.grpc
+            .get_or_create(&vec![("method", path.to_string())])
             .observe(took.as_secs_f64());
     }
 

@@ -63,7 +63,7 @@ struct ValidatorInfo {
 
 /// The channels a CometBFT v0.38 node advertises; this node has no p2p, but clients expect
 /// the field.
-const CHANNELS: &str = "40202122233038606100";
+pub(crate) const CHANNELS: &str = "40202122233038606100";
 
 /// What `status` tells of one block.
 struct Summary {

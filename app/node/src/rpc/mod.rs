@@ -37,6 +37,7 @@ use serde_json::Value;
 
 use crate::Node;
 pub(crate) use events::Encodings;
+pub(crate) use info::{indexing, CHANNELS};
 use params::Params;
 
 /// A JSON-RPC error as CometBFT writes it: `{"code":…,"message":…,"data":…}`.
