@@ -343,30 +343,7 @@ fn sends_queries_and_restarts_against_a_running_node() {
     home.wait_for_tx(&node, &accepted_hash);
 
     // Generate, sign online (account number and sequence from the node), broadcast async.
-    let unsigned = home.ok(&[
-        "tx",
-        "bank",
-        "send",
-        "validator",
-        &bob,
-        "7uagr",
-        "--generate-only",
-        "--fees",
-        "2000uagr",
-    ]);
-    let file = home.path().join("unsigned.json");
-    std::fs::write(&file, unsigned).unwrap();
-    let signed = home.ok(&[
-        "tx",
-        "sign",
-        file.to_str().unwrap(),
-        "--from",
-        "validator",
-        "--node",
-        &node.laddr,
-    ]);
-    let signed_file = home.path().join("signed.json");
-    std::fs::write(&signed_file, signed).unwrap();
+    let signed_file = home.signed_send(&node, &bob, "7uagr");
     let async_sent = json(&home.ok(&[
         "tx",
         "broadcast",

@@ -40,34 +40,7 @@ async fn connect(node: &support::node::Node) -> Channel {
 
 /// A signed MsgSend from `validator` to `to`, as the CLI encodes it.
 fn signed_send(home: &Home, node: &support::node::Node, to: &str) -> Vec<u8> {
-    let unsigned = home.ok(&[
-        "tx",
-        "bank",
-        "send",
-        "validator",
-        to,
-        "1234uagr",
-        "--generate-only",
-        "--fees",
-        "2000uagr",
-        "--gas",
-        "200000",
-    ]);
-    let file = home.path().join("unsigned.json");
-    std::fs::write(&file, unsigned).unwrap();
-    let signed = home.ok(&[
-        "tx",
-        "sign",
-        file.to_str().unwrap(),
-        "--from",
-        "validator",
-        "--chain-id",
-        CHAIN,
-        "--node",
-        &node.laddr,
-    ]);
-    let file = home.path().join("signed.json");
-    std::fs::write(&file, signed).unwrap();
+    let file = home.signed_send(node, to, "1234uagr");
     let encoded = home.ok(&["tx", "encode", file.to_str().unwrap()]);
     base64::engine::general_purpose::STANDARD
         .decode(encoded.trim())

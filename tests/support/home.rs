@@ -161,6 +161,36 @@ impl Home {
         self.wait_for_tx(node, sent["txhash"].as_str().unwrap())
     }
 
+    /// A MsgSend of `amount` from `validator` to `to` (2,000uagr fee) made with
+    /// `--generate-only`, then signed online against `node`: the signed tx JSON's path.
+    pub fn signed_send(&self, node: &Node, to: &str, amount: &str) -> std::path::PathBuf {
+        let unsigned = self.ok(&[
+            "tx",
+            "bank",
+            "send",
+            "validator",
+            to,
+            amount,
+            "--generate-only",
+            "--fees",
+            "2000uagr",
+        ]);
+        let file = self.path().join("unsigned.json");
+        std::fs::write(&file, unsigned).unwrap();
+        let signed = self.ok(&[
+            "tx",
+            "sign",
+            file.to_str().unwrap(),
+            "--from",
+            "validator",
+            "--node",
+            &node.laddr,
+        ]);
+        let signed_file = self.path().join("signed.json");
+        std::fs::write(&signed_file, signed).unwrap();
+        signed_file
+    }
+
     /// `agorad start` on this home with 100 ms blocks, once block 1 is committed.
     pub fn start(&self) -> Node {
         Launch::new(self.path())
