@@ -88,7 +88,7 @@ impl StartArgs {
     pub fn run(self, globals: &Globals) -> Result<()> {
         let app_toml = self.app_toml(globals)?;
         let app_config = app_toml.app_config()?;
-        let grpc_settings = app_toml.grpc.settings(&app_toml)?;
+        let grpc_settings = app_toml.grpc_settings()?;
         if app_config
             .min_gas_prices
             .iter()

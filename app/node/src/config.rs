@@ -263,25 +263,6 @@ impl Default for GrpcToml {
     }
 }
 
-impl GrpcToml {
-    /// The server settings these lines give, with what the node's Config service reports.
-    pub fn settings(&self, app: &AppToml) -> Result<crate::grpc::GrpcSettings> {
-        Ok(crate::grpc::GrpcSettings {
-            max_recv_msg_size: self
-                .max_recv_msg_size
-                .parse()
-                .context("app.toml: [grpc] max-recv-msg-size must be a whole number of bytes")?,
-            max_send_msg_size: self
-                .max_send_msg_size
-                .parse()
-                .context("app.toml: [grpc] max-send-msg-size must be a whole number of bytes")?,
-            max_concurrent_requests: 256,
-            minimum_gas_price: app.minimum_gas_prices.clone(),
-            pruning_keep_recent: app.pruning_keep_recent.clone(),
-        })
-    }
-}
-
 impl Default for AppToml {
     fn default() -> Self {
         Self {
@@ -302,6 +283,25 @@ impl Default for AppToml {
 }
 
 impl AppToml {
+    /// The gRPC server's settings (`[grpc]`), with what the node's Config service reports.
+    pub fn grpc_settings(&self) -> Result<crate::grpc::GrpcSettings> {
+        Ok(crate::grpc::GrpcSettings {
+            max_recv_msg_size: self
+                .grpc
+                .max_recv_msg_size
+                .parse()
+                .context("app.toml: [grpc] max-recv-msg-size must be a whole number of bytes")?,
+            max_send_msg_size: self
+                .grpc
+                .max_send_msg_size
+                .parse()
+                .context("app.toml: [grpc] max-send-msg-size must be a whole number of bytes")?,
+            max_concurrent_requests: 256,
+            minimum_gas_price: self.minimum_gas_prices.clone(),
+            pruning_keep_recent: self.pruning_keep_recent.clone(),
+        })
+    }
+
     /// The application settings these lines describe.
     pub fn app_config(&self) -> Result<agora_app::AppConfig> {
         let keep_recent = match self.pruning.as_str() {

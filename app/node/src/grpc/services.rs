@@ -155,9 +155,12 @@ fn positive_height(height: i64, latest: u64) -> Result<u64, Status> {
     }
 }
 
-/// The SDK's `TxResponse` of a committed tx.
-fn tx_response(record: &TxRecord, block: Option<&Block>) -> TxResponse {
-    let decoded = tx_pb::Tx::decode(record.tx.as_slice()).ok();
+/// The SDK's `TxResponse` of a committed tx, `decoded` from its bytes.
+fn tx_response(
+    record: &TxRecord,
+    decoded: Option<&tx_pb::Tx>,
+    block: Option<&Block>,
+) -> TxResponse {
     let result = &record.result;
     #[allow(deprecated)]
     TxResponse {
@@ -197,9 +200,10 @@ fn get_tx(node: &Node, req: tx_pb::GetTxRequest) -> Result<tx_pb::GetTxResponse,
         .filter(|r| r.height <= node.latest_height())
         .ok_or_else(|| Status::not_found(format!("tx not found: {}", req.hash)))?;
     let block = node.blocks.block(record.height).map_err(internal)?;
+    let tx = tx_pb::Tx::decode(record.tx.as_slice()).ok();
     Ok(tx_pb::GetTxResponse {
-        tx: tx_pb::Tx::decode(record.tx.as_slice()).ok(),
-        tx_response: Some(tx_response(&record, block.as_ref())),
+        tx_response: Some(tx_response(&record, tx.as_ref(), block.as_ref())),
+        tx,
     })
 }
 
@@ -321,6 +325,13 @@ fn node_info(node: &Node) -> tm_pb::GetNodeInfoResponse {
     }
 }
 
+/// A consensus address in bech32 (`agoravalcons1…`), empty if it is not an address.
+fn valcons(bytes: &[u8]) -> String {
+    Address::from_bytes(bytes.to_vec())
+        .map(|a| a.to_bech32_with(VALCONS_PREFIX))
+        .unwrap_or_default()
+}
+
 type BlockParts = (
     Option<tendermint_proto::v0_38::types::BlockId>,
     Option<tendermint_proto::v0_38::types::Block>,
@@ -338,9 +349,7 @@ fn block_at(node: &Node, height: u64) -> Result<BlockParts, Status> {
     let id: tendermint_proto::v0_38::types::BlockId = crate::blockstore::block_id(&block).into();
     let raw: tendermint_proto::v0_38::types::Block = block.clone().into();
     let header = raw.header.clone().unwrap_or_default();
-    let proposer = Address::from_bytes(header.proposer_address.clone())
-        .map(|a| a.to_bech32_with(VALCONS_PREFIX))
-        .unwrap_or_default();
+    let proposer = valcons(&header.proposer_address);
     let sdk_block = tm_pb::Block {
         header: Some(tm_pb::Header {
             version: header.version,
@@ -387,9 +396,7 @@ fn validator_set(
         .skip(page.offset as usize)
         .take(limit)
         .map(|v| tm_pb::Validator {
-            address: Address::from_bytes(v.address.as_bytes().to_vec())
-                .map(|a| a.to_bech32_with(VALCONS_PREFIX))
-                .unwrap_or_default(),
+            address: valcons(v.address.as_bytes()),
             pub_key: Some(Any {
                 type_url: "/cosmos.crypto.ed25519.PubKey".into(),
                 value: agora_proto::cosmos::crypto::ed25519::PubKey {
