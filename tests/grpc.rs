@@ -20,8 +20,8 @@ use cosmos_sdk_proto::cosmos::base::tendermint::v1beta1::{
     GetLatestValidatorSetRequest, GetNodeInfoRequest,
 };
 use cosmos_sdk_proto::cosmos::tx::v1beta1::{
-    service_client::ServiceClient as TxService, BroadcastMode, BroadcastTxRequest, GetTxRequest,
-    SimulateRequest,
+    service_client::ServiceClient as TxService, BroadcastMode, BroadcastTxRequest,
+    GetBlockWithTxsRequest, GetTxRequest, GetTxsEventRequest, OrderBy, SimulateRequest,
 };
 use support::home::Home;
 use tonic::transport::Channel;
@@ -252,6 +252,67 @@ async fn grpc_serves_queries_blocks_txs_and_reflection() {
         found.tx.unwrap().body.unwrap().messages[0].type_url,
         "/cosmos.bank.v1beta1.MsgSend"
     );
+    // The same tx found by its events, and in its block.
+    let by_sender = format!("message.sender='{validator}'");
+    #[allow(deprecated)]
+    let search = |query: &str, events: Vec<String>, page| GetTxsEventRequest {
+        query: query.into(),
+        events,
+        order_by: OrderBy::Desc as i32,
+        page,
+        limit: 1,
+        ..Default::default()
+    };
+    let events = txs
+        .get_txs_event(search(&by_sender, vec![], 1))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(events.total, 1);
+    assert_eq!(events.tx_responses[0].txhash, sent.txhash);
+    assert_eq!(events.txs.len(), 1);
+    let legacy = txs
+        .get_txs_event(search(
+            "",
+            vec![by_sender.clone(), format!("tx.height={}", response.height)],
+            1,
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        legacy.tx_responses[0].txhash, sent.txhash,
+        "events= joined with AND"
+    );
+    let past_the_end = txs
+        .get_txs_event(search(&by_sender, vec![], 2))
+        .await
+        .unwrap_err();
+    assert_eq!(past_the_end.code(), Code::InvalidArgument, "{past_the_end}");
+    let empty = txs.get_txs_event(search("", vec![], 1)).await.unwrap_err();
+    assert_eq!(empty.code(), Code::InvalidArgument, "{empty}");
+    let block = txs
+        .get_block_with_txs(GetBlockWithTxsRequest {
+            height: response.height,
+            pagination: None,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(block.pagination.unwrap().total, 1);
+    assert_eq!(
+        block.txs[0].body.as_ref().unwrap().messages[0].type_url,
+        "/cosmos.bank.v1beta1.MsgSend"
+    );
+    assert_eq!(block.block.unwrap().header.unwrap().height, response.height);
+    let future = txs
+        .get_block_with_txs(GetBlockWithTxsRequest {
+            height: response.height + 1000,
+            pagination: None,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(future.code(), Code::InvalidArgument, "{future}");
     let missing = txs
         .get_tx(GetTxRequest {
             hash: "00".repeat(32),

@@ -17,6 +17,7 @@
 
 mod codec;
 mod services;
+mod txs;
 
 use std::sync::Arc;
 

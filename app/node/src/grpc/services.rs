@@ -11,12 +11,11 @@ use agora_proto::cosmos::base::tendermint::v1beta1 as tm_pb;
 use agora_proto::cosmos::tx::v1beta1 as tx_pb;
 use agora_proto::Any;
 use prost::{Message, Name};
-use tendermint::block::Block;
 use tendermint_proto::v0_38::abci::RequestQuery;
 use tonic::Status;
 
-use super::Server;
-use crate::blockstore::{tx_hash, TxRecord};
+use super::{txs, Server};
+use crate::blockstore::tx_hash;
 use crate::mempool::MempoolError;
 use crate::{Node, BLOCK_PROTOCOL, COMETBFT_VERSION, P2P_PROTOCOL};
 
@@ -54,7 +53,14 @@ fn read(server: &Server, path: &str, data: &[u8], height: u64) -> Result<(Vec<u8
     let latest = node.latest_height();
     let bytes = if let Some(method) = path.strip_prefix(TX) {
         match method {
-            "GetTx" => get_tx(node, decode(data)?)?.encode_to_vec(),
+            "GetTx" => txs::get_tx(node, decode(data)?)?.encode_to_vec(),
+            "GetTxsEvent" => txs::get_txs_event(node, decode(data)?)?.encode_to_vec(),
+            "GetBlockWithTxs" => {
+                let req: tx_pb::GetBlockWithTxsRequest = decode(data)?;
+                let height = positive_height(req.height, latest)?;
+                let (block_id, block, _) = block_at(node, height)?;
+                txs::block_with_txs(block_id, block, req.pagination)?.encode_to_vec()
+            }
             _ => return Err(unknown(path)),
         }
     } else if let Some(method) = path.strip_prefix(TM) {
@@ -128,11 +134,11 @@ fn read(server: &Server, path: &str, data: &[u8], height: u64) -> Result<(Vec<u8
     Ok((bytes, latest))
 }
 
-fn unknown(path: &str) -> Status {
+pub(super) fn unknown(path: &str) -> Status {
     Status::unimplemented(format!("unknown method {path}"))
 }
 
-fn internal(e: anyhow::Error) -> Status {
+pub(super) fn internal(e: anyhow::Error) -> Status {
     Status::internal(format!("{e:#}"))
 }
 
@@ -153,58 +159,6 @@ fn positive_height(height: i64, latest: u64) -> Result<u64, Status> {
             "block height must be greater than 0, got {height}"
         ))),
     }
-}
-
-/// The SDK's `TxResponse` of a committed tx, `decoded` from its bytes.
-fn tx_response(
-    record: &TxRecord,
-    decoded: Option<&tx_pb::Tx>,
-    block: Option<&Block>,
-) -> TxResponse {
-    let result = &record.result;
-    #[allow(deprecated)]
-    TxResponse {
-        height: record.height as i64,
-        txhash: hex::encode_upper(record.hash),
-        codespace: result.codespace.clone(),
-        code: result.code,
-        data: hex::encode_upper(&result.data),
-        raw_log: result.log.clone(),
-        logs: vec![],
-        info: result.info.clone(),
-        gas_wanted: result.gas_wanted,
-        gas_used: result.gas_used,
-        tx: decoded.map(|tx| Any {
-            type_url: tx_pb::Tx::type_url(),
-            value: tx.encode_to_vec(),
-        }),
-        timestamp: block
-            .map(|b| b.header.time.to_rfc3339())
-            .unwrap_or_default(),
-        events: result.events.clone(),
-    }
-}
-
-/// `GetTx`: a committed tx by its hex hash.
-fn get_tx(node: &Node, req: tx_pb::GetTxRequest) -> Result<tx_pb::GetTxResponse, Status> {
-    let hash = hex::decode(&req.hash)
-        .ok()
-        .filter(|h| h.len() == 32)
-        .ok_or_else(|| {
-            Status::invalid_argument(format!("tx hash {:?} is not 64 hex digits", req.hash))
-        })?;
-    let record = node
-        .blocks
-        .tx(&hash)
-        .map_err(internal)?
-        .filter(|r| r.height <= node.latest_height())
-        .ok_or_else(|| Status::not_found(format!("tx not found: {}", req.hash)))?;
-    let block = node.blocks.block(record.height).map_err(internal)?;
-    let tx = tx_pb::Tx::decode(record.tx.as_slice()).ok();
-    Ok(tx_pb::GetTxResponse {
-        tx_response: Some(tx_response(&record, tx.as_ref(), block.as_ref())),
-        tx,
-    })
 }
 
 /// `BroadcastTx`: CheckTx and the mempool (`SYNC`), or the mempool without waiting (`ASYNC`).
@@ -332,7 +286,7 @@ fn valcons(bytes: &[u8]) -> String {
         .unwrap_or_default()
 }
 
-type BlockParts = (
+pub(super) type BlockParts = (
     Option<tendermint_proto::v0_38::types::BlockId>,
     Option<tendermint_proto::v0_38::types::Block>,
     Option<tm_pb::Block>,
@@ -340,7 +294,7 @@ type BlockParts = (
 
 /// A committed block in both forms the SDK returns: CometBFT's, and the SDK's with a bech32
 /// proposer address.
-fn block_at(node: &Node, height: u64) -> Result<BlockParts, Status> {
+pub(super) fn block_at(node: &Node, height: u64) -> Result<BlockParts, Status> {
     let block = node
         .blocks
         .block(height)

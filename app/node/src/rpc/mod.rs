@@ -39,6 +39,7 @@ use crate::Node;
 pub(crate) use events::Encodings;
 pub(crate) use info::{indexing, CHANNELS};
 use params::Params;
+pub(crate) use txs::search_positions;
 
 /// A JSON-RPC error as CometBFT writes it: `{"code":…,"message":…,"data":…}`.
 #[derive(Debug, Clone, Serialize)]

@@ -207,6 +207,14 @@ fn matching_txs(node: &Node, q: &Query) -> Result<Vec<(u64, u32)>, RpcError> {
     Ok(found)
 }
 
+/// (height, index) of every committed tx matching the CometBFT `query`, in chain order, for
+/// the gRPC and REST tx search; the error says what is wrong with the query.
+pub(crate) fn search_positions(node: &Node, query: &str) -> Result<Vec<(u64, u32)>, String> {
+    require_indexing(node).map_err(|e| e.data)?;
+    let q = Query::parse(query)?;
+    matching_txs(node, &q).map_err(|e| e.data)
+}
+
 #[derive(Serialize)]
 struct TxSearch<'a> {
     txs: Vec<TxJson<'a>>,
