@@ -134,11 +134,20 @@ pub struct Node {
 impl Node {
     /// The address its gRPC server bound (from its `gRPC listening` line).
     pub fn grpc_addr(&self) -> SocketAddr {
+        self.listening("gRPC")
+    }
+
+    /// Where the node's REST API listens (from its `REST listening` log line).
+    pub fn rest_addr(&self) -> SocketAddr {
+        self.listening("REST")
+    }
+
+    fn listening(&self, server: &str) -> SocketAddr {
         let stderr = self.stderr.lock().unwrap();
         stderr
             .lines()
-            .find_map(|line| listen_addr(line, "gRPC"))
-            .expect("the node logged no gRPC listening line")
+            .find_map(|line| listen_addr(line, server))
+            .unwrap_or_else(|| panic!("the node logged no {server} listening line"))
     }
 
     /// The process id.

@@ -23,6 +23,7 @@ pub fn command() -> Command {
     command.env("RUST_LOG", "warn");
     // Nodes of tests running at once must not share app.toml's default gRPC port.
     command.env("AGORAD_GRPC_ADDRESS", "127.0.0.1:0");
+    command.env("AGORAD_API_ADDRESS", "127.0.0.1:0");
     command
 }
 

@@ -50,6 +50,10 @@ pub struct StartArgs {
     /// the `gRPC listening addr=...` log line names.
     #[arg(long = "grpc.address", env = "AGORAD_GRPC_ADDRESS")]
     pub grpc_address: Option<String>,
+    /// The REST (LCD) listen address (app.toml `[api] address`); port 0 picks a free port,
+    /// which the `REST listening addr=...` log line names.
+    #[arg(long = "api.address", env = "AGORAD_API_ADDRESS")]
+    pub api_address: Option<String>,
 }
 
 impl StartArgs {
@@ -64,6 +68,9 @@ impl StartArgs {
         }
         if let Some(address) = &self.grpc_address {
             app_toml.grpc.address = address.clone();
+        }
+        if let Some(address) = &self.api_address {
+            app_toml.api.address = address.clone();
         }
         Ok(app_toml)
     }
@@ -89,6 +96,7 @@ impl StartArgs {
         let app_toml = self.app_toml(globals)?;
         let app_config = app_toml.app_config()?;
         let grpc_settings = app_toml.grpc_settings()?;
+        let rest_settings = app_toml.api.settings()?;
         if app_config
             .min_gas_prices
             .iter()
@@ -150,7 +158,17 @@ impl StartArgs {
                         .await
                         .with_context(|| format!("cannot listen for gRPC on {} (app.toml [grpc] address)", grpc.address))?;
                     log_listening("gRPC", listener.local_addr()?);
-                    Some(tokio::spawn(agora_node::grpc::serve(node.clone(), listener, grpc_settings)))
+                    Some(tokio::spawn(agora_node::grpc::serve(node.clone(), listener, grpc_settings.clone())))
+                }
+                _ => None,
+            };
+            let rest = match &app_toml.api {
+                api if api.enable => {
+                    let listener = tokio::net::TcpListener::bind(api.bind_addr())
+                        .await
+                        .with_context(|| format!("cannot listen for REST on {} (app.toml [api] address)", api.address))?;
+                    log_listening("REST", listener.local_addr()?);
+                    Some(tokio::spawn(agora_node::rest::serve(node.clone(), listener, rest_settings, grpc_settings)))
                 }
                 _ => None,
             };
@@ -175,7 +193,7 @@ impl StartArgs {
                 outcome = &mut stopped => outcome,
             };
             server.abort();
-            for task in [metrics, grpc].into_iter().flatten() {
+            for task in [metrics, grpc, rest].into_iter().flatten() {
                 task.abort();
             }
             let outcome = outcome.map_err(|_| anyhow!("the block producer vanished"))?;

@@ -236,6 +236,59 @@ pub struct AppToml {
     pub store_write_buffer_bytes: String,
     /// `[grpc]`: the gRPC server.
     pub grpc: GrpcToml,
+    /// `[api]`: the REST (LCD) server.
+    pub api: ApiToml,
+}
+
+/// app.toml `[api]` (the SDK's keys, on loopback; on by default, as the devnet wants it).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, rename_all = "kebab-case")]
+pub struct ApiToml {
+    /// Whether `agorad start` serves the REST API.
+    pub enable: bool,
+    /// Where it listens (`tcp://` optional); port 0 picks a free port (the `REST listening
+    /// addr=` log line names it).
+    pub address: String,
+    /// Whether any web origin may call it (CORS `*`): for browser wallets on a devnet.
+    pub enabled_unsafe_cors: bool,
+    /// Requests answered at once; more wait.
+    pub max_open_connections: String,
+    /// Largest request body in bytes.
+    pub rpc_max_body_bytes: String,
+}
+
+impl Default for ApiToml {
+    fn default() -> Self {
+        Self {
+            enable: true,
+            address: "127.0.0.1:1317".into(),
+            enabled_unsafe_cors: false,
+            max_open_connections: "1000".into(),
+            rpc_max_body_bytes: "1000000".into(),
+        }
+    }
+}
+
+impl ApiToml {
+    /// The address to bind, without a `tcp://` scheme.
+    pub fn bind_addr(&self) -> &str {
+        self.address.trim_start_matches("tcp://")
+    }
+
+    /// The REST server's settings.
+    pub fn settings(&self) -> Result<crate::rest::RestSettings> {
+        Ok(crate::rest::RestSettings {
+            max_concurrent_requests: self
+                .max_open_connections
+                .parse()
+                .context("app.toml: [api] max-open-connections must be a whole number")?,
+            max_body_bytes: self
+                .rpc_max_body_bytes
+                .parse()
+                .context("app.toml: [api] rpc-max-body-bytes must be a whole number of bytes")?,
+            unsafe_cors: self.enabled_unsafe_cors,
+        })
+    }
 }
 
 /// app.toml `[grpc]` (the SDK's keys and defaults, on loopback).
@@ -278,6 +331,7 @@ impl Default for AppToml {
                 .store_write_buffer_bytes
                 .to_string(),
             grpc: GrpcToml::default(),
+            api: ApiToml::default(),
         }
     }
 }

@@ -19,6 +19,7 @@ pub mod mempool;
 pub mod metrics;
 mod node;
 pub mod priority;
+pub mod rest;
 pub mod rpc;
 pub mod setup;
 pub mod sign_state;

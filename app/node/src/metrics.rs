@@ -50,6 +50,7 @@ pub struct Metrics {
     checktx: Histogram,
     rpc: Family<MethodLabel, Histogram, fn() -> Histogram>,
     grpc: Family<GrpcLabel, Histogram, fn() -> Histogram>,
+    rest: Family<GrpcLabel, Histogram, fn() -> Histogram>,
     last_block_time: Mutex<Option<Time>>,
 }
 
@@ -96,6 +97,7 @@ impl Metrics {
             checktx: seconds_buckets(),
             rpc: Family::new_with_constructor(seconds_buckets),
             grpc: Family::new_with_constructor(seconds_buckets),
+            rest: Family::new_with_constructor(seconds_buckets),
             last_block_time: Mutex::new(None),
             registry: Registry::default(),
         };
@@ -170,6 +172,11 @@ impl Metrics {
             "gRPC requests' durations, by method path (\"unknown\" for paths not served)",
             metrics.grpc.clone(),
         );
+        agora.register(
+            "rest_request_seconds",
+            "REST (LCD) requests' durations, by route template (\"unknown\" for paths not served)",
+            metrics.rest.clone(),
+        );
         Self {
             registry,
             ..metrics
@@ -218,6 +225,13 @@ impl Metrics {
     pub fn grpc_request(&self, path: &str, took: Duration) {
         self.grpc
             .get_or_create(&vec![("method", path.to_string())])
+            .observe(took.as_secs_f64());
+    }
+
+    /// Records one REST request of the route `template` that took `took`.
+    pub fn rest_request(&self, template: &str, took: Duration) {
+        self.rest
+            .get_or_create(&vec![("route", template.to_string())])
             .observe(took.as_secs_f64());
     }
 

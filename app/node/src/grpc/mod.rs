@@ -16,7 +16,7 @@
 #![allow(clippy::result_large_err)]
 
 mod codec;
-mod services;
+pub(crate) mod services;
 mod txs;
 
 use std::sync::Arc;
@@ -24,7 +24,6 @@ use std::sync::Arc;
 use anyhow::{Context as _, Result};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use tonic::metadata::MetadataMap;
 use tonic::server::{Grpc, UnaryService};
 use tonic::{Code, Status};
 
@@ -56,19 +55,26 @@ pub(crate) struct Server {
     requests: Arc<tokio::sync::Semaphore>,
 }
 
+impl Server {
+    /// What the gRPC server (or the REST gateway, which calls the same methods) shares.
+    pub(crate) fn new(node: Arc<Node>, settings: GrpcSettings) -> Self {
+        Self {
+            requests: Arc::new(tokio::sync::Semaphore::new(
+                settings.max_concurrent_requests.max(1),
+            )),
+            settings: Arc::new(settings),
+            node,
+        }
+    }
+}
+
 /// Serves gRPC on `listener` until the process ends.
 pub async fn serve(
     node: Arc<Node>,
     listener: tokio::net::TcpListener,
     settings: GrpcSettings,
 ) -> Result<()> {
-    let server = Server {
-        requests: Arc::new(tokio::sync::Semaphore::new(
-            settings.max_concurrent_requests.max(1),
-        )),
-        settings: Arc::new(settings),
-        node,
-    };
+    let server = Server::new(node, settings);
     let set = agora_proto::FILE_DESCRIPTOR_SET;
     let reflection_v1 = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(set)
@@ -130,7 +136,8 @@ impl UnaryService<Vec<u8>> for Method {
         let (server, path) = (self.server.clone(), std::mem::take(&mut self.path));
         Box::pin(async move {
             let started = std::time::Instant::now();
-            let height = requested_height(request.metadata())?;
+            let height =
+                requested_height(request.metadata().get(HEIGHT_HEADER).map(|v| v.as_bytes()))?;
             let answer = services::call(&server, &path, request.into_inner(), height).await;
             // Label by path only for served methods, so unknown paths cannot grow the metrics.
             let served = !matches!(&answer, Err(s) if s.code() == Code::Unimplemented);
@@ -147,19 +154,19 @@ impl UnaryService<Vec<u8>> for Method {
     }
 }
 
-/// The `x-cosmos-block-height` of a request (0, the latest, when absent).
-fn requested_height(metadata: &MetadataMap) -> Result<u64, Status> {
-    let Some(value) = metadata.get(HEIGHT_HEADER) else {
+/// A request's `x-cosmos-block-height` header value (0, the latest, when absent).
+pub(crate) fn requested_height(value: Option<&[u8]>) -> Result<u64, Status> {
+    let Some(value) = value else {
         return Ok(0);
     };
-    value
-        .to_str()
+    std::str::from_utf8(value)
         .ok()
         .and_then(|v| v.trim().parse::<i64>().ok())
         .and_then(|h| u64::try_from(h).ok())
         .ok_or_else(|| {
             Status::invalid_argument(format!(
-                "invalid height header {HEIGHT_HEADER}: {value:?} is not a non-negative whole number"
+                "invalid height header {HEIGHT_HEADER}: {:?} is not a non-negative whole number",
+                String::from_utf8_lossy(value)
             ))
         })
 }
@@ -232,13 +239,10 @@ mod tests {
 
     #[test]
     fn the_height_header_must_be_a_whole_number() {
-        let mut metadata = MetadataMap::new();
-        assert_eq!(requested_height(&metadata).unwrap(), 0);
-        metadata.insert(HEIGHT_HEADER, "12".parse().unwrap());
-        assert_eq!(requested_height(&metadata).unwrap(), 12);
+        assert_eq!(requested_height(None).unwrap(), 0);
+        assert_eq!(requested_height(Some(b"12")).unwrap(), 12);
         for bad in ["-1", "ten", "1.5"] {
-            metadata.insert(HEIGHT_HEADER, bad.parse().unwrap());
-            let error = requested_height(&metadata).unwrap_err();
+            let error = requested_height(Some(bad.as_bytes())).unwrap_err();
             assert_eq!(error.code(), Code::InvalidArgument, "{bad}");
         }
     }

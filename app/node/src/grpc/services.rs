@@ -27,6 +27,29 @@ const TM: &str = "/cosmos.base.tendermint.v1beta1.Service/";
 const NODE: &str = "/cosmos.base.node.v1beta1.Service/";
 const REFLECTION_FILES: &str = "/cosmos.reflection.v1.ReflectionService/FileDescriptors";
 
+/// The methods the node answers itself (the app answers the module queries and Simulate).
+const NODE_METHODS: &[&str] = &[
+    "/cosmos.tx.v1beta1.Service/BroadcastTx",
+    "/cosmos.tx.v1beta1.Service/GetTx",
+    "/cosmos.tx.v1beta1.Service/GetTxsEvent",
+    "/cosmos.tx.v1beta1.Service/GetBlockWithTxs",
+    "/cosmos.base.tendermint.v1beta1.Service/GetNodeInfo",
+    "/cosmos.base.tendermint.v1beta1.Service/GetSyncing",
+    "/cosmos.base.tendermint.v1beta1.Service/GetLatestBlock",
+    "/cosmos.base.tendermint.v1beta1.Service/GetBlockByHeight",
+    "/cosmos.base.tendermint.v1beta1.Service/GetLatestValidatorSet",
+    "/cosmos.base.tendermint.v1beta1.Service/GetValidatorSetByHeight",
+    "/cosmos.base.tendermint.v1beta1.Service/ABCIQuery",
+    "/cosmos.base.node.v1beta1.Service/Config",
+    "/cosmos.base.node.v1beta1.Service/Status",
+    REFLECTION_FILES,
+];
+
+/// Whether [`call`] answers the method `path` (the REST gateway serves routes for these).
+pub(crate) fn serves(node: &Node, path: &str) -> bool {
+    node.queries.serves(path) || NODE_METHODS.contains(&path)
+}
+
 /// Answers `path` with the request `data` at `height` (0 = latest): the response bytes and the
 /// height they describe.
 pub(crate) async fn call(
