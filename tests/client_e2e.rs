@@ -369,3 +369,115 @@ fn sends_queries_and_restarts_against_a_running_node() {
     home.wait_for_tx(&node, sent["txhash"].as_str().unwrap());
     assert_eq!(home.balance(&node, &bob), bob_before + 1000);
 }
+
+/// `--sign-mode amino-json` (SIGN_MODE_LEGACY_AMINO_JSON): a send signed and broadcast in one
+/// command, and one made with --generate-only, signed with `tx sign --sign-mode amino-json`
+/// and broadcast, both land declared in that mode; the same signature declared as
+/// SIGN_MODE_DIRECT is refused (sdk/4).
+#[test]
+fn amino_json_signed_sends_land() {
+    let home = Home::new();
+    home.validator(CHAIN, BALANCE);
+    let bob = home.add_key("bob");
+    let node = home.start();
+    let mode_of = |tx: &Value| {
+        tx["tx"]["auth_info"]["signer_infos"][0]["mode_info"]["single"]["mode"].clone()
+    };
+
+    let sent = send(
+        &home,
+        &node,
+        "validator",
+        &bob,
+        &[
+            "--sign-mode",
+            "amino-json",
+            "--fees",
+            "2000uagr",
+            "--memo",
+            "a <b> & c",
+        ],
+    );
+    assert_eq!(sent["code"], 0, "{sent}");
+    let committed = home.wait_for_tx(&node, sent["txhash"].as_str().unwrap());
+    assert_eq!(committed["code"], 0, "{committed}");
+    assert_eq!(
+        mode_of(&committed),
+        "SIGN_MODE_LEGACY_AMINO_JSON",
+        "{committed}"
+    );
+    assert_eq!(committed["tx"]["body"]["memo"], "a <b> & c", "{committed}");
+
+    let unsigned = home.ok(&[
+        "tx",
+        "bank",
+        "send",
+        "validator",
+        &bob,
+        "7uagr",
+        "--generate-only",
+        "--fees",
+        "2000uagr",
+    ]);
+    let unsigned_file = home.path().join("unsigned-amino.json");
+    std::fs::write(&unsigned_file, unsigned).unwrap();
+    let signed = home.ok(&[
+        "tx",
+        "sign",
+        unsigned_file.to_str().unwrap(),
+        "--from",
+        "validator",
+        "--sign-mode",
+        "amino-json",
+        "--node",
+        &node.laddr,
+    ]);
+    let signed_json = json(&signed);
+    assert_eq!(
+        signed_json["auth_info"]["signer_infos"][0]["mode_info"]["single"]["mode"],
+        "SIGN_MODE_LEGACY_AMINO_JSON",
+        "{signed}"
+    );
+    // declared as direct, the amino signature does not verify
+    let as_direct = signed.replace("SIGN_MODE_LEGACY_AMINO_JSON", "SIGN_MODE_DIRECT");
+    let direct_file = home.path().join("amino-as-direct.json");
+    std::fs::write(&direct_file, as_direct).unwrap();
+    let broadcast = |file: &std::path::Path| {
+        json(&home.ok(&[
+            "tx",
+            "broadcast",
+            file.to_str().unwrap(),
+            "--node",
+            &node.laddr,
+            "-o",
+            "json",
+        ]))
+    };
+    let refused = home.run_with_input(
+        &[
+            "tx",
+            "broadcast",
+            direct_file.to_str().unwrap(),
+            "--node",
+            &node.laddr,
+            "-o",
+            "json",
+        ],
+        "",
+    );
+    assert!(!refused.status.success());
+    let refused = json(&text(&refused.stdout));
+    assert_eq!(refused["code"], 4, "{refused}");
+    let signed_file = home.path().join("signed-amino.json");
+    std::fs::write(&signed_file, signed).unwrap();
+    let sent = broadcast(&signed_file);
+    assert_eq!(sent["code"], 0, "{sent}");
+    let committed = home.wait_for_tx(&node, sent["txhash"].as_str().unwrap());
+    assert_eq!(committed["code"], 0, "{committed}");
+    assert_eq!(
+        mode_of(&committed),
+        "SIGN_MODE_LEGACY_AMINO_JSON",
+        "{committed}"
+    );
+    assert_eq!(home.balance(&node, &bob), 1000 + 7);
+}

@@ -507,3 +507,62 @@ fn cosmjs_delegates_withdraws_rewards_and_undelegates() {
         "{s}"
     );
 }
+
+/// amino.mjs: cosmjs' amino-only `Secp256k1HdWallet` (what Keplr's and Ledger's amino signing
+/// amounts to) signs a MsgSend, a MsgDelegate and a MsgWithdrawDelegatorReward in
+/// SIGN_MODE_LEGACY_AMINO_JSON; each lands, declared in that mode, with the effects
+/// `agorad query` reads back.
+#[test]
+fn cosmjs_signs_in_amino_json_mode() {
+    let net = localnet();
+    net.ok(&["keys", "add", "carol", "--keyring-backend", "test"]);
+    let carol = net
+        .ok(&["keys", "show", "carol", "-a", "--keyring-backend", "test"])
+        .trim()
+        .to_string();
+    let s = run_script(
+        &net,
+        "amino.mjs",
+        &[&carol, &AMOUNT.to_string(), &DELEGATE.to_string()],
+    );
+    let faucet = net.faucet.as_str();
+    assert_eq!(s["sender"], faucet, "{s}");
+    assert_eq!(as_u128(&s["received"]), AMOUNT, "{s}");
+    assert_eq!(balance(&net, &carol), AMOUNT);
+
+    let send = committed(&net, &s["sendTx"], "/cosmos.bank.v1beta1.MsgSend");
+    let delegate = committed(
+        &net,
+        &s["delegateTx"],
+        "/cosmos.staking.v1beta1.MsgDelegate",
+    );
+    let withdraw = committed(
+        &net,
+        &s["withdrawTx"],
+        "/cosmos.distribution.v1beta1.MsgWithdrawDelegatorReward",
+    );
+    for tx in [&send, &delegate, &withdraw] {
+        let info = &tx["tx"]["auth_info"]["signer_infos"][0];
+        assert_eq!(
+            info["mode_info"]["single"]["mode"], "SIGN_MODE_LEGACY_AMINO_JSON",
+            "{tx}"
+        );
+    }
+    assert_eq!(send["tx"]["body"]["memo"], "amino & <json>", "{send}");
+    let valoper = s["validator"].as_str().expect("validator");
+    let delegation = net.json(&[
+        "query",
+        "staking",
+        "delegation",
+        faucet,
+        valoper,
+        "-o",
+        "json",
+    ]);
+    assert_eq!(
+        as_u128(&delegation["balance"]["amount"]),
+        DELEGATE,
+        "{delegation}"
+    );
+    assert!(withdrawn(&withdraw) > 0, "{withdraw}");
+}

@@ -9,7 +9,7 @@ use base64::Engine;
 
 use crate::modules::Keepers;
 use crate::sigverify::{pubkey_address, VerifiedSignatures};
-use crate::tx::DecodedTx;
+use crate::tx::{DecodedTx, TxSignMode};
 
 /// What the ante handler needs besides state.
 pub struct AnteEnv<'a> {
@@ -284,12 +284,6 @@ fn verify_and_increment(
         // Simulations carry no signatures; a ReCheck verified them when the tx entered the
         // mempool and the signed bytes cannot have changed since (as the SDK skips them).
         if !matches!(ctx.mode, ExecMode::Simulate | ExecMode::ReCheck) {
-            if !info.direct {
-                return Err(Error::sdk(
-                    SdkCode::NotSupported,
-                    "sign mode 0 is not supported; sign with SIGN_MODE_DIRECT",
-                ));
-            }
             let key = account
                 .pub_key
                 .as_deref()
@@ -299,15 +293,39 @@ fn verify_and_increment(
             } else {
                 account.account_number
             };
-            let sign_bytes = tx.sign_bytes(env.chain_id, account_number);
-            if !env.verified.check(key, &sign_bytes, signature) {
-                return Err(Error::sdk(
-                    SdkCode::Unauthorized,
-                    format!(
+            let (sign_bytes, refused) = match info.mode {
+                TxSignMode::Direct => (tx.sign_bytes(env.chain_id, account_number), None),
+                // the SDK's sign doc carries the signer's sequence, and its handler's
+                // errors fail the signature
+                TxSignMode::LegacyAminoJson => {
+                    match tx.amino_sign_bytes(env.chain_id, account_number, info.sequence) {
+                        Ok(bytes) => (bytes, None),
+                        Err(e) => (Vec::new(), Some(e.to_string())),
+                    }
+                }
+                TxSignMode::Unspecified => {
+                    return Err(Error::sdk(
+                        SdkCode::NotSupported,
+                        "sign mode 0 is not supported; sign with SIGN_MODE_DIRECT or SIGN_MODE_LEGACY_AMINO_JSON",
+                    ))
+                }
+            };
+            if refused.is_some() || !env.verified.check(key, &sign_bytes, signature) {
+                // as the SDK: with amino-JSON signers the sequence is a likely cause too
+                let mut msg = match info.mode {
+                    TxSignMode::LegacyAminoJson => format!(
+                        "signature verification failed; please verify account number ({}), sequence ({}) and chain-id ({})",
+                        account_number, account.sequence, env.chain_id
+                    ),
+                    _ => format!(
                         "signature verification failed; please verify account number ({}) and chain-id ({})",
                         account_number, env.chain_id
                     ),
-                ));
+                };
+                if let Some(reason) = refused {
+                    msg.push_str(&format!(" (cannot build the amino sign doc: {reason})"));
+                }
+                return Err(Error::sdk(SdkCode::Unauthorized, msg));
             }
         }
         account.sequence += 1;
@@ -316,4 +334,120 @@ fn verify_and_increment(
         ctx.emit(Event::new("tx").attr("signature", b64.encode(signature)));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use agora_proto::cosmos::tx::signing::v1beta1::SignMode;
+    use agora_proto::cosmos::tx::v1beta1::{TxBody, TxRaw};
+    use prost::Message;
+    use tendermint_proto::v0_38::abci::{CheckTxType, ExecTxResult, RequestCheckTx};
+
+    use crate::testing::{
+        bank_send, finalize_request, funded_app_state, init_chain_request, Signer, TestKey, TxSpec,
+    };
+    use crate::{App, AppConfig};
+
+    const CHAIN_ID: &str = "agora-amino-1";
+
+    /// An app past its first block whose genesis funds two keys (account numbers 0 and 1).
+    fn chain() -> (App, Vec<TestKey>, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = App::open(dir.path(), AppConfig::default()).unwrap();
+        let keys: Vec<TestKey> = (0..2).map(TestKey::from_seed).collect();
+        let app_state = funded_app_state(&keys, 1_000_000_000);
+        app.init_chain(init_chain_request(CHAIN_ID, &app_state))
+            .unwrap();
+        block(&mut app, 1, vec![]);
+        (app, keys, dir)
+    }
+
+    fn block(app: &mut App, height: u64, txs: Vec<Vec<u8>>) -> Vec<ExecTxResult> {
+        let res = app.finalize_block(finalize_request(height, txs)).unwrap();
+        app.commit().unwrap();
+        res.tx_results
+    }
+
+    fn send<'a>(keys: &'a [TestKey], sequence: u64, memo: &str) -> TxSpec<'a> {
+        let signer = Signer {
+            key: &keys[0],
+            account_number: 0,
+            sequence,
+        };
+        let msgs = vec![bank_send(&keys[0].address, &keys[1].address, 1_000)];
+        let mut spec = TxSpec::new(CHAIN_ID, msgs, signer);
+        spec.fee = vec![("uagr", 5_000)];
+        spec.memo = memo.into();
+        spec
+    }
+
+    fn check(app: &App, tx: &[u8]) -> (u32, String) {
+        let res = app.check_tx(RequestCheckTx {
+            tx: tx.to_vec().into(),
+            r#type: CheckTxType::New as i32,
+        });
+        (res.code, res.log)
+    }
+
+    #[test]
+    fn amino_json_signatures_are_verified() {
+        let (mut app, keys, _dir) = chain();
+        // accepted by CheckTx and in a block, twice (the sign doc carries the sequence)
+        let first = send(&keys, 0, "a & <b>").sign_with(SignMode::LegacyAminoJson);
+        assert_eq!(check(&app, &first).0, 0, "{}", check(&app, &first).1);
+        let second = send(&keys, 1, "").sign_with(SignMode::LegacyAminoJson);
+        let results = block(&mut app, 2, vec![first, second]);
+        assert_eq!(
+            results.iter().map(|r| r.code).collect::<Vec<_>>(),
+            [0, 0],
+            "{results:?}"
+        );
+
+        // the memo changed after signing
+        let signed = send(&keys, 2, "pay alice").sign_with(SignMode::LegacyAminoJson);
+        let mut raw = TxRaw::decode(signed.as_slice()).unwrap();
+        let mut body = TxBody::decode(raw.body_bytes.as_slice()).unwrap();
+        body.memo = "pay mallory".into();
+        raw.body_bytes = body.encode_to_vec();
+        let tampered = raw.encode_to_vec();
+        let expected = format!(
+            "signature verification failed; please verify account number (0), sequence (2) and chain-id ({CHAIN_ID}): unauthorized"
+        );
+        assert_eq!(check(&app, &tampered), (4, expected.clone()));
+        let results = block(&mut app, 3, vec![tampered]);
+        assert_eq!(
+            (results[0].code, results[0].log.as_str()),
+            (4, expected.as_str())
+        );
+
+        // a SIGN_MODE_DIRECT signature of the very bytes, declared as amino JSON
+        let spec = send(&keys, 2, "");
+        let direct = spec.sign_parts(
+            spec.body().encode_to_vec(),
+            spec.auth_info_with(SignMode::LegacyAminoJson)
+                .encode_to_vec(),
+        );
+        assert_eq!(check(&app, &direct).0, 4);
+        // and an amino signature declared as direct
+        let amino = TxRaw::decode(spec.sign_with(SignMode::LegacyAminoJson).as_slice()).unwrap();
+        let mut as_direct = TxRaw::decode(spec.sign().as_slice()).unwrap();
+        as_direct.signatures = amino.signatures;
+        assert_eq!(check(&app, &as_direct.encode_to_vec()).0, 4);
+        // the untampered tx at that sequence still lands
+        let results = block(&mut app, 4, vec![spec.sign_with(SignMode::LegacyAminoJson)]);
+        assert_eq!(results[0].code, 0, "{}", results[0].log);
+    }
+
+    #[test]
+    fn other_sign_modes_are_not_supported() {
+        let (app, keys, _dir) = chain();
+        for mode in [SignMode::Textual, SignMode::DirectAux] {
+            let (code, log) = check(&app, &send(&keys, 0, "").sign_with(mode));
+            assert_eq!(code, 37, "{log}");
+            assert!(
+                log.contains("sign with SIGN_MODE_DIRECT or SIGN_MODE_LEGACY_AMINO_JSON"),
+                "{log}"
+            );
+        }
+    }
 }

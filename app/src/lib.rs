@@ -5,6 +5,7 @@
 //! binary is the command line.
 
 pub mod abci;
+pub mod aminojson;
 mod ante;
 mod app;
 mod check;

@@ -1,8 +1,10 @@
-//! Decoding a `cosmos.tx.v1beta1.TxRaw` into what the ante handler and the router need.
+//! Decoding a `cosmos.tx.v1beta1.TxRaw` into what the ante handler and the router need, and
+//! the bytes each signer signs: SIGN_MODE_DIRECT's `SignDoc` or SIGN_MODE_LEGACY_AMINO_JSON's
+//! amino sign doc ([`crate::aminojson`]).
 
 use agora_core::{Address, Coin, Error, Result, SdkCode};
 use agora_proto::cosmos::tx::signing::v1beta1::SignMode;
-use agora_proto::cosmos::tx::v1beta1::{mode_info, AuthInfo, SignDoc, TxBody, TxRaw};
+use agora_proto::cosmos::tx::v1beta1::{mode_info, AuthInfo, Fee, SignDoc, TxBody, TxRaw};
 use agora_proto::Any;
 use prost::Message;
 use sha2::{Digest, Sha256};
@@ -25,6 +27,8 @@ pub struct DecodedTx {
     pub body: TxBody,
     /// The fee coins as sent, in order (the ante handler checks they are a valid coin set).
     pub fee: Vec<Coin>,
+    /// The fee as sent: amino-JSON signers sign its exact strings.
+    pub signed_fee: Fee,
     /// The gas limit the tx asks for.
     pub gas_limit: u64,
     /// An explicit fee payer, if set: it signs the tx too.
@@ -42,9 +46,20 @@ pub struct SignerInfo {
     pub pub_key: Option<Vec<u8>>,
     /// The sequence the signer signed with.
     pub sequence: u64,
-    /// The signer's mode is SIGN_MODE_DIRECT (else SIGN_MODE_UNSPECIFIED, which only
-    /// Simulate accepts: clients such as cosmjs simulate unsigned txs with it).
-    pub direct: bool,
+    /// The mode the signer signed with.
+    pub mode: TxSignMode,
+}
+
+/// The sign modes a signer may declare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TxSignMode {
+    /// SIGN_MODE_DIRECT: the protobuf `SignDoc`.
+    Direct,
+    /// SIGN_MODE_LEGACY_AMINO_JSON: the amino JSON sign doc (Keplr, Ledger, cosmjs' amino signers).
+    LegacyAminoJson,
+    /// SIGN_MODE_UNSPECIFIED, which only Simulate accepts: clients such as cosmjs simulate
+    /// unsigned txs with it.
+    Unspecified,
 }
 
 /// Type URL of secp256k1 public keys.
@@ -57,7 +72,7 @@ fn decode_err(detail: impl std::fmt::Display) -> Error {
 impl DecodedTx {
     /// Decodes and checks the tx's shape: protobuf structure without unknown fields (only
     /// non-critical ones in the body, ADR-020), `TxRaw` bytes in their one canonical encoding,
-    /// SIGN_MODE_DIRECT single signers with secp256k1 keys, integer fee amounts, no unknown
+    /// single signers (SIGN_MODE_DIRECT or LEGACY_AMINO_JSON) with secp256k1 keys, integer fee amounts, no unknown
     /// critical extension options.
     pub fn decode(bytes: &[u8]) -> Result<Self> {
         reject_unknown_fields(bytes, &TX_RAW, false)?;
@@ -122,6 +137,7 @@ impl DecodedTx {
             hash: Sha256::digest(bytes).into(),
             len: bytes.len(),
             fee: fee_coins,
+            signed_fee: fee.clone(),
             gas_limit: fee.gas_limit,
             fee_payer,
             body,
@@ -147,23 +163,43 @@ impl DecodedTx {
         }
         .encode_to_vec()
     }
+
+    /// The bytes signer `account_number` at `sequence` signs in SIGN_MODE_LEGACY_AMINO_JSON;
+    /// errors as the SDK's handler does (unknown fields or extension options in the body, a
+    /// message the encoder cannot write).
+    pub fn amino_sign_bytes(
+        &self,
+        chain_id: &str,
+        account_number: u64,
+        sequence: u64,
+    ) -> anyhow::Result<Vec<u8>> {
+        reject_unknown_fields(&self.body_bytes, &TX_BODY, false)
+            .map_err(|e| anyhow::anyhow!(e.msg))?;
+        let signer = crate::aminojson::SignerData {
+            chain_id,
+            account_number,
+            sequence,
+        };
+        crate::aminojson::sign_bytes(&self.body, &self.signed_fee, &signer)
+    }
 }
 
 fn signer_info(info: &agora_proto::cosmos::tx::v1beta1::SignerInfo) -> Result<SignerInfo> {
-    let direct = match info.mode_info.as_ref().and_then(|m| m.sum.as_ref()) {
-        Some(mode_info::Sum::Single(single)) if single.mode == SignMode::Direct as i32 => true,
-        Some(mode_info::Sum::Single(single)) if single.mode == SignMode::Unspecified as i32 => {
-            false
-        }
-        Some(mode_info::Sum::Single(single)) => {
-            return Err(Error::sdk(
-                SdkCode::NotSupported,
-                format!(
-                    "sign mode {} is not supported; sign with SIGN_MODE_DIRECT",
-                    single.mode
-                ),
-            ))
-        }
+    let mode = match info.mode_info.as_ref().and_then(|m| m.sum.as_ref()) {
+        Some(mode_info::Sum::Single(single)) => match SignMode::try_from(single.mode) {
+            Ok(SignMode::Direct) => TxSignMode::Direct,
+            Ok(SignMode::LegacyAminoJson) => TxSignMode::LegacyAminoJson,
+            Ok(SignMode::Unspecified) => TxSignMode::Unspecified,
+            _ => {
+                return Err(Error::sdk(
+                    SdkCode::NotSupported,
+                    format!(
+                        "sign mode {} is not supported; sign with SIGN_MODE_DIRECT or SIGN_MODE_LEGACY_AMINO_JSON",
+                        single.mode
+                    ),
+                ))
+            }
+        },
         Some(mode_info::Sum::Multi(_)) => {
             return Err(Error::sdk(
                 SdkCode::NotSupported,
@@ -204,6 +240,6 @@ fn signer_info(info: &agora_proto::cosmos::tx::v1beta1::SignerInfo) -> Result<Si
     Ok(SignerInfo {
         pub_key,
         sequence: info.sequence,
-        direct,
+        mode,
     })
 }

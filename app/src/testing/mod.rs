@@ -108,6 +108,38 @@ impl<'a> TxSpec<'a> {
         )
     }
 
+    /// Encodes and signs the tx with every signer in `mode`: SIGN_MODE_DIRECT as
+    /// [`TxSpec::sign`], or SIGN_MODE_LEGACY_AMINO_JSON over the amino sign doc (each signer's
+    /// account number and sequence, the fee, memo, timeout height and messages).
+    pub fn sign_with(&self, mode: SignMode) -> Vec<u8> {
+        let body = self.body();
+        let auth_info = self.auth_info_with(mode);
+        if mode != SignMode::LegacyAminoJson {
+            return self.sign_parts(body.encode_to_vec(), auth_info.encode_to_vec());
+        }
+        let fee = auth_info.fee.clone().unwrap_or_default();
+        let signatures = self
+            .signers
+            .iter()
+            .map(|s| {
+                let signer = crate::aminojson::SignerData {
+                    chain_id: self.chain_id,
+                    account_number: s.account_number,
+                    sequence: s.sequence,
+                };
+                let doc = crate::aminojson::sign_bytes(&body, &fee, &signer)
+                    .expect("the messages have an amino JSON encoding");
+                s.key.sign(&doc)
+            })
+            .collect();
+        TxRaw {
+            body_bytes: body.encode_to_vec(),
+            auth_info_bytes: auth_info.encode_to_vec(),
+            signatures,
+        }
+        .encode_to_vec()
+    }
+
     /// The tx body: messages, memo, timeout height.
     pub fn body(&self) -> TxBody {
         TxBody {
@@ -120,6 +152,11 @@ impl<'a> TxSpec<'a> {
 
     /// The auth info: a SIGN_MODE_DIRECT signer info per signer, with its public key; the fee.
     pub fn auth_info(&self) -> AuthInfo {
+        self.auth_info_with(SignMode::Direct)
+    }
+
+    /// [`TxSpec::auth_info`] with every signer declaring `mode`.
+    pub fn auth_info_with(&self, mode: SignMode) -> AuthInfo {
         let signer_infos = self
             .signers
             .iter()
@@ -133,7 +170,7 @@ impl<'a> TxSpec<'a> {
                 }),
                 mode_info: Some(ModeInfo {
                     sum: Some(mode_info::Sum::Single(mode_info::Single {
-                        mode: SignMode::Direct as i32,
+                        mode: mode as i32,
                     })),
                 }),
                 sequence: s.sequence,

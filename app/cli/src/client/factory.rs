@@ -18,7 +18,7 @@ use prost::Message;
 use super::args::{parse_coins, NodeArg};
 use super::rpc::{query_error, Rpc};
 use crate::Globals;
-use agora_app::txjson;
+use agora_app::{aminojson, txjson};
 
 /// `--gas`: a limit, or `auto` to simulate.
 #[derive(Debug, Clone, Copy)]
@@ -60,8 +60,30 @@ pub struct SignerFlags {
     /// The signer's sequence (default: asked of the node).
     #[arg(long)]
     pub sequence: Option<u64>,
+    /// The sign mode: `direct` (SIGN_MODE_DIRECT) or `amino-json` (SIGN_MODE_LEGACY_AMINO_JSON,
+    /// what Ledger and Keplr's amino signers sign).
+    #[arg(long = "sign-mode", value_enum, default_value_t = SignModeFlag::Direct)]
+    pub sign_mode: SignModeFlag,
     #[command(flatten)]
     node: NodeArg,
+}
+
+/// `--sign-mode`: how a signature is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SignModeFlag {
+    /// SIGN_MODE_DIRECT: over the protobuf `SignDoc`.
+    Direct,
+    /// SIGN_MODE_LEGACY_AMINO_JSON: over the amino JSON sign doc.
+    AminoJson,
+}
+
+impl SignModeFlag {
+    fn proto(self) -> SignMode {
+        match self {
+            SignModeFlag::Direct => SignMode::Direct,
+            SignModeFlag::AminoJson => SignMode::LegacyAminoJson,
+        }
+    }
 }
 
 /// The account number and sequence a signature commits to.
@@ -225,7 +247,7 @@ impl Factory {
         let mut limit = DEFAULT_GAS;
         for _ in 0..5 {
             let mut tx = self.unsigned(limit)?;
-            set_signer(&mut tx, pub_key, seq.sequence);
+            set_signer(&mut tx, pub_key, seq.sequence, SignMode::Direct);
             tx.signatures = vec![vec![0; 64]];
             let used = simulate(rpc, &tx)?;
             let next = (used as f64 * self.gas_adjustment).ceil() as u64;
@@ -238,8 +260,8 @@ impl Factory {
     }
 }
 
-/// Sets `tx`'s only signer to `pub_key` at `sequence`, SIGN_MODE_DIRECT.
-fn set_signer(tx: &mut Tx, pub_key: &[u8], sequence: u64) {
+/// Sets `tx`'s only signer to `pub_key` at `sequence`, signing in `mode`.
+fn set_signer(tx: &mut Tx, pub_key: &[u8], sequence: u64, mode: SignMode) {
     let info = SignerInfo {
         public_key: Some(
             Any::from_msg(&secp256k1::PubKey {
@@ -249,7 +271,7 @@ fn set_signer(tx: &mut Tx, pub_key: &[u8], sequence: u64) {
         ),
         mode_info: Some(ModeInfo {
             sum: Some(mode_info::Sum::Single(mode_info::Single {
-                mode: SignMode::Direct as i32,
+                mode: mode as i32,
             })),
         }),
         sequence,
@@ -261,16 +283,40 @@ fn set_signer(tx: &mut Tx, pub_key: &[u8], sequence: u64) {
 
 /// Signs `tx` with `key` as its only signer (SIGN_MODE_DIRECT), replacing any signatures.
 pub fn sign(tx: &mut Tx, key: &SigningKey, chain_id: &str, seq: AccountSeq) -> Result<()> {
-    set_signer(tx, &key.public_key().to_bytes(), seq.sequence);
-    let doc = SignDoc {
-        body_bytes: tx.body.clone().unwrap_or_default().encode_to_vec(),
-        auth_info_bytes: tx.auth_info.clone().unwrap_or_default().encode_to_vec(),
-        chain_id: chain_id.to_string(),
-        account_number: seq.account_number,
+    sign_with(tx, key, chain_id, seq, SignModeFlag::Direct)
+}
+
+/// Signs `tx` with `key` as its only signer in `mode`, replacing any signatures: over the
+/// protobuf `SignDoc`, or over the amino JSON sign doc the chain rebuilds from the tx.
+pub fn sign_with(
+    tx: &mut Tx,
+    key: &SigningKey,
+    chain_id: &str,
+    seq: AccountSeq,
+    mode: SignModeFlag,
+) -> Result<()> {
+    set_signer(tx, &key.public_key().to_bytes(), seq.sequence, mode.proto());
+    let body = tx.body.clone().unwrap_or_default();
+    let auth_info = tx.auth_info.clone().unwrap_or_default();
+    let bytes = match mode {
+        SignModeFlag::Direct => SignDoc {
+            body_bytes: body.encode_to_vec(),
+            auth_info_bytes: auth_info.encode_to_vec(),
+            chain_id: chain_id.to_string(),
+            account_number: seq.account_number,
+        }
+        .encode_to_vec(),
+        SignModeFlag::AminoJson => {
+            let signer = aminojson::SignerData {
+                chain_id,
+                account_number: seq.account_number,
+                sequence: seq.sequence,
+            };
+            aminojson::sign_bytes(&body, &auth_info.fee.unwrap_or_default(), &signer)
+                .context("cannot sign in amino-json mode")?
+        }
     };
-    let signature = key
-        .sign(&doc.encode_to_vec())
-        .map_err(|e| anyhow!("cannot sign: {e}"))?;
+    let signature = key.sign(&bytes).map_err(|e| anyhow!("cannot sign: {e}"))?;
     tx.signatures = vec![signature.to_bytes().to_vec()];
     Ok(())
 }

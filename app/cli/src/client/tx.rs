@@ -13,7 +13,7 @@ use base64::Engine as _;
 
 use super::args::{keyring, parse_address, parse_coins, NodeArg};
 use super::broadcast::{broadcast, broadcast_file, confirm, BroadcastFlags};
-use super::factory::{sign, Factory, FeeFlags, Gas, SignerFlags};
+use super::factory::{sign_with, Factory, FeeFlags, Gas, SignerFlags};
 use crate::{output, Globals};
 use agora_app::txjson;
 
@@ -32,7 +32,8 @@ pub enum TxCommand {
     /// Slashing transactions: unjail a validator.
     #[command(subcommand)]
     Slashing(super::slashing::SlashingTx),
-    /// Signs a tx JSON file (e.g. from --generate-only) and prints the signed tx JSON.
+    /// Signs a tx JSON file (e.g. from --generate-only) and prints the signed tx JSON
+    /// (`--sign-mode amino-json` for SIGN_MODE_LEGACY_AMINO_JSON).
     Sign {
         /// The tx JSON file.
         file: PathBuf,
@@ -204,7 +205,8 @@ impl TxFlags {
             eprintln!("canceled transaction");
             return Ok(());
         }
-        sign(&mut tx, &keyring.signing_key(from)?, &chain_id, seq)?;
+        let key = keyring.signing_key(from)?;
+        sign_with(&mut tx, &key, &chain_id, seq, self.signer.sign_mode)?;
         broadcast(&rpc, &tx, self.broadcast.mode(globals)?, globals)
     }
 }
@@ -270,6 +272,7 @@ fn sign_file(
         rpc.check_chain_id(&chain_id)?;
     }
     let seq = flags.account(rpc.as_ref(), &info.address)?;
-    sign(&mut tx, &keyring.signing_key(from)?, &chain_id, seq)?;
+    let key = keyring.signing_key(from)?;
+    sign_with(&mut tx, &key, &chain_id, seq, flags.sign_mode)?;
     print_tx(&tx)
 }
