@@ -91,7 +91,12 @@ sed -i -e "s|^timeout_commit = .*|timeout_commit = \"$timeout_commit\"|" \
        -e "s|^prometheus_listen_addr = .*|prometheus_listen_addr = \"$metrics\"|" "$dir/config/config.toml"
 # gRPC (app.toml [grpc]): the SDK's 9090, or any free port with --rpc-port 0.
 grpc="127.0.0.1:$(( rpc_port == 0 ? 0 : 9090 ))"
-sed -i -e "s|^address = \"127.0.0.1:9090\"|address = \"$grpc\"|" "$dir/config/app.toml"
+# REST (app.toml [api]): the SDK's 1317, or any free port with --rpc-port 0; CORS open so a
+# browser wallet (Keplr) on this machine can call it.
+rest="127.0.0.1:$(( rpc_port == 0 ? 0 : 1317 ))"
+sed -i -e "s|^address = \"127.0.0.1:9090\"|address = \"$grpc\"|" \
+       -e "s|^address = \"127.0.0.1:1317\"|address = \"$rest\"|" \
+       -e "s|^enabled-unsafe-cors = .*|enabled-unsafe-cors = true|" "$dir/config/app.toml"
 sed -i -e "s|^keyring-backend = .*|keyring-backend = \"test\"|" \
        -e "s|^node = .*|node = \"$node\"|" "$dir/config/client.toml"
 
@@ -101,6 +106,7 @@ info() {
 Agora local chain $chain_id in $dir
   RPC:      $node  (CometBFT JSON-RPC; websocket at ws://${node#tcp://}/websocket)
   gRPC:     $grpc  (Cosmos SDK gRPC with server reflection, e.g. grpcurl -plaintext $grpc list)
+  REST:     http://$rest  (Cosmos SDK REST/LCD, e.g. curl http://$rest/cosmos/base/tendermint/v1beta1/node_info; routes at /openapi.json)
   metrics:  http://$metrics/metrics  (Prometheus)
   faucet:   $faucet  (1,000,000,000 AGR; key "faucet" in the test keyring)
   mnemonic: $mnemonic
@@ -135,6 +141,7 @@ for _ in $(seq 1 300); do
         # Bound right after the RPC, so known once the RPC answers.
         metrics=$(sed -n 's/.* agorad::listen: Prometheus listening addr=\([^ ]*\).*/\1/p' "$dir/agorad.log" | head -1)
         grpc=$(sed -n 's/.* agorad::listen: gRPC listening addr=\([^ ]*\).*/\1/p' "$dir/agorad.log" | head -1)
+        rest=$(sed -n 's/.* agorad::listen: REST listening addr=\([^ ]*\).*/\1/p' "$dir/agorad.log" | head -1)
         info
         echo "started: pid $pid, log $dir/agorad.log"
         exit 0

@@ -89,8 +89,29 @@ fn localnet_starts_refuses_to_overwrite_and_resets() {
         .unwrap_or_else(|| panic!("no gRPC address in\n{}", net.stdout));
     assert_ne!(grpc.port(), 0, "the bound port, not the one asked for");
     std::net::TcpStream::connect(grpc).expect("the gRPC port accepts connections");
+    // Its REST API, with CORS open for a browser wallet (tests/rest.rs exercises the routes).
+    let rest = net
+        .stdout
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("REST:     http://"))
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no REST address in\n{}", net.stdout))
+        .to_string();
+    assert!(
+        !rest.ends_with(":0"),
+        "the bound port, not the one asked for"
+    );
+    let (header, body) = support::rpc::Rpc::new(&rest)
+        .http_get("/cosmos/base/tendermint/v1beta1/node_info")
+        .unwrap();
+    assert!(
+        header.contains("access-control-allow-origin: *"),
+        "{header}"
+    );
+    let info: Value = serde_json::from_slice(&body).unwrap();
     // The Keplr chain info it points at names this node's RPC, as a browser reaches it.
     let keplr: Value = serde_json::from_str(&net.ok(&["keplr-chain-info"])).unwrap();
+    assert_eq!(info["default_node_info"]["network"], keplr["chainId"]);
     assert_eq!(keplr["rpc"], format!("http://127.0.0.1:{}", net.port));
     assert!(net.stdout.contains("keplr-chain-info"), "{}", net.stdout);
 
