@@ -7,6 +7,7 @@
 //   node tests/cosmjs/amino.mjs <rpc-url> <mnemonic-file> <recipient> <amount-uagr> <delegate-uagr>
 
 import { readFileSync } from "node:fs";
+import { check, sleep, txSummary, withTimeout } from "./common.mjs";
 import { Secp256k1HdWallet } from "@cosmjs/amino";
 import {
   QueryClient,
@@ -19,32 +20,6 @@ const DENOM = "uagr";
 const PREFIX = "agora";
 /** A fixed fee: 500k gas at 0.025uagr. */
 const FEE = { amount: [{ denom: DENOM, amount: "12500" }], gas: "500000" };
-
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-/** Rejects after `ms` so that nothing here can hang the test. */
-function withTimeout(promise, ms, what) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The tx summary the Rust side checks against `agorad query tx`. */
-function txSummary(result, what) {
-  check(result.code === 0, `${what}: code ${result.code}: ${result.rawLog}`);
-  return {
-    hash: result.transactionHash,
-    height: result.height,
-    gasWanted: result.gasWanted.toString(),
-    gasUsed: result.gasUsed.toString(),
-  };
-}
 
 async function main() {
   const [rpcArg, mnemonicFile, recipient, amountArg, delegateArg, ...rest] = process.argv.slice(2);

@@ -10,6 +10,7 @@
 // <rpc-url> is http://host:port (tcp:// is accepted too).
 
 import { readFileSync } from "node:fs";
+import { withTimeout } from "./common.mjs";
 import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
 import { GasPrice, SigningStargateClient, StargateClient } from "@cosmjs/stargate";
 import { Comet38Client } from "@cosmjs/tendermint-rpc";
@@ -25,15 +26,6 @@ function fail(message) {
 
 function check(condition, message) {
   if (!condition) fail(message);
-}
-
-/** Rejects after `ms` so that nothing here can hang the test. */
-function withTimeout(promise, ms, what) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** The first NewBlock event over the websocket at `wsUrl`. */

@@ -9,6 +9,7 @@
 //   node tests/cosmjs/staking.mjs <rpc-url> <mnemonic-file> <delegate-uagr> <undelegate-uagr>
 
 import { readFileSync } from "node:fs";
+import { check, sleep, txSummary, withTimeout } from "./common.mjs";
 import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
 import {
   QueryClient,
@@ -25,21 +26,6 @@ const FEE = { amount: [{ denom: DENOM, amount: "12500" }], gas: "500000" };
 const FEE_AMOUNT = 12500n;
 /** LegacyDec fields travel as integers scaled by 10^18. */
 const DEC = 10n ** 18n;
-
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
-/** Rejects after `ms` so that nothing here can hang the test. */
-function withTimeout(promise, ms, what) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * cosmjs's staking and distribution extensions over `comet`, answered at `height` (latest if
@@ -79,17 +65,6 @@ async function positiveRewards(chain, delegator, validator, after) {
     if (atomics > 0n && seen.height > after) return { atomics, height: seen.height };
     await sleep(250);
   }
-}
-
-/** The tx summary the Rust side checks against `agorad query tx`. */
-function txSummary(result, what) {
-  check(result.code === 0, `${what}: code ${result.code}: ${result.rawLog}`);
-  return {
-    hash: result.transactionHash,
-    height: result.height,
-    gasWanted: result.gasWanted.toString(),
-    gasUsed: result.gasUsed.toString(),
-  };
 }
 
 /** The uagr summed over the `amount` attributes of the tx's withdraw_rewards events. */
