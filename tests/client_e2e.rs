@@ -380,8 +380,17 @@ fn amino_json_signed_sends_land() {
     home.validator(CHAIN, BALANCE);
     let bob = home.add_key("bob");
     let node = home.start();
-    let mode_of = |tx: &Value| {
-        tx["tx"]["auth_info"]["signer_infos"][0]["mode_info"]["single"]["mode"].clone()
+    // A sent tx is committed with code 0, declared in amino-JSON mode.
+    let lands_in_amino_mode = |sent: &Value| {
+        assert_eq!(sent["code"], 0, "{sent}");
+        let committed = home.wait_for_tx(&node, sent["txhash"].as_str().unwrap());
+        assert_eq!(committed["code"], 0, "{committed}");
+        assert_eq!(
+            committed["tx"]["auth_info"]["signer_infos"][0]["mode_info"]["single"]["mode"],
+            "SIGN_MODE_LEGACY_AMINO_JSON",
+            "{committed}"
+        );
+        committed
     };
 
     let sent = send(
@@ -398,14 +407,7 @@ fn amino_json_signed_sends_land() {
             "a <b> & c",
         ],
     );
-    assert_eq!(sent["code"], 0, "{sent}");
-    let committed = home.wait_for_tx(&node, sent["txhash"].as_str().unwrap());
-    assert_eq!(committed["code"], 0, "{committed}");
-    assert_eq!(
-        mode_of(&committed),
-        "SIGN_MODE_LEGACY_AMINO_JSON",
-        "{committed}"
-    );
+    let committed = lands_in_amino_mode(&sent);
     assert_eq!(committed["tx"]["body"]["memo"], "a <b> & c", "{committed}");
 
     let unsigned = home.ok(&[
@@ -443,26 +445,10 @@ fn amino_json_signed_sends_land() {
     let direct_file = home.path().join("amino-as-direct.json");
     std::fs::write(&direct_file, as_direct).unwrap();
     let broadcast = |file: &std::path::Path| {
-        json(&home.ok(&[
-            "tx",
-            "broadcast",
-            file.to_str().unwrap(),
-            "--node",
-            &node.laddr,
-            "-o",
-            "json",
-        ]))
+        json(&home.ok(&broadcast_args(file.to_str().unwrap(), &node.laddr)))
     };
     let refused = home.run_with_input(
-        &[
-            "tx",
-            "broadcast",
-            direct_file.to_str().unwrap(),
-            "--node",
-            &node.laddr,
-            "-o",
-            "json",
-        ],
+        &broadcast_args(direct_file.to_str().unwrap(), &node.laddr),
         "",
     );
     assert!(!refused.status.success());
@@ -471,13 +457,11 @@ fn amino_json_signed_sends_land() {
     let signed_file = home.path().join("signed-amino.json");
     std::fs::write(&signed_file, signed).unwrap();
     let sent = broadcast(&signed_file);
-    assert_eq!(sent["code"], 0, "{sent}");
-    let committed = home.wait_for_tx(&node, sent["txhash"].as_str().unwrap());
-    assert_eq!(committed["code"], 0, "{committed}");
-    assert_eq!(
-        mode_of(&committed),
-        "SIGN_MODE_LEGACY_AMINO_JSON",
-        "{committed}"
-    );
+    lands_in_amino_mode(&sent);
     assert_eq!(home.balance(&node, &bob), 1000 + 7);
+}
+
+/// `agorad tx broadcast <file>` against `node`, with JSON output.
+fn broadcast_args<'a>(file: &'a str, node: &'a str) -> [&'a str; 7] {
+    ["tx", "broadcast", file, "--node", node, "-o", "json"]
 }

@@ -52,7 +52,8 @@ pub struct GrpcSettings {
 pub(crate) struct Server {
     pub(crate) node: Arc<Node>,
     pub(crate) settings: Arc<GrpcSettings>,
-    requests: Arc<tokio::sync::Semaphore>,
+    /// Bounds the requests answered at once (`max_concurrent_requests`).
+    pub(crate) requests: Arc<tokio::sync::Semaphore>,
 }
 
 impl Server {

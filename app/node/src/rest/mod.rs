@@ -48,7 +48,6 @@ struct Rest {
     routes: Arc<Routes>,
     openapi: Arc<String>,
     settings: Arc<RestSettings>,
-    requests: Arc<tokio::sync::Semaphore>,
 }
 
 /// Serves the REST API on `listener` until the process ends; `grpc` are the settings the
@@ -60,12 +59,14 @@ pub async fn serve(
     grpc: GrpcSettings,
 ) -> Result<()> {
     let routes = Routes::new(|path| services::serves(&node, path)).map_err(anyhow::Error::msg)?;
+    // REST calls the gRPC methods with its own bound on requests at once.
+    let grpc = GrpcSettings {
+        max_concurrent_requests: settings.max_concurrent_requests,
+        ..grpc
+    };
     let rest = Rest {
         openapi: Arc::new(openapi::document(&routes).to_string()),
         routes: Arc::new(routes),
-        requests: Arc::new(tokio::sync::Semaphore::new(
-            settings.max_concurrent_requests.max(1),
-        )),
         settings: Arc::new(settings),
         calls: Server::new(node, grpc),
     };
@@ -106,7 +107,7 @@ async fn answer(rest: &Rest, request: axum::extract::Request) -> Response {
     if verb == Method::GET && path == "/openapi.json" {
         return respond(StatusCode::OK, rest.openapi.as_str().to_string(), None);
     }
-    let Ok(_permit) = rest.requests.clone().acquire_owned().await else {
+    let Ok(_permit) = rest.calls.requests.clone().acquire_owned().await else {
         return error(Code::Unavailable, "the server is shutting down");
     };
     let (route, fields) = match rest.routes.find(&verb, &path) {
