@@ -5,8 +5,10 @@
 #       offering --rate tx/s for 60 s (5 s warm-up) over --connections connections; block
 #       execution split into FinalizeBlock, storing results, Commit and recheck, from the
 #       node's "committed block" log; CPU of node and client.
-#   (q) the same plus 500 balance queries/s (`loadtest --query-rate 500`): query latency and
-#       whether queries stretch block intervals.
+#   (q) the same plus 500 balance queries/s (`loadtest --query-rate 500`) over CometBFT RPC
+#       `abci_query`: query latency and whether queries stretch block intervals.
+#   (qg), (qr) the same with the queries over gRPC (`--query-api grpc`) and over the REST
+#       gateway (`--query-api rest`).
 #   (s) the same plus a flood of 1,000 `tx_search` requests no index answers
 #       (`loadtest --search-flood 1000`).
 #   (a') the same as (a) at twice the rate, to see where it saturates.
@@ -14,7 +16,7 @@
 #       minutes, not hours; VmRSS/VmHWM from /proc/<pid>/status every 2,000 blocks.
 #
 # Usage: scripts/bench-node.sh [--agorad PATH] [--rate N] [--duration 60s] [--blocks N]
-#        [--connections N] [--sections "a q s a2 b"] [--keep]
+#        [--connections N] [--sections "a q qg qr s a2 b"] [--keep]
 # (about 10 minutes with the defaults)
 #
 # Without --agorad it uses $CARGO_TARGET_DIR/release/agorad if that is newer than every
@@ -30,7 +32,7 @@ rate=1000
 duration=60s
 blocks=10000
 connections=16
-sections="a q s a2 b"
+sections="a q qg qr s a2 b"
 keep=false
 while [ $# -gt 0 ]; do
     case $1 in
@@ -102,12 +104,22 @@ echo "agorad:  $source_binary (built $built)"
 echo "profile: $profile"
 echo
 
+# The address agorad logged for a listener (`gRPC`, `REST`) of the localnet in $1.
+listen_addr() { sed -n "s/.* agorad::listen: $2 listening addr=\([^ ]*\).*/\1/p" "$1/agorad.log" | head -1; }
+
 # throughput NAME RATE ACCOUNTS DURATION [LOADTEST ARGS...]: a fresh 1 s-block localnet, one
-# loadtest (with any side load the extra arguments ask for), analysis.
+# loadtest (with any side load the extra arguments ask for; @GRPC@ and @REST@ stand for the
+# localnet's gRPC and REST addresses), analysis.
 throughput() {
     local name=$1 rate=$2 accounts=$3 duration=$4
     shift 4
     localnet "$name" 1s
+    local args=() arg
+    for arg in "$@"; do
+        arg=${arg//@GRPC@/http://$(listen_addr "$work/$name" gRPC)}
+        args+=("${arg//@REST@/http://$(listen_addr "$work/$name" REST)}")
+    done
+    set -- "${args[@]}"
     echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
     local cpu0 cpu1
     cpu0=$(cpu_ticks "$pid")
@@ -146,7 +158,8 @@ print(f"block interval ms (header times): {ms(r['block_interval_ms'])}")
 for kind in ("queries", "searches"):
     if kind in r:
         q = r[kind]
-        print(f"{kind}: sent {q['sent']}, answered {q['answered']}, failed "
+        api = f" over {q['api']}" if q.get("api") else ""
+        print(f"{kind}{api}: sent {q['sent']}, answered {q['answered']}, failed "
               f"{q['failed_by_reason'] or 0}; latency ms {ms(q['latency_ms'])}")
 if loaded:
     txs = sum(b["txs"] for b in loaded)
@@ -171,6 +184,16 @@ fi
 if wanted q; then
     echo "== (q) the same plus 500 balance queries/s"
     throughput q "$rate" 1000 "$duration" --query-rate 500
+    echo
+fi
+if wanted qg; then
+    echo "== (qg) the same plus 500 balance queries/s over gRPC"
+    throughput qg "$rate" 1000 "$duration" --query-rate 500 --query-api grpc --query-endpoint @GRPC@
+    echo
+fi
+if wanted qr; then
+    echo "== (qr) the same plus 500 balance queries/s over REST"
+    throughput qr "$rate" 1000 "$duration" --query-rate 500 --query-api rest --query-endpoint @REST@
     echo
 fi
 if wanted s; then

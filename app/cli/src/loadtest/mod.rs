@@ -5,9 +5,11 @@
 //! - [`signer`], [`sequences`]: sign ahead of sending, sequences tracked locally.
 //! - [`send`], [`pacing`]: send at the target rate over several connections.
 //! - [`watcher`], [`tracker`]: match committed blocks' txs against those sent.
-//! - [`side`]: balance queries and a `tx_search` flood alongside the txs.
+//! - [`side`]: balance queries and a `tx_search` flood alongside the txs; [`balance`]: the
+//!   balance query over RPC, gRPC or REST.
 //! - [`load`]: the threads of the run; [`progress`]: a line a second; [`report`]: the result.
 
+mod balance;
 mod load;
 mod pacing;
 mod progress;
@@ -28,6 +30,7 @@ use tendermint_rpc::Client as _;
 use crate::client::args::{keyring, parse_coins, NodeArg};
 use crate::client::rpc::Rpc;
 use crate::{output, Globals};
+use balance::QueryApi;
 use report::{BlockStats, Report, Run};
 
 /// `agorad loadtest` arguments.
@@ -63,10 +66,17 @@ pub struct LoadtestArgs {
     /// Gas prices, e.g. `0.025uagr`: fees are ceil(price x gas) (default: no fees).
     #[arg(long = "gas-prices")]
     gas_prices: Option<String>,
-    /// Balance queries per second sent alongside the txs (`abci_query` of bank's
-    /// Query/Balance for the load accounts, open loop); 0 for none.
+    /// Balance queries per second sent alongside the txs (bank's Query/Balance for the load
+    /// accounts, open loop); 0 for none.
     #[arg(long = "query-rate", default_value_t = 0.0)]
     query_rate: f64,
+    /// The API the balance queries go to: `rpc` (abci_query), `grpc` or `rest`.
+    #[arg(long = "query-api", value_enum, default_value_t = QueryApi::Rpc)]
+    query_api: QueryApi,
+    /// The address of `--query-api` (default: --node for rpc, the SDK's 127.0.0.1:9090 for
+    /// grpc and 127.0.0.1:1317 for rest).
+    #[arg(long = "query-endpoint")]
+    query_endpoint: Option<String>,
     /// How many `tx_search` requests no index answers to send alongside the txs, as fast as
     /// the node answers, from the end of the warm-up; 0 for none.
     #[arg(long = "search-flood", default_value_t = 0)]
@@ -131,6 +141,11 @@ impl LoadtestArgs {
                 .map(|c| c.denom.clone())
                 .unwrap_or_default(),
             query_rate: self.query_rate,
+            query_api: self.query_api,
+            query_endpoint: self
+                .query_endpoint
+                .clone()
+                .unwrap_or_else(|| self.query_api.default_endpoint(&url)),
             search_flood: self.search_flood,
             search_from_height: start_height + 1,
             connections: self.query_connections,

@@ -1,5 +1,5 @@
 //! Reads alongside the tx load, to show whether they slow blocks down: balance queries at a
-//! fixed rate (`--query-rate`, open loop like the txs) and a flood of `tx_search` requests that
+//! fixed rate (`--query-rate`, open loop like the txs, over the API `--query-api` names) and a flood of `tx_search` requests that
 //! no index answers (`--search-flood`, sent as fast as the node answers them, from the end of
 //! the warm-up).
 
@@ -8,12 +8,11 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use agora_proto::cosmos::bank::v1beta1::QueryBalanceRequest;
 use anyhow::{anyhow, Result};
-use prost::Message as _;
 use serde::Serialize;
 use tendermint_rpc::{query::Query, Client as _, Order};
 
+use super::balance::{BalanceClient, QueryApi};
 use super::pacing::Pacer;
 use super::report::Latency;
 use super::tracker::reason;
@@ -29,6 +28,10 @@ pub struct SideLoad<'a> {
     pub denom: String,
     /// Balance queries per second (0: none).
     pub query_rate: f64,
+    /// The API the balance queries go to.
+    pub query_api: QueryApi,
+    /// That API's address.
+    pub query_endpoint: String,
     /// How many `tx_search` requests to flood (0: none).
     pub search_flood: u64,
     /// The height the searches scan from (the load's start).
@@ -40,6 +43,9 @@ pub struct SideLoad<'a> {
 /// What one kind of side request saw, over the requests due after the warm-up.
 #[derive(Debug, Default, Serialize)]
 pub struct SideReport {
+    /// The API asked (balance queries only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api: Option<QueryApi>,
     /// Requests made.
     pub sent: u64,
     /// Requests the node answered without an error.
@@ -123,7 +129,10 @@ impl SideLoad<'_> {
             })
         })?;
         Ok(SideOutcome {
-            queries: (self.query_rate > 0.0).then(|| queries.finish()),
+            queries: (self.query_rate > 0.0).then(|| SideReport {
+                api: Some(self.query_api),
+                ..queries.finish()
+            }),
             searches: (self.search_flood > 0).then(|| searches.finish()),
         })
     }
@@ -138,7 +147,7 @@ impl SideLoad<'_> {
         samples: &Samples,
         stop: &AtomicBool,
     ) -> Result<()> {
-        let rpc = Rpc::new(self.url)?;
+        let mut client = BalanceClient::connect(self.query_api, &self.query_endpoint)?;
         let pacer = Pacer::new(self.query_rate);
         loop {
             let n = next.fetch_add(1, Ordering::SeqCst);
@@ -147,16 +156,8 @@ impl SideLoad<'_> {
                 return Ok(());
             }
             std::thread::sleep(due.saturating_duration_since(Instant::now()));
-            let request = QueryBalanceRequest {
-                address: self.addresses[n as usize % self.addresses.len()].clone(),
-                denom: self.denom.clone(),
-            };
-            let result = rpc
-                .abci_query(
-                    "/cosmos.bank.v1beta1.Query/Balance",
-                    request.encode_to_vec(),
-                )
-                .map(drop);
+            let address = &self.addresses[n as usize % self.addresses.len()];
+            let result = client.balance(address, &self.denom);
             samples.record(due.elapsed(), due >= start + warmup, result);
         }
     }
