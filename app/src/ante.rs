@@ -293,17 +293,11 @@ fn verify_and_increment(
             } else {
                 account.account_number
             };
-            let (sign_bytes, refused) = match info.mode {
-                TxSignMode::Direct => (tx.sign_bytes(env.chain_id, account_number), None),
-                // the SDK's sign doc carries the signer's sequence, and its handler's
-                // errors fail the signature
-                TxSignMode::LegacyAminoJson => {
-                    match tx.amino_sign_bytes(env.chain_id, account_number, info.sequence) {
-                        Ok(bytes) => (bytes, None),
-                        Err(e) => (Vec::new(), Some(e.to_string())),
-                    }
-                }
-                TxSignMode::Unspecified => {
+            // as the SDK, the amino sign doc handler's errors fail the signature
+            let (sign_bytes, refused) = match tx.signed_bytes(info, env.chain_id, account_number) {
+                Some(Ok(bytes)) => (bytes, None),
+                Some(Err(e)) => (Vec::new(), Some(e.to_string())),
+                None => {
                     return Err(Error::sdk(
                         SdkCode::NotSupported,
                         "sign mode 0 is not supported; sign with SIGN_MODE_DIRECT or SIGN_MODE_LEGACY_AMINO_JSON",
@@ -436,6 +430,23 @@ mod tests {
         // the untampered tx at that sequence still lands
         let results = block(&mut app, 4, vec![spec.sign_with(SignMode::LegacyAminoJson)]);
         assert_eq!(results[0].code, 0, "{}", results[0].log);
+    }
+
+    #[test]
+    fn amino_json_signatures_are_verified_before_the_ante_handler() {
+        let (app, keys, _dir) = chain();
+        let queries = app.queries();
+        let passed = |tx: &[u8]| queries.prepare(tx).verified.passed();
+        assert_eq!(passed(&send(&keys, 0, "").sign()), 1);
+        assert_eq!(
+            passed(&send(&keys, 0, "").sign_with(SignMode::LegacyAminoJson)),
+            1
+        );
+        // an amino signature of another memo is left to the ante handler, which refuses it
+        let signed = send(&keys, 0, "pay alice").sign_with(SignMode::LegacyAminoJson);
+        let mut raw = TxRaw::decode(signed.as_slice()).unwrap();
+        raw.body_bytes = send(&keys, 0, "pay mallory").body().encode_to_vec();
+        assert_eq!(passed(&raw.encode_to_vec()), 0);
     }
 
     #[test]

@@ -97,7 +97,7 @@ impl SignatureCache {
 pub struct SignatureCheck {
     /// Compressed secp256k1 public key.
     pub pub_key: Vec<u8>,
-    /// The SIGN_MODE_DIRECT sign bytes.
+    /// The bytes signed: the SIGN_MODE_DIRECT `SignDoc` or the amino JSON sign doc.
     pub sign_bytes: Vec<u8>,
     /// The 64-byte signature.
     pub signature: Vec<u8>,
@@ -133,6 +133,12 @@ impl VerifiedSignatures {
         passed
     }
 
+    /// How many checks passed (tests count what the precheck settled).
+    #[cfg(test)]
+    pub(crate) fn passed(&self) -> usize {
+        self.0.len()
+    }
+
     /// Whether the signature is valid, from the precheck or by verifying it now.
     pub fn check(&self, pub_key: &[u8], sign_bytes: &[u8], signature: &[u8]) -> bool {
         self.0.contains(&check_id(pub_key, sign_bytes, signature))
@@ -141,8 +147,9 @@ impl VerifiedSignatures {
 }
 
 /// The signature checks of `txs` against the accounts in `ctx`'s state: each signer's key (sent
-/// in the tx or stored) and account number. Signers without an account or key are skipped; the
-/// ante handler verifies those itself.
+/// in the tx or stored), account number and sign mode (direct or amino JSON). Signers without
+/// an account or key, or whose sign bytes cannot be built, are skipped; the ante handler
+/// verifies (or refuses) those itself.
 pub(crate) fn signature_checks<'a>(
     ctx: &mut Context,
     auth: &agora_auth::Keeper,
@@ -161,9 +168,13 @@ pub(crate) fn signature_checks<'a>(
             let Some(pub_key) = info.pub_key.clone().or(account.pub_key) else {
                 continue;
             };
+            let Some(Ok(sign_bytes)) = tx.signed_bytes(info, chain_id, account.account_number)
+            else {
+                continue;
+            };
             checks.push(SignatureCheck {
                 pub_key,
-                sign_bytes: tx.sign_bytes(chain_id, account.account_number),
+                sign_bytes,
                 signature: signature.clone(),
             });
         }

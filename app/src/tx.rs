@@ -182,6 +182,24 @@ impl DecodedTx {
         };
         crate::aminojson::sign_bytes(&self.body, &self.signed_fee, &signer)
     }
+
+    /// The bytes `info`'s signer, account `account_number`, signed in its declared mode:
+    /// `None` for SIGN_MODE_UNSPECIFIED, which signs nothing; an error when the amino sign doc
+    /// cannot be built.
+    pub fn signed_bytes(
+        &self,
+        info: &SignerInfo,
+        chain_id: &str,
+        account_number: u64,
+    ) -> Option<anyhow::Result<Vec<u8>>> {
+        match info.mode {
+            TxSignMode::Direct => Some(Ok(self.sign_bytes(chain_id, account_number))),
+            TxSignMode::LegacyAminoJson => {
+                Some(self.amino_sign_bytes(chain_id, account_number, info.sequence))
+            }
+            TxSignMode::Unspecified => None,
+        }
+    }
 }
 
 fn signer_info(info: &agora_proto::cosmos::tx::v1beta1::SignerInfo) -> Result<SignerInfo> {
