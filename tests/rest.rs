@@ -262,6 +262,11 @@ async fn rest_serves_the_sdk_gateway_routes() {
     );
     assert_error(&rest.get("/cosmos/nothing/here").await, 404, 5);
     assert_error(
+        &rest.get("/cosmos/bank/v1beta1/denoms_metadata/unote").await,
+        404,
+        5,
+    );
+    assert_error(
         &rest
             .post(
                 &format!("/cosmos/bank/v1beta1/balances/{validator}"),

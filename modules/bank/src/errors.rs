@@ -16,8 +16,6 @@ pub enum BankCode {
     InputOutputMismatch = 4,
     /// A denom whose transfers are disabled.
     SendDisabled = 5,
-    /// No metadata for a denom.
-    DenomMetadataNotFound = 6,
     /// A MsgMultiSend with more than one input.
     MultipleSenders = 9,
 }
@@ -30,7 +28,6 @@ impl BankCode {
             BankCode::NoOutputs => "no outputs to send transaction",
             BankCode::InputOutputMismatch => "sum inputs != sum outputs",
             BankCode::SendDisabled => "send transactions are disabled",
-            BankCode::DenomMetadataNotFound => "client denom metadata not found",
             BankCode::MultipleSenders => "multiple senders not allowed",
         }
     }

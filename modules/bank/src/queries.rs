@@ -5,7 +5,7 @@ use agora_proto::cosmos::bank::v1beta1 as pb;
 use agora_proto::cosmos::base::v1beta1::Coin as ProtoCoin;
 use prost::Message;
 
-use crate::{BankCode, Keeper, Metadata, SendEnabled};
+use crate::{Keeper, Metadata, SendEnabled};
 
 const BALANCE: &str = "/cosmos.bank.v1beta1.Query/Balance";
 const ALL_BALANCES: &str = "/cosmos.bank.v1beta1.Query/AllBalances";
@@ -95,8 +95,9 @@ pub fn handle(keeper: &Keeper, ctx: &mut Context, path: &str, data: &[u8]) -> Re
             let req: pb::QueryDenomMetadataRequest = decode_request(path, data)?;
             validate_denom(&req.denom)?;
             let metadata = keeper.denom_metadata(ctx, &req.denom)?.ok_or_else(|| {
-                BankCode::DenomMetadataNotFound
-                    .err(format!("client metadata for denom {}", req.denom))
+                // the SDK's handler answers gRPC NotFound, which its ABCI query turns into
+                // sdk's ErrKeyNotFound
+                Error::not_found(format!("client metadata for denom {}", req.denom))
             })?;
             pb::QueryDenomMetadataResponse {
                 metadata: Some(metadata.to_proto()),

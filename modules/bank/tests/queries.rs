@@ -158,7 +158,13 @@ fn denom_metadata() {
         },
     )
     .unwrap_err();
-    assert_eq!((err.codespace.as_ref(), err.code), ("bank", 6));
+    // the SDK's handler answers gRPC NotFound, which reaches ABCI as sdk's ErrKeyNotFound
+    assert_eq!((err.codespace.as_ref(), err.code), ("sdk", 22));
+    assert!(
+        err.msg.contains("client metadata for denom ufoo"),
+        "{}",
+        err.msg
+    );
 }
 
 /// `n` denoms `d0000`.. held by one account, with metadata and send-enabled flags for each.

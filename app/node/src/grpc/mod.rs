@@ -204,7 +204,6 @@ pub(crate) fn status(e: agora_core::Error) -> Status {
         {
             Code::InvalidArgument
         }
-        (_, _) if e.msg.contains("not found") => Code::NotFound,
         _ => Code::Unknown,
     };
     Status::new(code, e.msg)
