@@ -9,7 +9,9 @@ OpenAPI document. They must be the release cosmos-sdk-proto was generated from
 
     python3 scripts/vendor-protos.py COSMOS_SDK_GIT COSMOS_PROTO_GIT GOGOPROTO_GIT
 
-Each argument is a git directory of that repository holding the tag below. google/api's two
+Each argument is a git directory of that repository holding the tag below (a fork that carries
+the upstream tags serves as well: cosmos-sdk's own mirror is larger than `fetch` brings, and
+v0.50.9 is commit 8bfcf554275c1efbb42666cc8510d2da139b67fa in any copy). google/api's two
 files are small and stable and are kept as they are.
 """
 
@@ -28,7 +30,7 @@ ROOTS = [
     f"cosmos/{m}/{v}/{f}.proto"
     for m, v in [("auth", "v1beta1"), ("bank", "v1beta1"), ("staking", "v1beta1"),
                  ("distribution", "v1beta1"), ("slashing", "v1beta1"), ("mint", "v1beta1"),
-                 ("evidence", "v1beta1"), ("consensus", "v1")]
+                 ("evidence", "v1beta1"), ("consensus", "v1"), ("gov", "v1"), ("gov", "v1beta1")]
     for f in ("query", "tx")
 ] + [
     "cosmos/tx/v1beta1/service.proto",
@@ -36,6 +38,8 @@ ROOTS = [
     "cosmos/base/node/v1beta1/query.proto",
     "cosmos/reflection/v1/reflection.proto",
     "cosmos/evidence/v1beta1/evidence.proto",
+    "cosmos/gov/v1/genesis.proto",
+    "cosmos/gov/v1beta1/genesis.proto",
     "cosmos/crypto/secp256k1/keys.proto",
     "cosmos/crypto/ed25519/keys.proto",
     "cosmos/crypto/multisig/keys.proto",

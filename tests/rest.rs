@@ -132,6 +132,18 @@ async fn rest_serves_the_sdk_gateway_routes() {
     );
     assert!(account["account_number"].is_string() && account["sequence"].is_string());
 
+    // Gov: params in the SDK's JSON (durations and decimals as strings), an empty list.
+    let gov = rest.ok("/cosmos/gov/v1/params/tallying").await;
+    assert_eq!(gov["params"]["quorum"], "0.334000000000000000");
+    assert_eq!(gov["tally_params"]["threshold"], "0.500000000000000000");
+    assert_eq!(gov["voting_params"], Value::Null);
+    assert!(gov["params"]["voting_period"]
+        .as_str()
+        .is_some_and(|p| p.ends_with('s')));
+    let proposals = rest.ok("/cosmos/gov/v1/proposals").await;
+    assert_eq!(proposals["proposals"], json!([]));
+    assert_error(&rest.get("/cosmos/gov/v1/proposals/7").await, 404, 5);
+
     // Node info and blocks.
     let info = rest.ok("/cosmos/base/tendermint/v1beta1/node_info").await;
     assert_eq!(info["default_node_info"]["network"], CHAIN);

@@ -15,6 +15,7 @@ use agora_core::{
 use agora_distribution::{Distribution, DISTRIBUTION_MODULE};
 use agora_evidence::Evidence;
 use agora_genutil::Genutil;
+use agora_gov::Gov;
 use agora_mint::{Mint, MINT_MODULE};
 use agora_proto::Any;
 use agora_slashing::Slashing;
@@ -40,6 +41,7 @@ const GENESIS_ORDER: &[&str] = &[
     agora_distribution::MODULE,
     agora_staking::MODULE,
     agora_slashing::MODULE,
+    agora_gov::MODULE,
     agora_mint::MODULE,
     agora_evidence::MODULE,
     agora_consensus::MODULE,
@@ -55,11 +57,24 @@ const BEGIN_BLOCK_ORDER: &[&str] = &[
     agora_staking::MODULE,
     agora_auth::MODULE,
     agora_bank::MODULE,
+    agora_gov::MODULE,
     agora_consensus::MODULE,
     agora_genutil::MODULE,
 ];
-/// The order of EndBlock.
-const END_BLOCK_ORDER: &[&str] = GENESIS_ORDER;
+/// The order of EndBlock: proposals end (and passed ones execute) before staking computes
+/// the block's validator set changes, as the SDK's.
+const END_BLOCK_ORDER: &[&str] = &[
+    agora_gov::MODULE,
+    agora_auth::MODULE,
+    agora_bank::MODULE,
+    agora_distribution::MODULE,
+    agora_staking::MODULE,
+    agora_slashing::MODULE,
+    agora_mint::MODULE,
+    agora_evidence::MODULE,
+    agora_consensus::MODULE,
+    agora_genutil::MODULE,
+];
 
 /// The keepers the app itself calls (the ante handler, InitChain, FinalizeBlock).
 pub struct Keepers {
@@ -79,6 +94,8 @@ pub struct Keepers {
     pub slashing: Arc<agora_slashing::Keeper>,
     /// Double-sign evidence.
     pub evidence: Arc<agora_evidence::Keeper>,
+    /// Proposals, deposits and votes.
+    pub gov: Arc<agora_gov::Keeper>,
 }
 
 impl Keepers {
@@ -121,7 +138,14 @@ impl Keepers {
         ));
         let slashing = Arc::new(agora_slashing::Keeper::new(
             StoreKey::new(agora_slashing::MODULE),
+            authority.clone(),
+            staking.clone(),
+        ));
+        let gov = Arc::new(agora_gov::Keeper::new(
+            StoreKey::new(agora_gov::MODULE),
             authority,
+            auth.clone(),
+            bank.clone(),
             staking.clone(),
         ));
         let evidence = Arc::new(agora_evidence::Keeper::new(
@@ -144,6 +168,7 @@ impl Keepers {
             mint,
             slashing,
             evidence,
+            gov,
         }
     }
 
@@ -157,6 +182,7 @@ impl Keepers {
             Box::new(Slashing::new(self.slashing.clone())),
             Box::new(Mint::new(self.mint.clone())),
             Box::new(Evidence::new(self.evidence.clone())),
+            Box::new(Gov::new(self.gov.clone())),
             Box::new(Consensus::new(self.consensus.clone())),
             Box::new(Genutil::new(self.staking.clone())),
         ]

@@ -407,6 +407,18 @@ impl Keeper {
         Ok(all.collect::<Result<_, _>>()?)
     }
 
+    /// The validators of the last set sent to the engine (the bonded set as of the last
+    /// EndBlock), by operator address.
+    pub fn last_validators(&self, ctx: &mut Context) -> Result<Vec<Validator>> {
+        let operators = self.last_powers(ctx)?;
+        let mut validators = Vec::with_capacity(operators.len());
+        for operator in operators.into_keys() {
+            let operator = Address::from_bytes(operator)?;
+            validators.push(self.existing_validator(ctx, &operator)?);
+        }
+        Ok(validators)
+    }
+
     /// The tokens of the not-bonded and bonded pools.
     pub fn pool(&self, ctx: &mut Context) -> Result<(u128, u128)> {
         let denom = self.params(ctx)?.bond_denom;
