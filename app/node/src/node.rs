@@ -158,9 +158,11 @@ impl Node {
         self.mempool.lock().expect("mempool lock poisoned")
     }
 
-    /// The latest height whose block is committed and whose results are stored.
+    /// The latest height whose block is committed and whose results are stored, and whose
+    /// state queries read: results are stored just before the app's Commit, and a reader
+    /// that found a tx must find the state after it (CometBFT indexes after Commit too).
     pub fn latest_height(&self) -> u64 {
-        self.blocks.results_height()
+        self.blocks.results_height().min(self.queries.height())
     }
 
     /// Runs CheckTx on a new tx and adds it to the mempool if it passes. Mempool limits and
