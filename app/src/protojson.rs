@@ -1,4 +1,6 @@
-//! Protobuf messages as the Cosmos SDK's REST gateway writes them (gogoproto's jsonpb with
+//! Protobuf messages as JSON, both ways, as the Cosmos SDK writes them: the one codec behind
+//! the REST gateway's answers, the CLI's query output and the Msgs of tx and proposal files
+//! that have no hand-written form. Messages as the Cosmos SDK's REST gateway writes them (gogoproto's jsonpb with
 //! `OrigName` and `EmitDefaults`): proto field names, every field present (an unset message
 //! `null`, unless gogoproto makes it non-nullable; empty bytes `null`; empty lists `[]`),
 //! 64-bit integers as strings, enums by name, `@type` in `Any`, RFC 3339 timestamps,
@@ -12,7 +14,7 @@ use base64::Engine as _;
 use serde_json::{json, Map, Value as Json};
 
 /// `message` as the gateway's JSON; fails on an `Any` whose type the node does not know.
-pub(crate) fn to_json(message: &DynamicMessage) -> Result<Json, String> {
+pub fn to_json(message: &DynamicMessage) -> Result<Json, String> {
     match well_known(message)? {
         Some(json) => Ok(json),
         None => object(message),
@@ -204,7 +206,7 @@ fn decimal(units: &str) -> String {
         None => ("", units),
     };
     let digits = if digits.is_empty() { "0" } else { digits };
-    match agora_app::txjson::dec_json(digits) {
+    match crate::txjson::dec_json(digits) {
         Ok(text) => format!("{sign}{text}"),
         Err(_) => units.to_string(),
     }
@@ -235,6 +237,109 @@ fn is_dec(field: &FieldDescriptor) -> bool {
     )
 }
 
+/// The protobuf `bytes` of message `type_name` (e.g. `cosmos.gov.v1.QueryProposalResponse`)
+/// as the SDK's JSON.
+pub fn message_json(type_name: &str, bytes: &[u8]) -> Result<Json, String> {
+    let desc = agora_proto::descriptors()
+        .get_message_by_name(type_name)
+        .ok_or_else(|| format!("unknown message type {type_name}"))?;
+    let message = DynamicMessage::decode(desc, bytes)
+        .map_err(|e| format!("cannot decode {type_name}: {e}"))?;
+    to_json(&message)
+}
+
+/// An `Any` as the SDK's JSON: the message's fields with its `@type` first.
+pub fn any_json(any: &agora_proto::Any) -> Result<Json, String> {
+    let fields = message_json(any.type_url.trim_start_matches('/'), &any.value)?;
+    let mut out = Map::new();
+    out.insert("@type".into(), Json::String(any.type_url.clone()));
+    if let Json::Object(fields) = fields {
+        out.extend(fields);
+    }
+    Ok(Json::Object(out))
+}
+
+/// The `Any` of a message written as JSON with its `@type` (as in a proposal file or the
+/// gateway's output: proto or JSON field names, `LegacyDec` fields as decimals).
+pub fn any_from_json(json: &Json) -> Result<agora_proto::Any, String> {
+    let type_url = json
+        .get("@type")
+        .and_then(|t| t.as_str())
+        .ok_or("a message needs its \"@type\", e.g. \"/cosmos.bank.v1beta1.MsgSend\"")?;
+    Ok(agora_proto::Any {
+        type_url: type_url.to_string(),
+        value: from_json(type_url, json)?,
+    })
+}
+
+/// The protobuf bytes of `json`, a message of `type_url` as the gateway writes it (the inverse
+/// of [`to_json`] for what clients write: proto or JSON field names, `@type` in `Any`s,
+/// `LegacyDec` fields as decimals).
+pub fn from_json(type_url: &str, json: &Json) -> Result<Vec<u8>, String> {
+    let name = type_url.trim_start_matches('/');
+    let desc = agora_proto::descriptors()
+        .get_message_by_name(name)
+        .ok_or_else(|| format!("unknown message type {type_url}"))?;
+    let mut json = json.clone();
+    if let Some(object) = json.as_object_mut() {
+        object.remove("@type");
+    }
+    decimals_to_proto(&desc, &mut json)?;
+    let message = DynamicMessage::deserialize(desc, json).map_err(|e| format!("{name}: {e}"))?;
+    Ok(prost::Message::encode_to_vec(&message))
+}
+
+/// Rewrites the decimals of `LegacyDec` fields in `json` (a message of `desc`) into their
+/// protobuf form: atomics as a string, or base64 of the atomics' text for bytes fields.
+fn decimals_to_proto(
+    desc: &agora_proto::prost_reflect::MessageDescriptor,
+    json: &mut Json,
+) -> Result<(), String> {
+    let Some(object) = json.as_object_mut() else {
+        return Ok(());
+    };
+    if desc.full_name() == "google.protobuf.Any" {
+        let Some(Json::String(type_url)) = object.get("@type").cloned() else {
+            return Ok(());
+        };
+        if let Some(inner) =
+            agora_proto::descriptors().get_message_by_name(type_url.trim_start_matches('/'))
+        {
+            return decimals_to_proto(&inner, json);
+        }
+        return Ok(());
+    }
+    for field in desc.fields() {
+        let key = if object.contains_key(field.name()) {
+            field.name().to_string()
+        } else {
+            field.json_name().to_string()
+        };
+        let Some(value) = object.get_mut(&key) else {
+            continue;
+        };
+        let items: Vec<&mut Json> = match value {
+            Json::Array(items) => items.iter_mut().collect(),
+            other => vec![other],
+        };
+        for item in items {
+            if let Kind::Message(inner) = field.kind() {
+                decimals_to_proto(&inner, item)?;
+            } else if is_dec(&field) {
+                if let Json::String(text) = item {
+                    let atomics = crate::txjson::dec_proto(text)
+                        .map_err(|e| format!("{}: {e}", field.name()))?;
+                    *text = match field.kind() {
+                        Kind::Bytes => B64.encode(atomics),
+                        _ => atomics,
+                    };
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,6 +353,45 @@ mod tests {
             .get_message_by_name(&T::full_name())
             .unwrap();
         to_json(&DynamicMessage::decode(desc, value.encode_to_vec().as_slice()).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn msgs_read_back_from_their_json_decimals_included() {
+        use agora_proto::cosmos::slashing::v1beta1 as slashing;
+        let msg = slashing::MsgUpdateParams {
+            authority: "agora1authority".into(),
+            params: Some(slashing::Params {
+                signed_blocks_window: 100,
+                min_signed_per_window: b"500000000000000000".to_vec(),
+                downtime_jail_duration: Some(agora_proto::tendermint::google::protobuf::Duration {
+                    seconds: 600,
+                    nanos: 0,
+                }),
+                slash_fraction_double_sign: b"50000000000000000".to_vec(),
+                slash_fraction_downtime: b"10000000000000000".to_vec(),
+            }),
+        };
+        let any = agora_proto::Any {
+            type_url: "/cosmos.slashing.v1beta1.MsgUpdateParams".into(),
+            value: prost::Message::encode_to_vec(&msg),
+        };
+        let json = any_json(&any).unwrap();
+        assert_eq!(
+            json["params"]["min_signed_per_window"],
+            "0.500000000000000000"
+        );
+        assert_eq!(json["@type"], any.type_url);
+        assert_eq!(any_from_json(&json).unwrap(), any);
+        // a shorter decimal and JSON field names read the same
+        let mut short = json.clone();
+        short["params"]["min_signed_per_window"] = "0.5".into();
+        assert_eq!(any_from_json(&short).unwrap(), any);
+        let missing = serde_json::json!({"authority": "x"});
+        assert!(any_from_json(&missing).unwrap_err().contains("@type"));
+        let unknown = serde_json::json!({"@type": "/cosmos.nothing.v1.Msg"});
+        assert!(any_from_json(&unknown)
+            .unwrap_err()
+            .contains("unknown message type"));
     }
 
     #[test]

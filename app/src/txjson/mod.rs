@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use fields::{coins_json, coins_proto, Base64, CoinJson, U64};
 pub use fields::{pubkey_any, PubKeyJson};
 pub use msgs::{dec_json, dec_proto};
-use msgs::{msgs_from_proto, msgs_proto, MsgJson};
+use msgs::{msgs_from_proto, msgs_proto, MessageJson};
 
 /// `tx` as the SDK's JSON (serialize it to print it; fields keep the SDK's order).
 pub fn to_json(tx: &Tx) -> Result<TxJson> {
@@ -78,15 +78,15 @@ pub struct TxJson {
 
 #[derive(Serialize, Deserialize)]
 struct BodyJson {
-    messages: Vec<MsgJson>,
+    messages: Vec<MessageJson>,
     #[serde(default)]
     memo: String,
     #[serde(default)]
     timeout_height: U64,
     #[serde(default)]
-    extension_options: Vec<MsgJson>,
+    extension_options: Vec<MessageJson>,
     #[serde(default)]
-    non_critical_extension_options: Vec<MsgJson>,
+    non_critical_extension_options: Vec<MessageJson>,
 }
 
 #[derive(Serialize, Deserialize)]

@@ -188,20 +188,45 @@ struct CommissionJson {
     max_change_rate: String,
 }
 
-/// Messages as JSON; other types are errors.
-pub(super) fn msgs_from_proto(msgs: &[Any]) -> Result<Vec<MsgJson>> {
-    msgs.iter().map(msg_json).collect()
+/// A message in a tx's JSON: one of the forms above, or any other Msg the chain knows as
+/// the descriptor codec ([`crate::protojson`]) writes it.
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+pub(super) enum MessageJson {
+    /// A Msg with a form above.
+    Known(MsgJson),
+    /// Any other Msg, with its `@type`.
+    Other(serde_json::Value),
+}
+
+/// Messages as JSON.
+pub(super) fn msgs_from_proto(msgs: &[Any]) -> Result<Vec<MessageJson>> {
+    msgs.iter()
+        .map(|any| match msg_json(any)? {
+            Some(known) => Ok(MessageJson::Known(known)),
+            None => crate::protojson::any_json(any)
+                .map(MessageJson::Other)
+                .map_err(|e| anyhow!("message {}: {e}", any.type_url)),
+        })
+        .collect()
 }
 
 /// Messages from JSON.
-pub(super) fn msgs_proto(msgs: Vec<MsgJson>) -> Result<Vec<Any>> {
-    msgs.into_iter().map(msg_any).collect()
+pub(super) fn msgs_proto(msgs: Vec<MessageJson>) -> Result<Vec<Any>> {
+    msgs.into_iter()
+        .map(|m| match m {
+            MessageJson::Known(known) => msg_any(known),
+            MessageJson::Other(json) => {
+                crate::protojson::any_from_json(&json).map_err(|e| anyhow!("{e}"))
+            }
+        })
+        .collect()
 }
 
 #[allow(deprecated)] // delegator_address: kept in the JSON as the SDK keeps it
-fn msg_json(any: &Any) -> Result<MsgJson> {
+fn msg_json(any: &Any) -> Result<Option<MsgJson>> {
     let bytes = any.value.as_slice();
-    Ok(match any.type_url.as_str() {
+    Ok(Some(match any.type_url.as_str() {
         MSG_SEND => {
             let m = MsgSend::decode(bytes)?;
             MsgJson::Send {
@@ -332,8 +357,8 @@ fn msg_json(any: &Any) -> Result<MsgJson> {
         MSG_UNJAIL => MsgJson::Unjail {
             validator_addr: MsgUnjail::decode(bytes)?.validator_addr,
         },
-        other => bail!("message type {other} is not supported by this CLI"),
-    })
+        _ => return Ok(None),
+    }))
 }
 
 #[allow(deprecated)] // delegator_address: kept in the JSON as the SDK keeps it

@@ -6,12 +6,13 @@
 //! - [`factory`]: fees, gas (`--gas auto`), signing.
 //! - [`broadcast`]: `-b sync|async` and the confirmation prompt.
 //! - [`query`], [`tx`]: the subcommands; [`staking`]: staking's; [`distribution`]:
-//!   distribution's and mint's; [`slashing`]: slashing's and evidence's.
+//!   distribution's and mint's; [`slashing`]: slashing's and evidence's; [`gov`]: gov's.
 
 pub mod args;
 pub mod broadcast;
 pub mod distribution;
 pub mod factory;
+pub mod gov;
 pub mod query;
 pub mod response;
 pub mod rpc;

@@ -46,6 +46,9 @@ pub enum QueryCommand {
     /// Evidence of double signing.
     #[command(subcommand)]
     Evidence(super::slashing::EvidenceQuery),
+    /// Governance: proposals, votes, deposits, tallies, params.
+    #[command(subcommand)]
+    Gov(super::gov::GovQuery),
     /// A committed tx by its hash.
     Tx {
         /// The tx hash (hex).
@@ -215,6 +218,7 @@ impl QueryCommand {
             QueryCommand::Mint(query) => query.run(globals),
             QueryCommand::Slashing(query) => query.run(globals),
             QueryCommand::Evidence(query) => query.run(globals),
+            QueryCommand::Gov(query) => query.run(globals),
             QueryCommand::Tx { hash, node } => {
                 let rpc = Rpc::new(&node.url(globals))?;
                 let response = committed_tx(&rpc, &hash)?;

@@ -32,6 +32,9 @@ pub enum TxCommand {
     /// Slashing transactions: unjail a validator.
     #[command(subcommand)]
     Slashing(super::slashing::SlashingTx),
+    /// Governance: submit proposals, deposit, vote, cancel.
+    #[command(subcommand)]
+    Gov(super::gov::GovTx),
     /// Signs a tx JSON file (e.g. from --generate-only) and prints the signed tx JSON
     /// (`--sign-mode amino-json` for SIGN_MODE_LEGACY_AMINO_JSON).
     Sign {
@@ -112,6 +115,7 @@ impl TxCommand {
             TxCommand::Staking(tx) => tx.run(globals),
             TxCommand::Distribution(tx) => tx.run(globals),
             TxCommand::Slashing(tx) => tx.run(globals),
+            TxCommand::Gov(tx) => tx.run(globals),
             TxCommand::Sign { file, from, signer } => sign_file(&file, &from, &signer, globals),
             TxCommand::Broadcast {
                 file,

@@ -4,12 +4,11 @@
 //! Routes are the served gRPC methods' `google.api.http` rules, read from the descriptor set
 //! ([`routes`]); a request becomes the method's request message ([`request`]), is answered by
 //! the same code as gRPC (`grpc::services::call`, committed snapshots), and the answer is
-//! written as the SDK's gateway writes JSON ([`json`]). `x-cosmos-block-height` reads an
+//! written as the SDK's gateway writes JSON (`agora_app::protojson`). `x-cosmos-block-height` reads an
 //! earlier height, and the response names the height read (as `x-cosmos-block-height` and the
 //! gateway's `grpc-metadata-x-cosmos-block-height`). Errors are `{code, message, details}`
 //! with the gRPC code and the gateway's HTTP status. `GET /openapi.json` describes every route.
 
-mod json;
 mod openapi;
 mod request;
 mod routes;
@@ -28,6 +27,7 @@ use tonic::Code;
 
 use crate::grpc::{requested_height, services, GrpcSettings, Server, HEIGHT_HEADER};
 use crate::Node;
+use agora_app::protojson;
 use routes::{Found, Routes};
 
 /// The settings of app.toml `[api]`.
@@ -171,7 +171,7 @@ async fn call(
     let output = route.output.clone();
     let encoded = agora_proto::prost_reflect::DynamicMessage::decode(output, bytes.as_slice())
         .map_err(|e| e.to_string())
-        .and_then(|m| json::to_json(&m));
+        .and_then(|m| protojson::to_json(&m));
     match encoded {
         Ok(value) => respond(StatusCode::OK, value.to_string(), Some(height)),
         Err(e) => error(

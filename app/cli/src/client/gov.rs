@@ -1,0 +1,563 @@
+//! `agorad tx gov ...` and `agorad query gov ...` with gaiad v0.50's names. Proposal files
+//! carry their Msgs as JSON with `@type` (any Msg the chain knows, read through the
+//! descriptors); answers print as the SDK's JSON (the REST gateway's codec).
+
+use std::path::PathBuf;
+
+use agora_core::Coins;
+use agora_proto::cosmos::gov::{v1 as pb, v1beta1};
+use agora_proto::Any;
+use anyhow::{anyhow, Context as _, Result};
+use prost::{Message, Name};
+use serde::Deserialize;
+
+use super::args::{parse_address, parse_coins, NodeArg};
+use super::query::page::{self, PageArgs, PageJson};
+use super::rpc::{query_at, Rpc};
+use super::tx::{checked, TxFlags};
+use crate::{output, Globals};
+
+/// `agorad tx gov` subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum GovTx {
+    /// Submits a proposal from a JSON file: `{"messages": [{"@type": ..., ...}], "metadata",
+    /// "deposit": "10000000uagr", "title", "summary", "expedited"}` (the SDK v0.50 file).
+    SubmitProposal {
+        /// The proposal file.
+        file: PathBuf,
+        /// The proposer's key.
+        #[arg(long)]
+        from: String,
+        #[command(flatten)]
+        tx: TxFlags,
+    },
+    /// Submits a legacy (v1beta1) proposal; only `--type text` has content Agora executes.
+    SubmitLegacyProposal {
+        /// The proposal type.
+        #[arg(long = "type", value_parser = ["text", "Text"])]
+        kind: String,
+        /// Its title.
+        #[arg(long)]
+        title: String,
+        /// Its description.
+        #[arg(long)]
+        description: String,
+        /// The initial deposit, e.g. `10000000uagr`.
+        #[arg(long, default_value = "")]
+        deposit: String,
+        /// The proposer's key.
+        #[arg(long)]
+        from: String,
+        #[command(flatten)]
+        tx: TxFlags,
+    },
+    /// Deposits on a proposal in its deposit or voting period.
+    Deposit {
+        /// The proposal id.
+        proposal_id: u64,
+        /// The deposit, e.g. `10000000uagr`.
+        deposit: String,
+        /// The depositor's key.
+        #[arg(long)]
+        from: String,
+        #[command(flatten)]
+        tx: TxFlags,
+    },
+    /// Votes on a proposal in its voting period: yes, no, abstain or no_with_veto.
+    Vote {
+        /// The proposal id.
+        proposal_id: u64,
+        /// The option.
+        option: String,
+        /// Metadata of the vote.
+        #[arg(long, default_value = "")]
+        metadata: String,
+        /// The voter's key.
+        #[arg(long)]
+        from: String,
+        #[command(flatten)]
+        tx: TxFlags,
+    },
+    /// Votes with weighted options summing to 1, e.g. `yes=0.6,no=0.4`.
+    WeightedVote {
+        /// The proposal id.
+        proposal_id: u64,
+        /// The options and weights.
+        options: String,
+        /// Metadata of the vote.
+        #[arg(long, default_value = "")]
+        metadata: String,
+        /// The voter's key.
+        #[arg(long)]
+        from: String,
+        #[command(flatten)]
+        tx: TxFlags,
+    },
+    /// Cancels the signer's proposal before its voting ends (the cancel ratio of the
+    /// deposits is burned).
+    CancelProposal {
+        /// The proposal id.
+        proposal_id: u64,
+        /// The proposer's key.
+        #[arg(long)]
+        from: String,
+        #[command(flatten)]
+        tx: TxFlags,
+    },
+}
+
+/// A proposal file (`tx gov submit-proposal`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProposalFile {
+    #[serde(default)]
+    messages: Vec<serde_json::Value>,
+    #[serde(default)]
+    metadata: String,
+    #[serde(default)]
+    deposit: String,
+    title: String,
+    summary: String,
+    #[serde(default)]
+    expedited: bool,
+}
+
+fn any<M: Name>(msg: &M) -> Any {
+    Any {
+        type_url: M::type_url(),
+        value: msg.encode_to_vec(),
+    }
+}
+
+fn coins(text: &str) -> Result<Coins> {
+    if text.trim().is_empty() {
+        return Ok(Coins::empty());
+    }
+    parse_coins(text)
+}
+
+/// A vote option by gaiad's names (`yes`, `no`, `abstain`, `no_with_veto`, any case).
+pub fn parse_option(text: &str) -> Result<pb::VoteOption> {
+    let name = text.trim().to_ascii_uppercase().replace('-', "_");
+    let name = name
+        .strip_prefix("VOTE_OPTION_")
+        .unwrap_or(&name)
+        .to_string();
+    pb::VoteOption::from_str_name(&format!("VOTE_OPTION_{name}"))
+        .filter(|o| *o != pb::VoteOption::Unspecified)
+        .ok_or_else(|| anyhow!("{text:?} is not a vote option: yes, no, abstain or no_with_veto"))
+}
+
+/// Weighted options `yes=0.6,no=0.4`.
+fn parse_weighted(text: &str) -> Result<Vec<pb::WeightedVoteOption>> {
+    text.split(',')
+        .map(|part| {
+            let (option, weight) = part
+                .split_once('=')
+                .ok_or_else(|| anyhow!("{part:?} is not option=weight, e.g. yes=0.6"))?;
+            let weight: agora_core::Dec = weight
+                .trim()
+                .parse()
+                .map_err(|_| anyhow!("{weight:?} is not a weight like 0.6"))?;
+            Ok(pb::WeightedVoteOption {
+                option: parse_option(option)? as i32,
+                weight: weight.to_string(),
+            })
+        })
+        .collect()
+}
+
+impl GovTx {
+    /// Builds the Msg, then prints it unsigned or signs and broadcasts it.
+    pub fn run(self, globals: &Globals) -> Result<()> {
+        match self {
+            GovTx::SubmitProposal { file, from, tx } => {
+                let text = std::fs::read_to_string(&file)
+                    .with_context(|| format!("cannot read {}", file.display()))?;
+                let p: ProposalFile = serde_json::from_str(&text)
+                    .with_context(|| format!("{} is not a proposal file", file.display()))?;
+                let messages = p
+                    .messages
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| {
+                        agora_app::protojson::any_from_json(m)
+                            .map_err(|e| anyhow!("{}: messages[{i}]: {e}", file.display()))
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                let deposit = coins(&p.deposit).context("deposit")?;
+                tx.run(&from, globals, |proposer| {
+                    checked(vec![any(&pb::MsgSubmitProposal {
+                        messages: messages.clone(),
+                        initial_deposit: deposit.to_proto(),
+                        proposer: proposer.to_string(),
+                        metadata: p.metadata.clone(),
+                        title: p.title.clone(),
+                        summary: p.summary.clone(),
+                        expedited: p.expedited,
+                    })])
+                })
+            }
+            GovTx::SubmitLegacyProposal {
+                kind: _,
+                title,
+                description,
+                deposit,
+                from,
+                tx,
+            } => {
+                let deposit = coins(&deposit).context("--deposit")?;
+                let content = any(&v1beta1::TextProposal { title, description });
+                tx.run(&from, globals, |proposer| {
+                    checked(vec![any(&v1beta1::MsgSubmitProposal {
+                        content: Some(content.clone()),
+                        initial_deposit: deposit.to_proto(),
+                        proposer: proposer.to_string(),
+                    })])
+                })
+            }
+            GovTx::Deposit {
+                proposal_id,
+                deposit,
+                from,
+                tx,
+            } => {
+                let amount = parse_coins(&deposit)?;
+                tx.run(&from, globals, |depositor| {
+                    checked(vec![any(&pb::MsgDeposit {
+                        proposal_id,
+                        depositor: depositor.to_string(),
+                        amount: amount.to_proto(),
+                    })])
+                })
+            }
+            GovTx::Vote {
+                proposal_id,
+                option,
+                metadata,
+                from,
+                tx,
+            } => {
+                let option = parse_option(&option)?;
+                tx.run(&from, globals, |voter| {
+                    checked(vec![any(&pb::MsgVote {
+                        proposal_id,
+                        voter: voter.to_string(),
+                        option: option as i32,
+                        metadata: metadata.clone(),
+                    })])
+                })
+            }
+            GovTx::WeightedVote {
+                proposal_id,
+                options,
+                metadata,
+                from,
+                tx,
+            } => {
+                let options = parse_weighted(&options)?;
+                tx.run(&from, globals, |voter| {
+                    checked(vec![any(&pb::MsgVoteWeighted {
+                        proposal_id,
+                        voter: voter.to_string(),
+                        options: options.clone(),
+                        metadata: metadata.clone(),
+                    })])
+                })
+            }
+            GovTx::CancelProposal {
+                proposal_id,
+                from,
+                tx,
+            } => tx.run(&from, globals, |proposer| {
+                checked(vec![any(&pb::MsgCancelProposal {
+                    proposal_id,
+                    proposer: proposer.to_string(),
+                })])
+            }),
+        }
+    }
+}
+
+/// `agorad query gov` subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum GovQuery {
+    /// One proposal.
+    Proposal {
+        /// The proposal id.
+        proposal_id: u64,
+        #[command(flatten)]
+        node: NodeArg,
+    },
+    /// Proposals, optionally only those of a status or with a given voter or depositor.
+    Proposals {
+        /// deposit_period, voting_period, passed, rejected or failed.
+        #[arg(long)]
+        status: Option<String>,
+        /// Only proposals this address voted on.
+        #[arg(long)]
+        voter: Option<String>,
+        /// Only proposals this address deposited on.
+        #[arg(long)]
+        depositor: Option<String>,
+        #[command(flatten)]
+        page: PageArgs,
+        #[command(flatten)]
+        node: NodeArg,
+    },
+    /// One voter's vote on a proposal.
+    Vote {
+        /// The proposal id.
+        proposal_id: u64,
+        /// The voter's address.
+        voter: String,
+        #[command(flatten)]
+        node: NodeArg,
+    },
+    /// The votes on a proposal (until its tally clears them).
+    Votes {
+        /// The proposal id.
+        proposal_id: u64,
+        #[command(flatten)]
+        page: PageArgs,
+        #[command(flatten)]
+        node: NodeArg,
+    },
+    /// One depositor's deposit on a proposal.
+    Deposit {
+        /// The proposal id.
+        proposal_id: u64,
+        /// The depositor's address.
+        depositor: String,
+        #[command(flatten)]
+        node: NodeArg,
+    },
+    /// The deposits on a proposal.
+    Deposits {
+        /// The proposal id.
+        proposal_id: u64,
+        #[command(flatten)]
+        page: PageArgs,
+        #[command(flatten)]
+        node: NodeArg,
+    },
+    /// A proposal's tally: live during voting, final after.
+    Tally {
+        /// The proposal id.
+        proposal_id: u64,
+        #[command(flatten)]
+        node: NodeArg,
+    },
+    /// The gov params.
+    Params {
+        #[command(flatten)]
+        node: NodeArg,
+    },
+    /// The chain's constitution.
+    Constitution {
+        #[command(flatten)]
+        node: NodeArg,
+    },
+}
+
+/// A proposal status by its short name (`voting_period`) or the SDK's (`PROPOSAL_STATUS_...`).
+fn parse_status(text: &str) -> Result<i32> {
+    let name = text.trim().to_ascii_uppercase().replace('-', "_");
+    let name = name
+        .strip_prefix("PROPOSAL_STATUS_")
+        .unwrap_or(&name)
+        .to_string();
+    pb::ProposalStatus::from_str_name(&format!("PROPOSAL_STATUS_{name}"))
+        .map(|s| s as i32)
+        .ok_or_else(|| {
+            anyhow!("{text:?} is not a status: deposit_period, voting_period, passed, rejected or failed")
+        })
+}
+
+/// A gov message as the SDK's JSON.
+fn message_json<M: Message + Name>(message: &M) -> Result<serde_json::Value> {
+    agora_app::protojson::message_json(&M::full_name(), &message.encode_to_vec())
+        .map_err(|e| anyhow!("{e}"))
+}
+
+/// Prints `message` as the SDK's JSON.
+fn print_answer<M: Message + Name>(message: &M, json: bool) -> Result<()> {
+    output::print(&message_json(message)?, json)
+}
+
+/// Prints `{"<key>": [items], "pagination": ...}` as the SDK's JSON.
+fn print_list<M: Message + Name>(
+    key: &str,
+    items: &[M],
+    pagination: PageJson,
+    json: bool,
+) -> Result<()> {
+    let items = items.iter().map(message_json).collect::<Result<Vec<_>>>()?;
+    let value = serde_json::json!({ key: items, "pagination": pagination });
+    output::print(&value, json)
+}
+
+impl GovQuery {
+    /// Runs the query and prints the answer.
+    pub fn run(self, globals: &Globals) -> Result<()> {
+        let json = globals.json;
+        let path = |m: &str| format!("/cosmos.gov.v1.Query/{m}");
+        match self {
+            GovQuery::Proposal { proposal_id, node } => {
+                let rpc = Rpc::new(&node.url(globals))?;
+                let res: pb::QueryProposalResponse = query_at(
+                    &rpc,
+                    &path("Proposal"),
+                    pb::QueryProposalRequest { proposal_id },
+                )?;
+                let proposal = res
+                    .proposal
+                    .ok_or_else(|| anyhow!("the node answered no proposal"))?;
+                print_answer(&proposal, json)
+            }
+            GovQuery::Proposals {
+                status,
+                voter,
+                depositor,
+                page,
+                node,
+            } => {
+                let proposal_status = status
+                    .as_deref()
+                    .map(parse_status)
+                    .transpose()?
+                    .unwrap_or(0);
+                let voter = voter.as_deref().map(parse_address).transpose()?;
+                let depositor = depositor.as_deref().map(parse_address).transpose()?;
+                let rpc = Rpc::new(&node.url(globals))?;
+                let (proposals, pagination) = page::fetch(&page, |pagination| {
+                    let req = pb::QueryProposalsRequest {
+                        proposal_status,
+                        voter: voter.as_ref().map(|a| a.to_string()).unwrap_or_default(),
+                        depositor: depositor
+                            .as_ref()
+                            .map(|a| a.to_string())
+                            .unwrap_or_default(),
+                        pagination: Some(pagination),
+                    };
+                    let res: pb::QueryProposalsResponse = query_at(&rpc, &path("Proposals"), req)?;
+                    Ok((res.proposals, res.pagination))
+                })?;
+                print_list("proposals", &proposals, pagination, json)
+            }
+            GovQuery::Vote {
+                proposal_id,
+                voter,
+                node,
+            } => {
+                let voter = parse_address(&voter)?.to_string();
+                let rpc = Rpc::new(&node.url(globals))?;
+                let res: pb::QueryVoteResponse = query_at(
+                    &rpc,
+                    &path("Vote"),
+                    pb::QueryVoteRequest { proposal_id, voter },
+                )?;
+                let vote = res
+                    .vote
+                    .ok_or_else(|| anyhow!("the node answered no vote"))?;
+                print_answer(&vote, json)
+            }
+            GovQuery::Votes {
+                proposal_id,
+                page,
+                node,
+            } => {
+                let rpc = Rpc::new(&node.url(globals))?;
+                let (votes, pagination) = page::fetch(&page, |pagination| {
+                    let req = pb::QueryVotesRequest {
+                        proposal_id,
+                        pagination: Some(pagination),
+                    };
+                    let res: pb::QueryVotesResponse = query_at(&rpc, &path("Votes"), req)?;
+                    Ok((res.votes, res.pagination))
+                })?;
+                print_list("votes", &votes, pagination, json)
+            }
+            GovQuery::Deposit {
+                proposal_id,
+                depositor,
+                node,
+            } => {
+                let depositor = parse_address(&depositor)?.to_string();
+                let rpc = Rpc::new(&node.url(globals))?;
+                let req = pb::QueryDepositRequest {
+                    proposal_id,
+                    depositor,
+                };
+                let res: pb::QueryDepositResponse = query_at(&rpc, &path("Deposit"), req)?;
+                let deposit = res
+                    .deposit
+                    .ok_or_else(|| anyhow!("the node answered no deposit"))?;
+                print_answer(&deposit, json)
+            }
+            GovQuery::Deposits {
+                proposal_id,
+                page,
+                node,
+            } => {
+                let rpc = Rpc::new(&node.url(globals))?;
+                let (deposits, pagination) = page::fetch(&page, |pagination| {
+                    let req = pb::QueryDepositsRequest {
+                        proposal_id,
+                        pagination: Some(pagination),
+                    };
+                    let res: pb::QueryDepositsResponse = query_at(&rpc, &path("Deposits"), req)?;
+                    Ok((res.deposits, res.pagination))
+                })?;
+                print_list("deposits", &deposits, pagination, json)
+            }
+            GovQuery::Tally { proposal_id, node } => {
+                let rpc = Rpc::new(&node.url(globals))?;
+                let req = pb::QueryTallyResultRequest { proposal_id };
+                let res: pb::QueryTallyResultResponse = query_at(&rpc, &path("TallyResult"), req)?;
+                let tally = res
+                    .tally
+                    .ok_or_else(|| anyhow!("the node answered no tally"))?;
+                print_answer(&tally, json)
+            }
+            GovQuery::Params { node } => {
+                let rpc = Rpc::new(&node.url(globals))?;
+                let req = pb::QueryParamsRequest::default();
+                let res: pb::QueryParamsResponse = query_at(&rpc, &path("Params"), req)?;
+                let params = res
+                    .params
+                    .ok_or_else(|| anyhow!("the node answered no params"))?;
+                print_answer(&params, json)
+            }
+            GovQuery::Constitution { node } => {
+                let rpc = Rpc::new(&node.url(globals))?;
+                let req = pb::QueryConstitutionRequest {};
+                let res: pb::QueryConstitutionResponse =
+                    query_at(&rpc, &path("Constitution"), req)?;
+                print_answer(&res, json)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_and_statuses_parse_by_gaiads_names() {
+        assert_eq!(parse_option("yes").unwrap(), pb::VoteOption::Yes);
+        assert_eq!(
+            parse_option("No_With_Veto").unwrap(),
+            pb::VoteOption::NoWithVeto
+        );
+        assert!(parse_option("maybe").is_err());
+        assert!(parse_option("unspecified").is_err());
+        let weighted = parse_weighted("yes=0.6,no=0.4").unwrap();
+        assert_eq!(weighted[1].option, pb::VoteOption::No as i32);
+        assert_eq!(weighted[0].weight, "0.600000000000000000");
+        assert!(parse_weighted("yes:0.6").is_err());
+        assert_eq!(parse_status("voting_period").unwrap(), 2);
+        assert!(parse_status("open").is_err());
+    }
+}
