@@ -23,6 +23,16 @@ fn log_listening(what: &str, addr: impl std::fmt::Display) {
     tracing::info!(target: LISTEN_TARGET, addr = %addr, "{what} listening");
 }
 
+/// Runs a server until it ends; an error that ends it is logged (the node goes on without it).
+async fn logged<E: std::fmt::Display>(
+    what: &'static str,
+    server: impl std::future::Future<Output = std::result::Result<(), E>>,
+) {
+    if let Err(e) = server.await {
+        tracing::error!(error = %e, "the {what} server stopped; restart agorad to serve {what} again");
+    }
+}
+
 /// `agorad start` arguments; each overrides the matching line of config.toml or app.toml.
 #[derive(Debug, clap::Args)]
 pub struct StartArgs {
@@ -151,14 +161,14 @@ impl StartArgs {
                 .await
                 .with_context(|| format!("cannot listen for RPC on {laddr}"))?;
             log_listening("RPC", listener.local_addr()?);
-            let server = tokio::spawn(rpc::serve(node.clone(), listener));
+            let server = tokio::spawn(logged("RPC", rpc::serve(node.clone(), listener)));
             let grpc = match &app_toml.grpc {
                 grpc if grpc.enable => {
                     let listener = tokio::net::TcpListener::bind(&grpc.address)
                         .await
                         .with_context(|| format!("cannot listen for gRPC on {} (app.toml [grpc] address)", grpc.address))?;
                     log_listening("gRPC", listener.local_addr()?);
-                    Some(tokio::spawn(agora_node::grpc::serve(node.clone(), listener, grpc_settings.clone())))
+                    Some(tokio::spawn(logged("gRPC", agora_node::grpc::serve(node.clone(), listener, grpc_settings.clone()))))
                 }
                 _ => None,
             };
@@ -168,7 +178,7 @@ impl StartArgs {
                         .await
                         .with_context(|| format!("cannot listen for REST on {} (app.toml [api] address)", api.address))?;
                     log_listening("REST", listener.local_addr()?);
-                    Some(tokio::spawn(agora_node::rest::serve(node.clone(), listener, rest_settings, grpc_settings)))
+                    Some(tokio::spawn(logged("REST", agora_node::rest::serve(node.clone(), listener, rest_settings, grpc_settings))))
                 }
                 _ => None,
             };
@@ -179,7 +189,7 @@ impl StartArgs {
                         .await
                         .with_context(|| format!("cannot listen for Prometheus on {addr} (config.toml [instrumentation] prometheus_listen_addr)"))?;
                     log_listening("Prometheus", listener.local_addr()?);
-                    Some(tokio::spawn(agora_node::metrics::serve(node.clone(), listener)))
+                    Some(tokio::spawn(logged("Prometheus", agora_node::metrics::serve(node.clone(), listener))))
                 }
                 _ => None,
             };
