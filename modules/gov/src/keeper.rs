@@ -6,6 +6,7 @@ use std::sync::Arc;
 use agora_core::{Address, Context, Error, Result, StoreKey};
 use agora_proto::cosmos::gov::v1 as pb;
 use cosmwasm_std::{Binary, Order};
+use cw_storage_plus::Map;
 use prost::Message;
 
 use crate::errors::GovCode;
@@ -213,16 +214,7 @@ impl Keeper {
     }
 
     pub(crate) fn delete_deposits(&self, ctx: &mut Context, id: u64) -> Result<()> {
-        let depositors: Vec<Vec<u8>> = {
-            let kv = ctx.kv(&self.key);
-            let keys = DEPOSITS.prefix(id).keys(&kv, None, None, Order::Ascending);
-            keys.collect::<std::result::Result<_, _>>()?
-        };
-        let mut kv = ctx.kv(&self.key);
-        for depositor in depositors {
-            DEPOSITS.remove(&mut kv, (id, depositor.as_slice()));
-        }
-        Ok(())
+        self.clear(ctx, &DEPOSITS, id)
     }
 
     /// `voter`'s vote on proposal `id`, if any.
@@ -256,14 +248,19 @@ impl Keeper {
     }
 
     pub(crate) fn delete_votes(&self, ctx: &mut Context, id: u64) -> Result<()> {
-        let voters: Vec<Vec<u8>> = {
+        self.clear(ctx, &VOTES, id)
+    }
+
+    /// Removes every record of proposal `id` from `records` (its deposits or its votes).
+    fn clear(&self, ctx: &mut Context, records: &Map<(u64, &[u8]), Binary>, id: u64) -> Result<()> {
+        let owners: Vec<Vec<u8>> = {
             let kv = ctx.kv(&self.key);
-            let keys = VOTES.prefix(id).keys(&kv, None, None, Order::Ascending);
+            let keys = records.prefix(id).keys(&kv, None, None, Order::Ascending);
             keys.collect::<std::result::Result<_, _>>()?
         };
         let mut kv = ctx.kv(&self.key);
-        for voter in voters {
-            VOTES.remove(&mut kv, (id, voter.as_slice()));
+        for owner in owners {
+            records.remove(&mut kv, (id, owner.as_slice()));
         }
         Ok(())
     }
