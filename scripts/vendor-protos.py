@@ -30,7 +30,8 @@ ROOTS = [
     f"cosmos/{m}/{v}/{f}.proto"
     for m, v in [("auth", "v1beta1"), ("bank", "v1beta1"), ("staking", "v1beta1"),
                  ("distribution", "v1beta1"), ("slashing", "v1beta1"), ("mint", "v1beta1"),
-                 ("evidence", "v1beta1"), ("consensus", "v1"), ("gov", "v1"), ("gov", "v1beta1")]
+                 ("evidence", "v1beta1"), ("consensus", "v1"), ("gov", "v1"), ("gov", "v1beta1"),
+                 ("upgrade", "v1beta1")]
     for f in ("query", "tx")
 ] + [
     "cosmos/tx/v1beta1/service.proto",

@@ -83,8 +83,17 @@ impl Application for AbciApp {
         self.app().process_proposal(req)
     }
 
+    /// At an upgrade this binary has no handler for, the process exits with
+    /// [`agora_upgrade::UPGRADE_NEEDED_EXIT_CODE`] (CometBFT then stops on the lost
+    /// connection) so a supervisor can start the new binary.
     fn finalize_block(&self, req: RequestFinalizeBlock) -> ResponseFinalizeBlock {
-        must("FinalizeBlock", self.app().finalize_block(req))
+        let mut app = self.app();
+        let result = app.finalize_block(req);
+        if let Some(needed) = app.upgrade_needed() {
+            tracing::error!("{needed}: start a binary that has this upgrade's handler");
+            std::process::exit(agora_upgrade::UPGRADE_NEEDED_EXIT_CODE);
+        }
+        must("FinalizeBlock", result)
     }
 }
 

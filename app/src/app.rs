@@ -6,6 +6,8 @@ use agora_core::{
     BlockInfo, CometInfo, Context, Error, ExecMode, GasMeter, Misbehavior, Result, VoteInfo,
 };
 use agora_store::{Staged, Store, StoreOptions};
+use agora_upgrade::UpgradeNeeded;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tendermint_proto::v0_38::types::BlockIdFlag;
 
@@ -46,11 +48,16 @@ pub struct App {
     finalized: Option<Finalized>,
     queries: QueryService,
     checks: CheckService,
+    /// Where a halting upgrade writes `upgrade-info.json`: the directory of the store.
+    data_dir: PathBuf,
+    /// The upgrade this binary stopped at, if FinalizeBlock reached one it has no handler for.
+    upgrade_needed: Option<UpgradeNeeded>,
 }
 
 impl App {
-    /// Opens the application's store in `dir`.
-    pub fn open(dir: &std::path::Path, config: AppConfig) -> anyhow::Result<Self> {
+    /// Opens the application's store in `dir` (the home's `data/application.db`; an upgrade
+    /// this binary has no handler for writes `upgrade-info.json` beside it, as the SDK does).
+    pub fn open(dir: &Path, config: AppConfig) -> anyhow::Result<Self> {
         let store = Store::open(
             dir,
             StoreOptions {
@@ -70,7 +77,7 @@ impl App {
             comet: CometInfo::default(),
         };
         tracing::info!(height = store.height(), app_hash = %hex::encode_upper(store.app_hash()), "opened application state");
-        let modules = Arc::new(ModuleSet::agora());
+        let modules = Arc::new(ModuleSet::with_upgrades(config.upgrades.clone()));
         let queries = QueryService::new(modules.clone(), &config, &store, last_block.clone())?;
         let checks = CheckService::new(
             modules.clone(),
@@ -88,6 +95,8 @@ impl App {
             finalized: None,
             queries,
             checks,
+            data_dir: dir.parent().unwrap_or(dir).to_path_buf(),
+            upgrade_needed: None,
         })
     }
 
@@ -290,6 +299,13 @@ impl App {
             let mut ctx = Context::new(&block, ExecMode::Finalize, &mut state, &gas)
                 .with_router(self.modules.as_ref());
             let params = consensus.params(&mut ctx)?;
+            let upgrade = &self.modules.keepers().upgrade;
+            if let Some(needed) = upgrade.pre_block(&mut ctx)? {
+                write_upgrade_info(&self.data_dir, &needed);
+                let error = Error::internal(needed.to_string());
+                self.upgrade_needed = Some(needed);
+                return Err(error);
+            }
             self.modules.begin_block(&mut ctx)?;
             block_events.extend(ctx.take_events());
             params
@@ -348,6 +364,13 @@ impl App {
             consensus_param_updates: (params_after != params_before).then_some(params_after),
             app_hash: app_hash.to_vec().into(),
         })
+    }
+
+    /// The upgrade this binary stopped at: set once FinalizeBlock reached the height of a plan
+    /// it has no handler for. The node must exit (with
+    /// [`agora_upgrade::UPGRADE_NEEDED_EXIT_CODE`]) and be restarted with a binary that has one.
+    pub fn upgrade_needed(&self) -> Option<&UpgradeNeeded> {
+        self.upgrade_needed.as_ref()
     }
 
     /// Verifies the block's signatures on all cores, reading each signer's account number and
@@ -410,6 +433,17 @@ impl App {
         let committed = self.store.latest();
         let mut state = CacheStore::new(&committed);
         genesis::export(&self.modules, &self.last_block, &mut state)
+    }
+}
+
+/// Writes `upgrade-info.json` for Cosmovisor when this binary stops at an upgrade (the SDK
+/// fails the block if it cannot; here the halt goes ahead and the error is logged).
+fn write_upgrade_info(data_dir: &Path, needed: &UpgradeNeeded) {
+    match needed.write_info(data_dir) {
+        Ok(path) => tracing::info!(file = %path.display(), "wrote the upgrade info"),
+        Err(e) => {
+            tracing::error!(error = %e, dir = %data_dir.display(), "cannot write upgrade-info.json")
+        }
     }
 }
 

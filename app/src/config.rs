@@ -26,6 +26,9 @@ pub struct AppConfig {
     pub store_cache_bytes: usize,
     /// Bytes the state database's memtables may hold before flushing (`store-write-buffer-bytes`).
     pub store_write_buffer_bytes: usize,
+    /// The upgrade handlers this binary has and the heights whose upgrade this node skips
+    /// (`--unsafe-skip-upgrades`).
+    pub upgrades: agora_upgrade::Upgrades,
 }
 
 impl Default for AppConfig {
@@ -37,6 +40,7 @@ impl Default for AppConfig {
             query_snapshots: DEFAULT_QUERY_SNAPSHOTS,
             store_cache_bytes: agora_store::DEFAULT_CACHE_BYTES,
             store_write_buffer_bytes: agora_store::DEFAULT_WRITE_BUFFER_BYTES,
+            upgrades: agora_upgrade::Upgrades::default(),
         }
     }
 }

@@ -10,7 +10,7 @@ use agora_consensus::Consensus;
 use agora_core::authority::{gov_authority, GOV_MODULE};
 use agora_core::{
     Address, Context, DecodedMsg, Error, Module, MsgRouter, Result, SdkCode, StoreKey,
-    ValidatorUpdate,
+    ValidatorUpdate, VersionMap,
 };
 use agora_distribution::{Distribution, DISTRIBUTION_MODULE};
 use agora_evidence::Evidence;
@@ -20,6 +20,7 @@ use agora_mint::{Mint, MINT_MODULE};
 use agora_proto::Any;
 use agora_slashing::Slashing;
 use agora_staking::{Staking, BONDED_POOL, NOT_BONDED_POOL};
+use agora_upgrade::{Upgrade, Upgrades};
 
 /// Module accounts and their permissions (the SDK's `maccPerms`), defined here once: auth
 /// creates module accounts from it and bank refuses funds to all of them but gov's.
@@ -45,6 +46,7 @@ const GENESIS_ORDER: &[&str] = &[
     agora_mint::MODULE,
     agora_evidence::MODULE,
     agora_consensus::MODULE,
+    agora_upgrade::MODULE,
     agora_genutil::MODULE,
 ];
 /// The order of BeginBlock: inflation is minted, then allocated with the fees to the last
@@ -59,6 +61,7 @@ const BEGIN_BLOCK_ORDER: &[&str] = &[
     agora_bank::MODULE,
     agora_gov::MODULE,
     agora_consensus::MODULE,
+    agora_upgrade::MODULE,
     agora_genutil::MODULE,
 ];
 /// The order of EndBlock: proposals end (and passed ones execute) before staking computes
@@ -73,6 +76,7 @@ const END_BLOCK_ORDER: &[&str] = &[
     agora_mint::MODULE,
     agora_evidence::MODULE,
     agora_consensus::MODULE,
+    agora_upgrade::MODULE,
     agora_genutil::MODULE,
 ];
 
@@ -96,11 +100,14 @@ pub struct Keepers {
     pub evidence: Arc<agora_evidence::Keeper>,
     /// Proposals, deposits and votes.
     pub gov: Arc<agora_gov::Keeper>,
+    /// Upgrade plans, applied upgrades and module versions; its PreBlock runs first.
+    pub upgrade: Arc<agora_upgrade::Keeper>,
 }
 
 impl Keepers {
-    /// Agora's keepers, each over its own store and with the gov module account as authority.
-    fn agora() -> Self {
+    /// Agora's keepers, each over its own store and with the gov module account as authority;
+    /// upgrade runs `upgrades` at plan heights.
+    fn agora(upgrades: Upgrades) -> Self {
         let authority = gov_authority();
         let auth = Arc::new(agora_auth::Keeper::new(
             StoreKey::new(agora_auth::MODULE),
@@ -141,6 +148,11 @@ impl Keepers {
             authority.clone(),
             staking.clone(),
         ));
+        let upgrade = Arc::new(agora_upgrade::Keeper::new(
+            StoreKey::new(agora_upgrade::MODULE),
+            authority.clone(),
+            upgrades,
+        ));
         let gov = Arc::new(agora_gov::Keeper::new(
             StoreKey::new(agora_gov::MODULE),
             authority,
@@ -169,6 +181,7 @@ impl Keepers {
             slashing,
             evidence,
             gov,
+            upgrade,
         }
     }
 
@@ -184,9 +197,17 @@ impl Keepers {
             Box::new(Evidence::new(self.evidence.clone())),
             Box::new(Gov::new(self.gov.clone())),
             Box::new(Consensus::new(self.consensus.clone())),
+            Box::new(Upgrade::new(self.upgrade.clone())),
             Box::new(Genutil::new(self.staking.clone())),
         ]
     }
+}
+
+/// The upgrade handlers of this release of Agora, by upgrade name. None yet: this is the
+/// chain's first release. A release that changes state adds its upgrade here (usually with
+/// [`agora_upgrade::run_migrations`]) under the name its `MsgSoftwareUpgrade` proposal uses.
+pub fn agora_upgrades() -> Upgrades {
+    Upgrades::default()
 }
 
 /// The addresses bank refuses funds to: every module account but gov's, as the SDK's
@@ -218,9 +239,15 @@ struct Orders {
 }
 
 impl ModuleSet {
-    /// Agora's modules.
+    /// Agora's modules, for what never runs a block (genesis files, decoding Msgs): no
+    /// upgrade handlers.
     pub fn agora() -> Self {
-        let keepers = Keepers::agora();
+        Self::with_upgrades(Upgrades::default())
+    }
+
+    /// Agora's modules, running `upgrades` at plan heights: what a node executes blocks with.
+    pub fn with_upgrades(upgrades: Upgrades) -> Self {
+        let keepers = Keepers::agora(upgrades);
         let modules = keepers.modules();
         Self::wire(
             keepers,
@@ -389,6 +416,44 @@ impl MsgRouter for ModuleSet {
     fn deliver_genesis_tx(&self, ctx: &mut Context, tx: &serde_json::Value) -> Result<()> {
         crate::gentx::deliver(self, ctx, tx)
     }
+
+    fn module_versions(&self) -> VersionMap {
+        self.modules
+            .iter()
+            .map(|m| (m.name().to_string(), m.consensus_version()))
+            .collect()
+    }
+
+    fn run_migrations(&self, ctx: &mut Context, from: &VersionMap) -> Result<VersionMap> {
+        for module in self.in_genesis_order() {
+            let to = module.consensus_version();
+            match from.get(module.name()).copied() {
+                Some(version) if version > to => {
+                    return Err(Error::internal(format!(
+                        "module {} is at version {version} in state but this binary has version {to}: the binary is older than the chain",
+                        module.name()
+                    )))
+                }
+                Some(version) => {
+                    for step in version..to {
+                        tracing::info!(module = module.name(), from = step, to = step + 1, "migrating module state");
+                        module.migrate(ctx, step)?;
+                    }
+                }
+                None => {
+                    tracing::info!(module = module.name(), version = to, "adding module: default genesis");
+                    let updates = module.init_genesis(ctx, &module.default_genesis())?;
+                    if !updates.is_empty() {
+                        return Err(Error::sdk(
+                            SdkCode::Logic,
+                            format!("module {} added by an upgrade returned validator updates; only staking may change the validator set", module.name()),
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(self.module_versions())
+    }
 }
 
 /// `addresses` without repeats, in first-seen order.
@@ -457,7 +522,7 @@ mod tests {
     }
 
     fn with_relay() -> ModuleSet {
-        let keepers = Keepers::agora();
+        let keepers = Keepers::agora(Upgrades::default());
         let mut modules = keepers.modules();
         modules.push(Box::new(Relay));
         let order: Vec<&str> = GENESIS_ORDER.iter().copied().chain(["relay"]).collect();
@@ -602,7 +667,7 @@ mod tests {
     #[test]
     #[should_panic(expected = "EndBlock order must name every module once")]
     fn an_order_missing_a_module_is_a_wiring_bug() {
-        let keepers = Keepers::agora();
+        let keepers = Keepers::agora(Upgrades::default());
         let modules = keepers.modules();
         ModuleSet::wire(
             keepers,

@@ -97,7 +97,7 @@ fn restart_resumes_at_the_last_commit_with_the_same_hash() {
     let keys = chain.keys.clone();
     let dir = chain.dir;
     drop(chain.app);
-    let app = App::open(dir.path(), AppConfig::default()).unwrap();
+    let app = App::open(&common::store_dir(&dir), AppConfig::default()).unwrap();
     let info = app.info();
     assert_eq!(info.last_block_height as u64, height);
     assert_eq!(info.last_block_app_hash.as_ref(), hash);

@@ -1,8 +1,11 @@
 //! agora-cli: the commands of `agorad` other than the node itself.
 //!
+//! [`agorad::main`] is the whole command line; the `agorad` binary runs it with this
+//! release's upgrade handlers.
 //! `init` makes a node home; `comet` shows its consensus key, address and node id; `genesis` runs the SDK's genesis ceremony; `client` holds the
 //! commands that talk to a node over CometBFT RPC (`status`, `query ...`, `tx ...`).
 
+pub mod agorad;
 pub mod client;
 pub mod comet;
 pub mod genesis;
@@ -27,4 +30,6 @@ pub struct Globals {
     pub keyring_backend: agora_keys::Backend,
     /// `client.toml` (defaults when absent).
     pub client: ClientToml,
+    /// The upgrade handlers this binary has (what `start` runs at plan heights).
+    pub upgrades: agora_upgrade::Upgrades,
 }

@@ -12,6 +12,17 @@ pub fn print<T: Serialize>(value: &T, json: bool) -> Result<()> {
     Ok(())
 }
 
+/// A protobuf message as the SDK's JSON (`agora_app::protojson`).
+pub fn message_json<M: prost::Message + prost::Name>(message: &M) -> Result<Value> {
+    agora_app::protojson::message_json(&M::full_name(), &message.encode_to_vec())
+        .map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// Prints a protobuf message as the SDK's JSON, or its YAML-like text.
+pub fn print_message<M: prost::Message + prost::Name>(message: &M, json: bool) -> Result<()> {
+    print(&message_json(message)?, json)
+}
+
 /// `value` as one line of JSON (`json`) or as YAML-like text without the final newline.
 pub fn render<T: Serialize>(value: &T, json: bool) -> Result<String> {
     if json {

@@ -9,6 +9,7 @@ use std::time::Duration;
 use agora_app::{App, AppConfig};
 use agora_node::config::{self, AppToml, NodeConfig};
 use agora_node::{engine, files, rpc, GenesisDoc, Node};
+use agora_upgrade::{UpgradeNeeded, UPGRADE_NEEDED_EXIT_CODE};
 use anyhow::{anyhow, bail, Context as _, Result};
 
 use crate::Globals;
@@ -64,6 +65,11 @@ pub struct StartArgs {
     /// which the `REST listening addr=...` log line names.
     #[arg(long = "api.address", env = "AGORAD_API_ADDRESS")]
     pub api_address: Option<String>,
+    /// Heights whose scheduled upgrade this node skips, going on with this binary, e.g.
+    /// `--unsafe-skip-upgrades 1200,3400` (the SDK's flag; every validator must agree, or
+    /// the chain forks).
+    #[arg(long = "unsafe-skip-upgrades", value_delimiter = ',')]
+    pub unsafe_skip_upgrades: Vec<u64>,
 }
 
 impl StartArgs {
@@ -104,7 +110,11 @@ impl StartArgs {
     /// production stops or panics, with the cause logged.
     pub fn run(self, globals: &Globals) -> Result<()> {
         let app_toml = self.app_toml(globals)?;
-        let app_config = app_toml.app_config()?;
+        let mut app_config = app_toml.app_config()?;
+        app_config.upgrades = globals
+            .upgrades
+            .clone()
+            .skipping(self.unsafe_skip_upgrades.iter().copied());
         let grpc_settings = app_toml.grpc_settings()?;
         let rest_settings = app_toml.api.settings()?;
         if app_config
@@ -208,6 +218,10 @@ impl StartArgs {
             }
             let outcome = outcome.map_err(|_| anyhow!("the block producer vanished"))?;
             if let Err(e) = &outcome {
+                if let Some(needed) = e.downcast_ref::<UpgradeNeeded>() {
+                    tracing::info!(upgrade = %needed.plan.name, height = needed.plan.height, exit_code = UPGRADE_NEEDED_EXIT_CODE, "stopping for the upgrade: start a binary that has its handler");
+                    return outcome;
+                }
                 tracing::error!(error = %format!("{e:#}"), "block production stopped; the node exits");
             } else if !stop.load(Ordering::SeqCst) {
                 return Err(anyhow!("block production stopped on its own"));

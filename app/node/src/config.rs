@@ -386,6 +386,8 @@ impl AppToml {
                 .store_write_buffer_bytes
                 .parse()
                 .context("app.toml: store-write-buffer-bytes must be a whole number of bytes")?,
+            // Handlers come with the binary, skipped heights with `start`.
+            upgrades: agora_upgrade::Upgrades::default(),
         })
     }
 }

@@ -531,9 +531,15 @@ fn execute(node: &Node, block: &Block, id: block::Id) -> Result<()> {
         proposer_address: block.header.proposer_address.as_bytes().to_vec().into(),
     };
     let mut app = node.app();
-    let results = app
-        .finalize_block(request)
-        .map_err(|e| anyhow!("FinalizeBlock at height {height} failed: {e}"))?;
+    let results = match app.finalize_block(request) {
+        Ok(results) => results,
+        // The chain reached an upgrade this binary has no handler for: a typed error, which
+        // `agorad` exits on with its own code.
+        Err(e) => match app.upgrade_needed() {
+            Some(needed) => return Err(anyhow::Error::new(needed.clone())),
+            None => bail!("FinalizeBlock at height {height} failed: {e}"),
+        },
+    };
     let finalized = started.elapsed();
     if let Some(stored) = node.blocks.results(height)? {
         if stored.app_hash != results.app_hash {

@@ -1,6 +1,7 @@
 //! A chain driven block by block through the ABCI methods, on a real RocksDB in a temp dir.
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
+pub mod gov;
 pub mod tx;
 
 use std::collections::BTreeSet;
@@ -25,6 +26,12 @@ use tendermint_proto::v0_38::abci::{
 pub const CHAIN_ID: &str = "agora-test-1";
 /// The uagr each key holds at genesis.
 pub const START_BALANCE: u128 = 1_000_000_000;
+
+/// Where a [`Chain`] keeps its store: `application.db` in its temp dir, which stands for
+/// the home's `data/` (a halting upgrade writes `upgrade-info.json` there).
+pub fn store_dir(dir: &tempfile::TempDir) -> std::path::PathBuf {
+    dir.path().join("application.db")
+}
 
 /// An App with its keys and its temp dir.
 pub struct Chain {
@@ -64,7 +71,7 @@ impl Chain {
         edit: impl FnOnce(&mut RequestInitChain),
     ) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let mut app = App::open(dir.path(), config).unwrap();
+        let mut app = App::open(&store_dir(&dir), config).unwrap();
         let keys: Vec<TestKey> = (0..n as u64).map(TestKey::from_seed).collect();
         let mut request = init_chain_request(CHAIN_ID, &funded_app_state(&keys, START_BALANCE));
         edit(&mut request);
@@ -85,7 +92,7 @@ impl Chain {
     pub fn twin(&self) -> Self {
         let (init, blocks) = self.history.clone().expect("a chain made by Chain::new");
         let dir = tempfile::tempdir().unwrap();
-        let mut app = App::open(dir.path(), AppConfig::default()).unwrap();
+        let mut app = App::open(&store_dir(&dir), AppConfig::default()).unwrap();
         app.init_chain(init.clone()).unwrap();
         for block in &blocks {
             app.finalize_block(block.clone()).unwrap();
@@ -127,6 +134,11 @@ impl Chain {
     /// except the [`Chain::absent`] ones, proposed by the first of them, reporting the
     /// pending [`Chain::misbehavior`], at its height's time plus [`Chain::time_offset`].
     pub fn block(&mut self, txs: Vec<Vec<u8>>) -> ResponseFinalizeBlock {
+        self.try_block(txs).unwrap()
+    }
+
+    /// [`Chain::block`], returning FinalizeBlock's error instead (nothing is committed then).
+    pub fn try_block(&mut self, txs: Vec<Vec<u8>>) -> agora_core::Result<ResponseFinalizeBlock> {
         let height = self.height() + 1;
         let mut req = finalize_request(height, txs);
         req.decided_last_commit = self.sets.last_commit(height, &self.absent);
@@ -137,14 +149,24 @@ impl Chain {
         if let Some(key) = self.sets.at(height).keys().next() {
             req.proposer_address = consensus_address(key).into();
         }
+        let res = self.app.finalize_block(req.clone())?;
         if let Some((_, blocks)) = &mut self.history {
-            blocks.push(req.clone());
+            blocks.push(req);
         }
-        let res = self.app.finalize_block(req).unwrap();
         self.app.commit().unwrap();
         assert_eq!(res.app_hash.as_ref(), self.app.store().app_hash());
         self.sets.finalized(height, &res.validator_updates);
-        res
+        Ok(res)
+    }
+
+    /// Restarts the App on the same store with `config`: a node restarted with another
+    /// binary or other flags. (The old App must close its RocksDB first; a scratch App on an
+    /// empty dir stands in meanwhile.)
+    pub fn restart(&mut self, config: AppConfig) {
+        let scratch = tempfile::tempdir().unwrap();
+        let stand_in = App::open(scratch.path(), AppConfig::default()).unwrap();
+        drop(std::mem::replace(&mut self.app, stand_in));
+        self.app = App::open(&store_dir(&self.dir), config).unwrap();
     }
 
     /// Signs `msgs` as key `key` (at its current sequence), paying [`tx::FEE`] for 400,000

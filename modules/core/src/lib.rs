@@ -32,7 +32,7 @@ pub use dec_coins::{DecCoin, DecCoins};
 pub use error::{Error, Result, SdkCode, SDK_CODESPACE};
 pub use events::Event;
 pub use gas::GasMeter;
-pub use module::{decode_any, decode_request, parse_genesis, Module};
+pub use module::{decode_any, decode_request, parse_genesis, Module, VersionMap};
 pub use msg::{DecodedMsg, MsgRouter};
 pub use store_key::StoreKey;
 

@@ -66,6 +66,22 @@ pub trait Module: Send + Sync {
         ))
     }
 
+    /// The version of the module's state layout (the SDK's `ConsensusVersion`): the upgrade
+    /// module stores it per module, and an upgrade handler migrates each module from the
+    /// version in state to this one.
+    fn consensus_version(&self) -> u64 {
+        1
+    }
+
+    /// Migrates the module's state from `from_version` to `from_version + 1` (the SDK's
+    /// registered migrations); an error for a module that has none from that version.
+    fn migrate(&self, _ctx: &mut Context, from_version: u64) -> Result<(), Error> {
+        Err(Error::internal(format!(
+            "module {} has no migration from version {from_version}",
+            self.name()
+        )))
+    }
+
     /// gRPC method paths this module answers, e.g. `/cosmos.bank.v1beta1.Query/Balance`.
     fn query_paths(&self) -> &'static [&'static str] {
         &[]
@@ -79,6 +95,9 @@ pub trait Module: Send + Sync {
         ))
     }
 }
+
+/// Each module's consensus version by module name (the SDK's `module.VersionMap`).
+pub type VersionMap = std::collections::BTreeMap<String, u64>;
 
 /// Decodes a Msg carried in an `Any`, checking its type URL.
 pub fn decode_any<M: prost::Message + Default>(any: &Any, type_url: &str) -> Result<M, Error> {

@@ -2,7 +2,7 @@
 
 use agora_proto::Any;
 
-use crate::{Address, Context, Error, Result};
+use crate::{Address, Context, Error, Result, VersionMap};
 
 /// A Msg decoded from its `Any` and checked without state (the SDK's `ValidateBasic`), with
 /// its signers. Decoded once per tx, then shared by the signature checks, the ante handler and
@@ -70,4 +70,13 @@ pub trait MsgRouter: Send + Sync {
     /// handler (signatures over account number 0, as the SDK checks gentxs) then its Msgs, in
     /// a branch kept only if all pass. What genutil delivers gentxs with at InitChain.
     fn deliver_genesis_tx(&self, ctx: &mut Context, tx: &serde_json::Value) -> Result<()>;
+
+    /// This binary's consensus version of every module: what InitChain stores, and what
+    /// [`MsgRouter::run_migrations`] migrates state to.
+    fn module_versions(&self) -> VersionMap;
+
+    /// Migrates every module from its version in `from` to this binary's (a module missing
+    /// from `from` is new and gets its default genesis), in genesis order; returns the new
+    /// version map. What an upgrade handler runs (the SDK's `RunMigrations`).
+    fn run_migrations(&self, ctx: &mut Context, from: &VersionMap) -> Result<VersionMap>;
 }

@@ -6,7 +6,8 @@
 //! - [`factory`]: fees, gas (`--gas auto`), signing.
 //! - [`broadcast`]: `-b sync|async` and the confirmation prompt.
 //! - [`query`], [`tx`]: the subcommands; [`staking`]: staking's; [`distribution`]:
-//!   distribution's and mint's; [`slashing`]: slashing's and evidence's; [`gov`]: gov's.
+//!   distribution's and mint's; [`slashing`]: slashing's and evidence's; [`gov`]: gov's;
+//!   [`upgrade`]: upgrade's.
 
 pub mod args;
 pub mod broadcast;
@@ -19,6 +20,7 @@ pub mod rpc;
 pub mod slashing;
 pub mod staking;
 pub mod tx;
+pub mod upgrade;
 
 use anyhow::Result;
 use tendermint_rpc::Client as _;

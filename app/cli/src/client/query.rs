@@ -49,6 +49,9 @@ pub enum QueryCommand {
     /// Governance: proposals, votes, deposits, tallies, params.
     #[command(subcommand)]
     Gov(super::gov::GovQuery),
+    /// Software upgrades: the scheduled plan, applied upgrades, module versions.
+    #[command(subcommand)]
+    Upgrade(super::upgrade::UpgradeQuery),
     /// A committed tx by its hash.
     Tx {
         /// The tx hash (hex).
@@ -219,6 +222,7 @@ impl QueryCommand {
             QueryCommand::Slashing(query) => query.run(globals),
             QueryCommand::Evidence(query) => query.run(globals),
             QueryCommand::Gov(query) => query.run(globals),
+            QueryCommand::Upgrade(query) => query.run(globals),
             QueryCommand::Tx { hash, node } => {
                 let rpc = Rpc::new(&node.url(globals))?;
                 let response = committed_tx(&rpc, &hash)?;

@@ -35,6 +35,9 @@ pub enum TxCommand {
     /// Governance: submit proposals, deposit, vote, cancel.
     #[command(subcommand)]
     Gov(super::gov::GovTx),
+    /// Software upgrades, proposed to governance.
+    #[command(subcommand)]
+    Upgrade(super::upgrade::UpgradeTx),
     /// Signs a tx JSON file (e.g. from --generate-only) and prints the signed tx JSON
     /// (`--sign-mode amino-json` for SIGN_MODE_LEGACY_AMINO_JSON).
     Sign {
@@ -116,6 +119,7 @@ impl TxCommand {
             TxCommand::Distribution(tx) => tx.run(globals),
             TxCommand::Slashing(tx) => tx.run(globals),
             TxCommand::Gov(tx) => tx.run(globals),
+            TxCommand::Upgrade(tx) => tx.run(globals),
             TxCommand::Sign { file, from, signer } => sign_file(&file, &from, &signer, globals),
             TxCommand::Broadcast {
                 file,

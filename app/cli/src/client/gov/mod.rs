@@ -6,4 +6,4 @@ mod query;
 mod tx;
 
 pub use query::GovQuery;
-pub use tx::GovTx;
+pub use tx::{any, GovTx, ProposalFlags};

@@ -105,17 +105,6 @@ fn parse_status(text: &str) -> Result<i32> {
         })
 }
 
-/// A gov message as the SDK's JSON.
-fn message_json<M: Message + Name>(message: &M) -> Result<serde_json::Value> {
-    agora_app::protojson::message_json(&M::full_name(), &message.encode_to_vec())
-        .map_err(|e| anyhow!("{e}"))
-}
-
-/// Prints `message` as the SDK's JSON.
-fn print_answer<M: Message + Name>(message: &M, json: bool) -> Result<()> {
-    output::print(&message_json(message)?, json)
-}
-
 /// Prints `{"<key>": [items], "pagination": ...}` as the SDK's JSON.
 fn print_list<M: Message + Name>(
     key: &str,
@@ -123,7 +112,10 @@ fn print_list<M: Message + Name>(
     pagination: PageJson,
     json: bool,
 ) -> Result<()> {
-    let items = items.iter().map(message_json).collect::<Result<Vec<_>>>()?;
+    let items = items
+        .iter()
+        .map(output::message_json)
+        .collect::<Result<Vec<_>>>()?;
     let value = serde_json::json!({ key: items, "pagination": pagination });
     output::print(&value, json)
 }
@@ -144,7 +136,7 @@ impl GovQuery {
                 let proposal = res
                     .proposal
                     .ok_or_else(|| anyhow!("the node answered no proposal"))?;
-                print_answer(&proposal, json)
+                output::print_message(&proposal, json)
             }
             GovQuery::Proposals {
                 status,
@@ -191,7 +183,7 @@ impl GovQuery {
                 let vote = res
                     .vote
                     .ok_or_else(|| anyhow!("the node answered no vote"))?;
-                print_answer(&vote, json)
+                output::print_message(&vote, json)
             }
             GovQuery::Votes {
                 proposal_id,
@@ -224,7 +216,7 @@ impl GovQuery {
                 let deposit = res
                     .deposit
                     .ok_or_else(|| anyhow!("the node answered no deposit"))?;
-                print_answer(&deposit, json)
+                output::print_message(&deposit, json)
             }
             GovQuery::Deposits {
                 proposal_id,
@@ -249,7 +241,7 @@ impl GovQuery {
                 let tally = res
                     .tally
                     .ok_or_else(|| anyhow!("the node answered no tally"))?;
-                print_answer(&tally, json)
+                output::print_message(&tally, json)
             }
             GovQuery::Params { node } => {
                 let rpc = Rpc::new(&node.url(globals))?;
@@ -258,14 +250,14 @@ impl GovQuery {
                 let params = res
                     .params
                     .ok_or_else(|| anyhow!("the node answered no params"))?;
-                print_answer(&params, json)
+                output::print_message(&params, json)
             }
             GovQuery::Constitution { node } => {
                 let rpc = Rpc::new(&node.url(globals))?;
                 let req = pb::QueryConstitutionRequest {};
                 let res: pb::QueryConstitutionResponse =
                     query_at(&rpc, &path("Constitution"), req)?;
-                print_answer(&res, json)
+                output::print_message(&res, json)
             }
         }
     }

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use agora_core::Coins;
+use agora_core::{Address, Coins};
 use agora_proto::cosmos::gov::{v1 as pb, v1beta1};
 use agora_proto::Any;
 use anyhow::{anyhow, Context as _, Result};
@@ -103,6 +103,43 @@ pub enum GovTx {
     },
 }
 
+/// The proposal flags of a module command that submits its Msg as a proposal (`tx upgrade
+/// software-upgrade`), as the SDK's `AddGovPropFlagsToCmd`.
+#[derive(Debug, clap::Args)]
+pub struct ProposalFlags {
+    /// The proposal's title.
+    #[arg(long)]
+    pub title: String,
+    /// The proposal's summary.
+    #[arg(long, default_value = "")]
+    pub summary: String,
+    /// The initial deposit, e.g. `10000000uagr`.
+    #[arg(long, default_value = "")]
+    pub deposit: String,
+    /// The proposal's metadata (e.g. a link to a JSON document).
+    #[arg(long, default_value = "")]
+    pub metadata: String,
+    /// An expedited proposal: a shorter vote with a higher threshold.
+    #[arg(long)]
+    pub expedited: bool,
+}
+
+impl ProposalFlags {
+    /// The `MsgSubmitProposal` of `proposer` carrying `messages`, checked as the chain checks it.
+    pub fn submit(&self, proposer: &Address, messages: Vec<Any>) -> Result<Vec<Any>> {
+        let deposit = coins(&self.deposit).context("--deposit")?;
+        checked(vec![any(&pb::MsgSubmitProposal {
+            messages,
+            initial_deposit: deposit.to_proto(),
+            proposer: proposer.to_string(),
+            metadata: self.metadata.clone(),
+            title: self.title.clone(),
+            summary: self.summary.clone(),
+            expedited: self.expedited,
+        })])
+    }
+}
+
 /// A proposal file (`tx gov submit-proposal`).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -119,7 +156,8 @@ struct ProposalFile {
     expedited: bool,
 }
 
-fn any<M: Name>(msg: &M) -> Any {
+/// `msg` in an `Any` under its type URL.
+pub fn any<M: Name>(msg: &M) -> Any {
     Any {
         type_url: M::type_url(),
         value: msg.encode_to_vec(),
