@@ -12,38 +12,6 @@ use support::home::{Home, SELF_DELEGATION};
 const CHAIN: &str = "agora-gov";
 const BALANCE: u128 = 1_000_000_000;
 
-/// Shortens the gov periods of the home's genesis (blocks come every 100 ms).
-fn short_gov_periods(home: &Home) {
-    let path = home.path().join("config/genesis.json");
-    let mut genesis = home.genesis();
-    let params = &mut genesis["app_state"]["gov"]["params"];
-    params["max_deposit_period"] = json!("3s");
-    params["voting_period"] = json!("3s");
-    params["expedited_voting_period"] = json!("2s");
-    std::fs::write(path, serde_json::to_vec_pretty(&genesis).unwrap()).unwrap();
-}
-
-fn status(home: &Home, node: &support::node::Node, id: &str) -> String {
-    let p = home.query(node, &["query", "gov", "proposal", id]);
-    p["status"].as_str().unwrap().to_string()
-}
-
-/// Polls the proposal until it leaves `from`; its new status.
-fn wait_past(home: &Home, node: &support::node::Node, id: &str, from: &str) -> String {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    loop {
-        let now = status(home, node, id);
-        if now != from {
-            return now;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "proposal {id} stayed {from}"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(200));
-    }
-}
-
 fn committed_ok(tx: &Value) {
     assert_eq!(tx["code"], 0, "{tx}");
 }
@@ -52,7 +20,7 @@ fn committed_ok(tx: &Value) {
 fn a_token_holder_submits_votes_and_the_proposal_executes() {
     let home = Home::new();
     home.validator(CHAIN, BALANCE);
-    short_gov_periods(&home);
+    home.short_gov_periods();
     let mut node = home.start();
     node.wait_for_height(2);
     let gov = agora_core::authority::gov_authority().to_string();
@@ -114,7 +82,7 @@ fn a_token_holder_submits_votes_and_the_proposal_executes() {
     assert_eq!(votes["votes"][0]["options"][0]["option"], "VOTE_OPTION_YES");
 
     assert_eq!(
-        wait_past(&home, &node, &id, "PROPOSAL_STATUS_VOTING_PERIOD"),
+        home.wait_proposal_past(&node, &id, "PROPOSAL_STATUS_VOTING_PERIOD"),
         "PROPOSAL_STATUS_PASSED"
     );
     let distribution = home.query(&node, &["query", "distribution", "params"]);
@@ -140,7 +108,7 @@ fn a_token_holder_submits_votes_and_the_proposal_executes() {
     let all = home.query(&node, &["query", "gov", "proposals"]);
     let legacy_id = all["proposals"][1]["id"].as_str().unwrap().to_string();
     assert_eq!(
-        status(&home, &node, &legacy_id),
+        home.proposal_status(&node, &legacy_id),
         "PROPOSAL_STATUS_DEPOSIT_PERIOD"
     );
     committed_ok(&home.validator_tx(&node, &["gov", "deposit", &legacy_id, "500000uagr"]));

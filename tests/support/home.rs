@@ -191,6 +191,40 @@ impl Home {
         signed_file
     }
 
+    /// Shortens the gov periods of the genesis: deposits and votes of 3 s, expedited votes
+    /// of 2 s (blocks come every 100 ms).
+    pub fn short_gov_periods(&self) {
+        let path = self.path().join("config/genesis.json");
+        let mut genesis = self.genesis();
+        let params = &mut genesis["app_state"]["gov"]["params"];
+        params["max_deposit_period"] = serde_json::json!("3s");
+        params["voting_period"] = serde_json::json!("3s");
+        params["expedited_voting_period"] = serde_json::json!("2s");
+        std::fs::write(path, serde_json::to_vec_pretty(&genesis).unwrap()).unwrap();
+    }
+
+    /// A proposal's status (`PROPOSAL_STATUS_...`), from `query gov proposal`.
+    pub fn proposal_status(&self, node: &Node, id: &str) -> String {
+        let p = self.query(node, &["query", "gov", "proposal", id]);
+        p["status"].as_str().unwrap().to_string()
+    }
+
+    /// Polls the proposal until it leaves status `from` (within 30 s); its new status.
+    pub fn wait_proposal_past(&self, node: &Node, id: &str, from: &str) -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let now = self.proposal_status(node, id);
+            if now != from {
+                return now;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "proposal {id} stayed {from}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+    }
+
     /// `agorad start` on this home with 100 ms blocks, once block 1 is committed.
     pub fn start(&self) -> Node {
         Launch::new(self.path())

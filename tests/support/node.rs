@@ -29,6 +29,7 @@ pub fn listen_addr(line: &str, what: &str) -> Option<SocketAddr> {
 
 /// How to start a node: `agorad start --home <home>` listening on port 0, plus options.
 pub struct Launch {
+    binary: &'static str,
     home: PathBuf,
     abci_only: bool,
     args: Vec<String>,
@@ -38,6 +39,7 @@ impl Launch {
     /// A full node (the embedded engine and its RPC) on `home`.
     pub fn new(home: &Path) -> Self {
         Self {
+            binary: process::AGORAD,
             home: home.to_path_buf(),
             abci_only: false,
             args: Vec::new(),
@@ -50,6 +52,64 @@ impl Launch {
         self
     }
 
+    /// Runs another build of agorad (the upgrade test's `agorad-next`).
+    pub fn binary(mut self, binary: &'static str) -> Self {
+        self.binary = binary;
+        self
+    }
+
+    /// Runs the node until it exits by itself (within [`TIMEOUT`]): its exit status and stderr.
+    pub fn run_to_exit(self) -> (ExitStatus, String) {
+        let mut child = self
+            .command()
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn agorad start");
+        let pipe = child.stderr.take().expect("piped stderr");
+        let reader = std::thread::spawn(move || {
+            let mut text = String::new();
+            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                eprintln!("{line}");
+                text.push_str(&(line + "\n"));
+            }
+            text
+        });
+        let deadline = Instant::now() + TIMEOUT;
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("try_wait") {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("agorad start did not exit within {TIMEOUT:?}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        (status, reader.join().expect("stderr reader"))
+    }
+
+    /// `agorad start` with this launch's arguments, listening on port 0.
+    fn command(&self) -> std::process::Command {
+        let listen_flag = if self.abci_only {
+            "--abci-addr"
+        } else {
+            "--rpc.laddr"
+        };
+        let mut command = process::command_of(self.binary);
+        command.arg("start");
+        if self.abci_only {
+            command.arg("--abci-only");
+        }
+        command
+            .args([listen_flag, "tcp://127.0.0.1:0"])
+            .args(&self.args)
+            .arg("--home")
+            .arg(&self.home);
+        command
+    }
+
     /// Extra `agorad start` arguments.
     pub fn args(mut self, args: &[&str]) -> Self {
         self.args.extend(args.iter().map(|a| a.to_string()));
@@ -59,21 +119,9 @@ impl Launch {
     /// Spawns the node and waits until it is ready: its ABCI socket listening, or its RPC
     /// answering `status` with a block.
     pub fn start(self) -> Node {
-        let (what, listen_flag) = if self.abci_only {
-            ("ABCI", "--abci-addr")
-        } else {
-            ("RPC", "--rpc.laddr")
-        };
-        let mut command = process::command();
-        command.arg("start");
-        if self.abci_only {
-            command.arg("--abci-only");
-        }
-        let mut child = command
-            .args([listen_flag, "tcp://127.0.0.1:0"])
-            .args(&self.args)
-            .arg("--home")
-            .arg(&self.home)
+        let what = if self.abci_only { "ABCI" } else { "RPC" };
+        let mut child = self
+            .command()
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())

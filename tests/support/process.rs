@@ -19,7 +19,12 @@ pub fn text(bytes: &[u8]) -> String {
 
 /// `agorad` with `RUST_LOG=warn` (its listening lines still print, see `node`).
 pub fn command() -> Command {
-    let mut command = Command::new(AGORAD);
+    command_of(AGORAD)
+}
+
+/// [`command`] of another build of agorad (the upgrade test's `agorad-next`).
+pub fn command_of(binary: &str) -> Command {
+    let mut command = Command::new(binary);
     command.env("RUST_LOG", "warn");
     // Nodes of tests running at once must not share app.toml's default gRPC port.
     command.env("AGORAD_GRPC_ADDRESS", "127.0.0.1:0");
