@@ -162,6 +162,28 @@ async fn rest_serves_the_sdk_gateway_routes() {
     assert_eq!(proposals["proposals"], json!([]));
     assert_error(&rest.get("/cosmos/gov/v1/proposals/7").await, 404, 5);
 
+    // Upgrade: no plan yet, every module's version, the authority.
+    let plan = rest.ok("/cosmos/upgrade/v1beta1/current_plan").await;
+    assert_eq!(plan["plan"], Value::Null);
+    let versions = rest.ok("/cosmos/upgrade/v1beta1/module_versions").await;
+    let names: Vec<&str> = versions["module_versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"upgrade") && names.contains(&"bank"),
+        "{versions}"
+    );
+    let applied = rest.ok("/cosmos/upgrade/v1beta1/applied_plan/v2").await;
+    assert_eq!(applied["height"], "0");
+    let authority = rest.ok("/cosmos/upgrade/v1beta1/authority").await;
+    assert_eq!(
+        authority["address"],
+        agora_core::authority::gov_authority().to_string()
+    );
+
     // Node info and blocks.
     let info = rest.ok("/cosmos/base/tendermint/v1beta1/node_info").await;
     assert_eq!(info["default_node_info"]["network"], CHAIN);

@@ -664,6 +664,115 @@ mod tests {
         assert_eq!(pool.amount_of("uagr").truncate().unwrap(), 400);
     }
 
+    /// A module at version 3 that records each migration step and its genesis in its store.
+    struct Counter {
+        key: StoreKey,
+    }
+
+    /// What a [`Counter`] recorded, in key order.
+    fn marks(ctx: &mut Context) -> Vec<String> {
+        use cosmwasm_std::Storage as _;
+        let key = StoreKey::new("counter");
+        let kv = ctx.kv(&key);
+        kv.range(None, None, cosmwasm_std::Order::Ascending)
+            .map(|(k, _)| String::from_utf8(k).unwrap())
+            .collect()
+    }
+
+    impl Counter {
+        fn mark(&self, ctx: &mut Context, mark: &str) {
+            use cosmwasm_std::Storage as _;
+            ctx.kv(&self.key).set(mark.as_bytes(), b"1");
+        }
+    }
+
+    impl Module for Counter {
+        fn name(&self) -> &'static str {
+            "counter"
+        }
+        fn default_genesis(&self) -> serde_json::Value {
+            serde_json::json!({})
+        }
+        fn validate_genesis(&self, _: &serde_json::Value) -> Result<()> {
+            Ok(())
+        }
+        fn init_genesis(
+            &self,
+            ctx: &mut Context,
+            _: &serde_json::Value,
+        ) -> Result<Vec<ValidatorUpdate>> {
+            self.mark(ctx, "genesis");
+            Ok(Vec::new())
+        }
+        fn export_genesis(&self, _: &mut Context) -> Result<serde_json::Value> {
+            Ok(self.default_genesis())
+        }
+        fn consensus_version(&self) -> u64 {
+            3
+        }
+        fn migrate(&self, ctx: &mut Context, from_version: u64) -> Result<()> {
+            self.mark(ctx, &format!("v{from_version}"));
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn migrations_run_each_step_up_to_the_binarys_version_and_new_modules_get_genesis() {
+        let keepers = Keepers::agora(Upgrades::default());
+        let mut modules = keepers.modules();
+        modules.push(Box::new(Counter {
+            key: StoreKey::new("counter"),
+        }));
+        let order: Vec<&str> = GENESIS_ORDER.iter().copied().chain(["counter"]).collect();
+        let order: &'static [&'static str] = Vec::leak(order);
+        let set = ModuleSet::wire(
+            keepers,
+            modules,
+            Orders {
+                genesis: order,
+                begin_block: order,
+                end_block: order,
+            },
+        );
+        let block = BlockInfo::default();
+        let base = cosmwasm_std::testing::MockStorage::new();
+        let gas = GasMeter::infinite();
+        let current = set.module_versions();
+        assert_eq!((current["counter"], current["bank"]), (3, 1));
+
+        let mut state = CacheStore::new(&base);
+        let mut ctx = Context::new(&block, ExecMode::Finalize, &mut state, &gas);
+        let mut from = current.clone();
+        from.insert("counter".into(), 1);
+        assert_eq!(set.run_migrations(&mut ctx, &from).unwrap(), current);
+        assert_eq!(marks(&mut ctx), ["v1", "v2"]);
+
+        let mut state = CacheStore::new(&base);
+        let mut ctx = Context::new(&block, ExecMode::Finalize, &mut state, &gas);
+        let mut from = current.clone();
+        from.remove("counter");
+        set.run_migrations(&mut ctx, &from).unwrap();
+        assert_eq!(marks(&mut ctx), ["genesis"]);
+
+        let mut from = current.clone();
+        from.insert("counter".into(), 4);
+        let err = set.run_migrations(&mut ctx, &from).unwrap_err();
+        assert!(
+            err.msg.contains("binary is older than the chain"),
+            "{}",
+            err.msg
+        );
+        from.insert("counter".into(), 3);
+        from.insert("bank".into(), 0);
+        let err = set.run_migrations(&mut ctx, &from).unwrap_err();
+        assert!(
+            err.msg
+                .contains("module bank has no migration from version 0"),
+            "{}",
+            err.msg
+        );
+    }
+
     #[test]
     #[should_panic(expected = "EndBlock order must name every module once")]
     fn an_order_missing_a_module_is_a_wiring_bug() {
