@@ -413,3 +413,74 @@ fn the_v1beta1_surface_answers_for_the_same_proposals() {
     wait(&mut chain, VOTING_S);
     assert_eq!(status(&mut chain, id), ProposalStatus::Passed);
 }
+
+#[test]
+fn a_proposal_changes_the_block_gas_limit_and_spends_the_community_pool() {
+    use agora_proto::cosmos_consensus::v1 as cpb;
+    let (mut chain, _, _) = chain();
+    let (funder, recipient) = (chain.keys[3].address.clone(), chain.keys[4].address.clone());
+    let fund = any(&dpb::MsgFundCommunityPool {
+        amount: coins(100 * AGR),
+        depositor: funder.to_string(),
+    });
+    ok(&mut chain, 3, vec![fund]);
+    let params: cpb::QueryParamsResponse = chain.query_as(
+        "/cosmos.consensus.v1.Query/Params",
+        cpb::QueryParamsRequest {},
+    );
+    let params = params.params.unwrap();
+    let mut block = params.block.unwrap();
+    block.max_gas = 1_000_000;
+    let update = any(&cpb::MsgUpdateParams {
+        authority: gov_authority().to_string(),
+        block: Some(block),
+        evidence: params.evidence,
+        validator: params.validator,
+        abci: params.abci,
+    });
+    let spend = any(&dpb::MsgCommunityPoolSpend {
+        authority: gov_authority().to_string(),
+        recipient: recipient.to_string(),
+        amount: coins(60 * AGR),
+    });
+    let before = chain.balance(&recipient);
+    let (_, p) = decided(&mut chain, vec![update, spend]);
+    assert_eq!(
+        p.status,
+        ProposalStatus::Passed as i32,
+        "{}",
+        p.failed_reason
+    );
+    assert_eq!(chain.balance(&recipient), before + 60 * AGR);
+    let pool: dpb::QueryCommunityPoolResponse = chain.query_as(
+        "/cosmos.distribution.v1beta1.Query/CommunityPool",
+        dpb::QueryCommunityPoolRequest {},
+    );
+    let uagr = pool.pool.iter().find(|c| c.denom == "uagr").unwrap();
+    // 40 AGR of the funding stay, plus the community tax of the blocks' fees
+    // (a DecCoin's amount travels as LegacyDec atomics: 10^18 per unit)
+    let left = uagr.amount.parse::<u128>().unwrap() / 10u128.pow(18);
+    assert!((40 * AGR..41 * AGR).contains(&left), "{left}");
+
+    // Four txs of 400,000 gas each: a block now holds two of them.
+    let txs: Vec<Vec<u8>> = (1..5)
+        .map(|key| {
+            let (from, to) = (
+                chain.keys[key].address.clone(),
+                chain.keys[0].address.clone(),
+            );
+            chain.signed(key, vec![bank_send(&from, &to, 1)])
+        })
+        .collect();
+    let prepared =
+        chain
+            .app
+            .prepare_proposal(tendermint_proto::v0_38::abci::RequestPrepareProposal {
+                max_tx_bytes: 1_000_000,
+                txs: txs.iter().cloned().map(Into::into).collect(),
+                height: chain.height() as i64 + 1,
+                ..Default::default()
+            });
+    assert_eq!(prepared.txs.len(), 2);
+    assert_eq!(prepared.txs[1].as_ref(), txs[1].as_slice());
+}
