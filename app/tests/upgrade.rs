@@ -21,12 +21,15 @@ const NAME: &str = "v2";
 fn software_upgrade(name: &str, height: u64) -> agora_proto::Any {
     any(&pb::MsgSoftwareUpgrade {
         authority: gov_authority().to_string(),
-        plan: Some(pb::Plan {
-            name: name.into(),
-            height: height as i64,
-            info: "https://example.com/agorad-v2".into(),
-            ..Default::default()
-        }),
+        // with the SDK's zero time, without which amino JSON (the SDK's too) cannot sign it
+        plan: Some(
+            agora_upgrade::Plan {
+                name: name.into(),
+                height,
+                info: "https://example.com/agorad-v2".into(),
+            }
+            .to_proto(),
+        ),
     })
 }
 
@@ -278,4 +281,33 @@ fn a_completed_upgrade_name_cannot_be_scheduled_again() {
         pb::QueryAuthorityRequest {},
     );
     assert_eq!(auth.address, gov_authority().to_string());
+}
+
+#[test]
+fn an_upgrade_proposal_signed_in_amino_json_is_accepted() {
+    use agora_app::testing::{Signer, TxSpec};
+    use agora_proto::cosmos::tx::signing::v1beta1::SignMode;
+    let (mut chain, _, _) = chain();
+    let keys = chain.keys.clone();
+    let proposer = keys[2].address.clone();
+    let (account_number, sequence) = chain.account(&proposer);
+    let msg = submit(
+        &proposer,
+        vec![software_upgrade(NAME, 1_000)],
+        10 * AGR,
+        false,
+    );
+    let mut spec = TxSpec::new(
+        common::CHAIN_ID,
+        vec![msg],
+        Signer {
+            key: &keys[2],
+            account_number,
+            sequence,
+        },
+    );
+    spec.fee = vec![("uagr", common::tx::FEE)];
+    spec.gas_limit = 400_000;
+    let res = chain.deliver(spec.sign_with(SignMode::LegacyAminoJson));
+    assert_eq!(res.code, 0, "{}", res.log);
 }

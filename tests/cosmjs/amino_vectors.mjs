@@ -9,6 +9,7 @@ import { makeSignDoc, serializeSignDoc } from "@cosmjs/amino";
 import { toBech32 } from "@cosmjs/encoding";
 import { encodePubkey } from "@cosmjs/proto-signing";
 import { AminoTypes, createDefaultAminoConverters } from "@cosmjs/stargate";
+import { TextProposal } from "cosmjs-types/cosmos/gov/v1beta1/gov";
 
 const types = new AminoTypes(createDefaultAminoConverters());
 const addr = (byte, prefix = "agora") => toBech32(prefix, new Uint8Array(20).fill(byte));
@@ -51,6 +52,31 @@ const cases = {
       validatorAddress: addr(3, "agoravaloper"),
       commissionRate: "",
       minSelfDelegation: "",
+    },
+  },
+  gov_submit_text: {
+    typeUrl: "/cosmos.gov.v1beta1.MsgSubmitProposal",
+    value: {
+      content: { typeUrl: "/cosmos.gov.v1beta1.TextProposal", value: TextProposal.encode({ title: "Signal", description: "Say <yes>" }).finish() },
+      initialDeposit: [{ denom: "uagr", amount: "10000000" }],
+      proposer: addr(1),
+    },
+  },
+  gov_deposit: {
+    typeUrl: "/cosmos.gov.v1beta1.MsgDeposit",
+    value: { proposalId: 4n, depositor: addr(2), amount: [{ denom: "uagr", amount: "500" }] },
+  },
+  gov_vote: {
+    typeUrl: "/cosmos.gov.v1beta1.MsgVote",
+    value: { proposalId: 4n, voter: addr(1), option: 3 },
+  },
+  gov_vote_weighted: {
+    typeUrl: "/cosmos.gov.v1beta1.MsgVoteWeighted",
+    value: {
+      proposalId: 4n,
+      voter: addr(1),
+      // LegacyDec's wire form: 0.6 and 0.4
+      options: [{ option: 1, weight: "600000000000000000" }, { option: 2, weight: "400000000000000000" }],
     },
   },
 };
