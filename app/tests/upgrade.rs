@@ -311,3 +311,104 @@ fn an_upgrade_proposal_signed_in_amino_json_is_accepted() {
     let res = chain.deliver(spec.sign_with(SignMode::LegacyAminoJson));
     assert_eq!(res.code, 0, "{}", res.log);
 }
+
+/// Random plans (some already in the past when they pass, some at the height their vote
+/// ends) and cancels, proposed and voted on through expedited proposals, on two stores whose
+/// nodes skip every upgrade height: each block both reach the same app hash, at most one
+/// plan is pending and it is never below the last block, no plan is ever applied, and
+/// passed proposals fail only for a plan in the past.
+#[test]
+fn random_plans_and_cancels_on_two_stores_keep_the_upgrade_invariants() {
+    use rand::{rngs::StdRng, Rng, SeedableRng};
+    const BLOCKS: u64 = 150;
+    let skip_all = || AppConfig {
+        upgrades: Upgrades::default().skipping(1..=BLOCKS + 100),
+        ..AppConfig::default()
+    };
+    let mut rng = StdRng::seed_from_u64(0x0967);
+    let (mut a, _, _) = chain();
+    let mut b = a.twin();
+    a.restart(skip_all());
+    b.restart(skip_all());
+    let proposer = a.keys[2].address.clone();
+    let voter = a.keys[0].address.clone();
+    let mut names = Vec::new();
+    let (mut failed, mut passed) = (0, 0);
+    for round in 0..BLOCKS {
+        let mut txs = Vec::new();
+        if round % 3 == 0 {
+            let msg = if rng.gen_ratio(1, 4) {
+                any(&pb::MsgCancelUpgrade {
+                    authority: gov_authority().to_string(),
+                })
+            } else {
+                let name = format!("v{round}");
+                names.push(name.clone());
+                let at = a.height() + rng.gen_range(1..12);
+                software_upgrade(&name, at)
+            };
+            txs.push(a.signed(2, vec![submit(&proposer, vec![msg], 50 * AGR, true)]));
+        }
+        let last = last_proposal(&mut a);
+        if let Some(id) = last.filter(|_| round % 3 == 1) {
+            txs.push(a.signed(0, vec![vote(&voter, id, gpb::VoteOption::Yes)]));
+        }
+        let ra = a.block(txs.clone());
+        let rb = b.block(txs);
+        assert_eq!(ra.app_hash, rb.app_hash, "block {}", a.height());
+        assert!(
+            ra.tx_results.iter().all(|r| r.code == 0),
+            "{:?}",
+            ra.tx_results
+        );
+        if let Some(plan) = plan(&mut a) {
+            assert!(
+                plan.height as u64 >= a.height(),
+                "{plan:?} at {}",
+                a.height()
+            );
+        }
+    }
+    for name in &names {
+        assert_eq!(applied(&mut a, name), 0);
+    }
+    let all: gpb::QueryProposalsResponse = a.query_as(
+        "/cosmos.gov.v1.Query/Proposals",
+        gpb::QueryProposalsRequest::default(),
+    );
+    for p in &all.proposals {
+        match ProposalStatus::try_from(p.status).unwrap() {
+            ProposalStatus::Failed => {
+                failed += 1;
+                assert!(
+                    p.failed_reason.contains("in the past"),
+                    "{}",
+                    p.failed_reason
+                );
+            }
+            ProposalStatus::Passed => passed += 1,
+            _ => {}
+        }
+    }
+    eprintln!("{BLOCKS} blocks: {passed} proposals passed, {failed} failed");
+    assert!(
+        passed > 10 && failed > 2,
+        "passed {passed}, failed {failed}"
+    );
+}
+
+/// The id of the last proposal, if any.
+fn last_proposal(chain: &mut Chain) -> Option<u64> {
+    let all: gpb::QueryProposalsResponse = chain.query_as(
+        "/cosmos.gov.v1.Query/Proposals",
+        gpb::QueryProposalsRequest {
+            pagination: Some(agora_proto::cosmos::base::query::v1beta1::PageRequest {
+                reverse: true,
+                limit: 1,
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+    );
+    all.proposals.first().map(|p| p.id)
+}
