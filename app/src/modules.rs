@@ -522,10 +522,16 @@ mod tests {
     }
 
     fn with_relay() -> ModuleSet {
+        with_extra(Box::new(Relay))
+    }
+
+    /// Agora's modules and `extra`, which runs last in every order.
+    fn with_extra(extra: Box<dyn Module>) -> ModuleSet {
         let keepers = Keepers::agora(Upgrades::default());
         let mut modules = keepers.modules();
-        modules.push(Box::new(Relay));
-        let order: Vec<&str> = GENESIS_ORDER.iter().copied().chain(["relay"]).collect();
+        let name = extra.name();
+        modules.push(extra);
+        let order: Vec<&str> = GENESIS_ORDER.iter().copied().chain([name]).collect();
         let order: &'static [&'static str] = Vec::leak(order);
         ModuleSet::wire(
             keepers,
@@ -718,22 +724,9 @@ mod tests {
 
     #[test]
     fn migrations_run_each_step_up_to_the_binarys_version_and_new_modules_get_genesis() {
-        let keepers = Keepers::agora(Upgrades::default());
-        let mut modules = keepers.modules();
-        modules.push(Box::new(Counter {
+        let set = with_extra(Box::new(Counter {
             key: StoreKey::new("counter"),
         }));
-        let order: Vec<&str> = GENESIS_ORDER.iter().copied().chain(["counter"]).collect();
-        let order: &'static [&'static str] = Vec::leak(order);
-        let set = ModuleSet::wire(
-            keepers,
-            modules,
-            Orders {
-                genesis: order,
-                begin_block: order,
-                end_block: order,
-            },
-        );
         let block = BlockInfo::default();
         let base = cosmwasm_std::testing::MockStorage::new();
         let gas = GasMeter::infinite();

@@ -9,67 +9,25 @@
 
 mod common;
 
-use agora_app::testing::{create_validator, delegate};
+use agora_app::testing::delegate;
 use agora_core::authority::gov_authority;
 use agora_core::{Address, Dec};
 use agora_proto::cosmos::bank::v1beta1 as bank;
 use agora_proto::cosmos::base::v1beta1::Coin;
 use agora_proto::cosmos::gov::{v1 as pb, v1beta1};
 use agora_proto::Any;
+use common::gov::{any, coins, with_validators, AGR};
 use common::Chain;
-use prost::Name;
 use rand::{rngs::StdRng, Rng, SeedableRng};
 
 const KEYS: usize = 6;
 const BLOCKS: u64 = 400;
-const AGR: u128 = 1_000_000;
-
-fn any<M: Name>(msg: &M) -> Any {
-    Any {
-        type_url: M::type_url(),
-        value: msg.encode_to_vec(),
-    }
-}
-
-fn coins(amount: u128) -> Vec<Coin> {
-    vec![Coin {
-        denom: "uagr".into(),
-        amount: amount.to_string(),
-    }]
-}
 
 /// A chain whose gov periods are a few blocks long, keys 0 and 1 running validators and key
 /// 2 delegating.
 fn chain() -> Chain {
-    let params = agora_gov::Params {
-        voting_period: 8,
-        expedited_voting_period: 4,
-        max_deposit_period: 6,
-        ..Default::default()
-    };
-    let mut chain = Chain::with_init(KEYS, Default::default(), |req| {
-        let mut state: serde_json::Value = serde_json::from_slice(&req.app_state_bytes).unwrap();
-        state["gov"] = serde_json::json!({
-            "starting_proposal_id": "1",
-            "params": serde_json::to_value(&params).unwrap(),
-        });
-        req.app_state_bytes = serde_json::to_vec(&state).unwrap().into();
-    });
-    chain.block(vec![]);
+    let mut chain = with_validators(KEYS, 8, 4, 6);
     let keys = chain.keys.clone();
-    let rate = Dec::from_ratio(1, 10).unwrap();
-    for (k, stake) in [(0, 60 * AGR), (1, 40 * AGR)] {
-        let res = chain.tx(
-            k,
-            vec![create_validator(
-                &keys[k].address,
-                &[k as u8 + 1; 32],
-                stake,
-                rate,
-            )],
-        );
-        assert_eq!(res.code, 0, "{}", res.log);
-    }
     let res = chain.tx(
         2,
         vec![delegate(&keys[2].address, &keys[0].address, 20 * AGR)],

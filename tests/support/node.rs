@@ -60,6 +60,17 @@ impl Launch {
 
     /// Runs the node until it exits by itself (within [`TIMEOUT`]): its exit status and stderr.
     pub fn run_to_exit(self) -> (ExitStatus, String) {
+        let (mut node, _) = self.spawn();
+        let status = node
+            .wait_exit(TIMEOUT)
+            .unwrap_or_else(|| panic!("agorad start did not exit within {TIMEOUT:?}"));
+        (status, node.stderr())
+    }
+
+    /// Spawns the node with a thread that forwards and keeps its stderr; the receiver gets
+    /// the address of its `agorad::listen` line.
+    fn spawn(&self) -> (Node, mpsc::Receiver<SocketAddr>) {
+        let what = if self.abci_only { "ABCI" } else { "RPC" };
         let mut child = self
             .command()
             .stdin(Stdio::null())
@@ -67,27 +78,27 @@ impl Launch {
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn agorad start");
-        let pipe = child.stderr.take().expect("piped stderr");
-        let reader = std::thread::spawn(move || {
-            let mut text = String::new();
-            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-                eprintln!("{line}");
-                text.push_str(&(line + "\n"));
-            }
-            text
-        });
-        let deadline = Instant::now() + TIMEOUT;
-        let status = loop {
-            if let Some(status) = child.try_wait().expect("try_wait") {
-                break status;
-            }
-            if Instant::now() > deadline {
-                let _ = child.kill();
-                panic!("agorad start did not exit within {TIMEOUT:?}");
-            }
-            std::thread::sleep(Duration::from_millis(50));
+        let (found, listening) = mpsc::channel();
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let reader = {
+            let (pipe, kept) = (child.stderr.take().expect("piped stderr"), stderr.clone());
+            std::thread::spawn(move || {
+                for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                    eprintln!("{line}");
+                    if let Some(addr) = listen_addr(&line, what) {
+                        let _ = found.send(addr);
+                    }
+                    kept.lock().unwrap().push_str(&(line + "\n"));
+                }
+            })
         };
-        (status, reader.join().expect("stderr reader"))
+        let node = Node {
+            child,
+            laddr: String::new(),
+            stderr,
+            reader: Some(reader),
+        };
+        (node, listening)
     }
 
     /// `agorad start` with this launch's arguments, listening on port 0.
@@ -119,34 +130,7 @@ impl Launch {
     /// Spawns the node and waits until it is ready: its ABCI socket listening, or its RPC
     /// answering `status` with a block.
     pub fn start(self) -> Node {
-        let what = if self.abci_only { "ABCI" } else { "RPC" };
-        let mut child = self
-            .command()
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn agorad start");
-        let (found, listening) = mpsc::channel();
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let reader = {
-            let (pipe, kept) = (child.stderr.take().expect("piped stderr"), stderr.clone());
-            std::thread::spawn(move || {
-                for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-                    eprintln!("{line}");
-                    if let Some(addr) = listen_addr(&line, what) {
-                        let _ = found.send(addr);
-                    }
-                    kept.lock().unwrap().push_str(&(line + "\n"));
-                }
-            })
-        };
-        let mut node = Node {
-            child,
-            laddr: String::new(),
-            stderr,
-            reader: Some(reader),
-        };
+        let (mut node, listening) = self.spawn();
         let deadline = Instant::now() + TIMEOUT;
         let addr = loop {
             match listening.recv_timeout(Duration::from_millis(50)) {

@@ -34,16 +34,16 @@ pub fn coins(amount: u128) -> Vec<Coin> {
     }]
 }
 
-/// A chain of 5 funded keys whose gov periods are short; key 0 runs a validator with
-/// 60 AGR and key 1 one with 40 AGR.
-pub fn chain() -> (Chain, Address, Address) {
+/// A chain of `keys` funded keys whose gov periods are `voting`, `expedited` and `deposit`
+/// blocks (1 s each) long, with keys 0 and 1 running validators of 60 and 40 AGR.
+pub fn with_validators(keys: usize, voting: u64, expedited: u64, deposit: u64) -> Chain {
     let params = Params {
-        voting_period: VOTING_S,
-        expedited_voting_period: EXPEDITED_S,
-        max_deposit_period: DEPOSIT_S,
+        voting_period: voting,
+        expedited_voting_period: expedited,
+        max_deposit_period: deposit,
         ..Params::default()
     };
-    let mut chain = Chain::with_init(5, Default::default(), |req| {
+    let mut chain = Chain::with_init(keys, Default::default(), |req| {
         let mut state: serde_json::Value = serde_json::from_slice(&req.app_state_bytes).unwrap();
         state["gov"] = serde_json::json!({
             "starting_proposal_id": "1",
@@ -53,19 +53,26 @@ pub fn chain() -> (Chain, Address, Address) {
     });
     chain.block(vec![]);
     let keys = chain.keys.clone();
-    let (v1, v2) = (keys[0].address.clone(), keys[1].address.clone());
     let rate = Dec::from_ratio(1, 10).unwrap();
-    for (key, (operator, consensus, stake)) in
-        [(&v1, [1u8; 32], 60 * AGR), (&v2, [2u8; 32], 40 * AGR)]
-            .into_iter()
-            .enumerate()
+    for (key, (consensus, stake)) in [([1u8; 32], 60 * AGR), ([2u8; 32], 40 * AGR)]
+        .into_iter()
+        .enumerate()
     {
+        let operator = &keys[key].address;
         let res = chain.tx(
             key,
             vec![create_validator(operator, &consensus, stake, rate)],
         );
         assert_eq!(res.code, 0, "{}", res.log);
     }
+    chain
+}
+
+/// A chain of 5 funded keys with the periods of [`VOTING_S`], [`EXPEDITED_S`] and
+/// [`DEPOSIT_S`]; key 0 runs a validator with 60 AGR and key 1 one with 40 AGR (returned).
+pub fn chain() -> (Chain, Address, Address) {
+    let chain = with_validators(5, VOTING_S, EXPEDITED_S, DEPOSIT_S);
+    let (v1, v2) = (chain.keys[0].address.clone(), chain.keys[1].address.clone());
     (chain, v1, v2)
 }
 

@@ -4,6 +4,7 @@
 
 use agora_core::authority::gov_authority;
 use agora_proto::cosmos::upgrade::v1beta1 as pb;
+use agora_proto::Any;
 use anyhow::{bail, Result};
 use tendermint_rpc::Client as _;
 
@@ -27,30 +28,47 @@ pub enum UpgradeTx {
         /// Info for operators, e.g. Cosmovisor's binary links.
         #[arg(long = "upgrade-info", default_value = "")]
         upgrade_info: String,
-        /// The upgrade module's authority (default: the gov account).
-        #[arg(long)]
-        authority: Option<String>,
         #[command(flatten)]
-        proposal: ProposalFlags,
-        /// The proposer's key.
-        #[arg(long)]
-        from: String,
-        #[command(flatten)]
-        tx: TxFlags,
+        submit: Submit,
     },
     /// Submits a proposal to cancel the scheduled upgrade.
     CancelSoftwareUpgrade {
-        /// The upgrade module's authority (default: the gov account).
-        #[arg(long)]
-        authority: Option<String>,
         #[command(flatten)]
-        proposal: ProposalFlags,
-        /// The proposer's key.
-        #[arg(long)]
-        from: String,
-        #[command(flatten)]
-        tx: TxFlags,
+        submit: Submit,
     },
+}
+
+/// What both upgrade proposals take: the authority, the proposal's flags, its proposer and
+/// the tx flags.
+#[derive(Debug, clap::Args)]
+pub struct Submit {
+    /// The upgrade module's authority (default: the gov account).
+    #[arg(long)]
+    authority: Option<String>,
+    #[command(flatten)]
+    proposal: ProposalFlags,
+    /// The proposer's key.
+    #[arg(long)]
+    from: String,
+    #[command(flatten)]
+    tx: TxFlags,
+}
+
+impl Submit {
+    /// The authority flag's address, else the gov account.
+    fn authority(&self) -> Result<String> {
+        Ok(match &self.authority {
+            Some(address) => parse_address(address)?.to_string(),
+            None => gov_authority().to_string(),
+        })
+    }
+
+    /// Proposes `msg`: prints it unsigned, or signs and broadcasts it.
+    fn run(&self, globals: &Globals, msg: Any) -> Result<()> {
+        self.tx.run(&self.from, globals, |proposer| {
+            self.proposal.submit(proposer, vec![msg.clone()])
+        })
+    }
 }
 
 /// `agorad query upgrade` subcommands.
@@ -83,14 +101,6 @@ pub enum UpgradeQuery {
     },
 }
 
-/// The authority flag's address, else the gov account.
-fn authority(flag: Option<&str>) -> Result<String> {
-    Ok(match flag {
-        Some(address) => parse_address(address)?.to_string(),
-        None => gov_authority().to_string(),
-    })
-}
-
 impl UpgradeTx {
     /// Builds the proposal, then prints it unsigned or signs and broadcasts it.
     pub fn run(self, globals: &Globals) -> Result<()> {
@@ -99,45 +109,31 @@ impl UpgradeTx {
                 name,
                 upgrade_height,
                 upgrade_info,
-                authority: flag,
-                proposal,
-                from,
-                tx,
+                submit,
             } => {
-                if let Some(rpc) = tx.rpc(globals)? {
+                if let Some(rpc) = submit.tx.rpc(globals)? {
                     let status = rpc.call(|c| c.status())?;
                     let latest = status.sync_info.latest_block_height.value();
                     if upgrade_height <= latest {
                         bail!("--upgrade-height {upgrade_height} is not above the chain's height {latest}: pick a height after the proposal's voting period ends");
                     }
                 }
+                let plan = agora_upgrade::Plan {
+                    name,
+                    height: upgrade_height,
+                    info: upgrade_info,
+                };
                 let msg = any(&pb::MsgSoftwareUpgrade {
-                    authority: authority(flag.as_deref())?,
-                    plan: Some(
-                        agora_upgrade::Plan {
-                            name,
-                            height: upgrade_height,
-                            info: upgrade_info,
-                        }
-                        .to_proto(),
-                    ),
+                    authority: submit.authority()?,
+                    plan: Some(plan.to_proto()),
                 });
-                tx.run(&from, globals, |proposer| {
-                    proposal.submit(proposer, vec![msg.clone()])
-                })
+                submit.run(globals, msg)
             }
-            UpgradeTx::CancelSoftwareUpgrade {
-                authority: flag,
-                proposal,
-                from,
-                tx,
-            } => {
+            UpgradeTx::CancelSoftwareUpgrade { submit } => {
                 let msg = any(&pb::MsgCancelUpgrade {
-                    authority: authority(flag.as_deref())?,
+                    authority: submit.authority()?,
                 });
-                tx.run(&from, globals, |proposer| {
-                    proposal.submit(proposer, vec![msg.clone()])
-                })
+                submit.run(globals, msg)
             }
         }
     }
