@@ -159,6 +159,7 @@ impl Keepers {
             auth.clone(),
             bank.clone(),
             staking.clone(),
+            distribution.clone(),
         ));
         let evidence = Arc::new(agora_evidence::Keeper::new(
             StoreKey::new(agora_evidence::MODULE),

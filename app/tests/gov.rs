@@ -8,12 +8,13 @@ mod common;
 
 use agora_app::testing::{bank_send, delegate};
 use agora_core::authority::gov_authority;
+use agora_core::Address;
 use agora_proto::cosmos::base::v1beta1::Coin;
 use agora_proto::cosmos::distribution::v1beta1 as dpb;
 use agora_proto::cosmos::gov::{v1 as pb, v1beta1};
 use agora_proto::Any;
-use common::attr;
 use common::gov::*;
+use common::{attr, Chain};
 use pb::{ProposalStatus, VoteOption};
 use prost::Message;
 
@@ -483,4 +484,48 @@ fn a_proposal_changes_the_block_gas_limit_and_spends_the_community_pool() {
             });
     assert_eq!(prepared.txs.len(), 2);
     assert_eq!(prepared.txs[1].as_ref(), txs[1].as_slice());
+}
+
+#[test]
+fn cancellation_charges_go_to_the_community_pool_when_params_say_so() {
+    let (mut chain, _, _) = chain();
+    let distribution = Address::module(agora_distribution::DISTRIBUTION_MODULE);
+    let params: pb::QueryParamsResponse = chain.query_as(
+        "/cosmos.gov.v1.Query/Params",
+        pb::QueryParamsRequest::default(),
+    );
+    let mut params = params.params.unwrap();
+    params.proposal_cancel_dest = distribution.to_string();
+    let update = any(&pb::MsgUpdateParams {
+        authority: gov_authority().to_string(),
+        params: Some(params),
+    });
+    let (_, p) = decided(&mut chain, vec![update]);
+    assert_eq!(
+        p.status,
+        ProposalStatus::Passed as i32,
+        "{}",
+        p.failed_reason
+    );
+
+    let pool = |chain: &mut Chain| {
+        let res: dpb::QueryCommunityPoolResponse = chain.query_as(
+            "/cosmos.distribution.v1beta1.Query/CommunityPool",
+            dpb::QueryCommunityPoolRequest {},
+        );
+        let uagr = res.pool.iter().find(|c| c.denom == "uagr");
+        uagr.map_or(0, |c| c.amount.parse::<u128>().unwrap() / 10u128.pow(18))
+    };
+    let id = submitted(&mut chain, vec![text()], 10 * AGR, false);
+    let (before, supply_before) = (pool(&mut chain), supply(&mut chain));
+    let proposer = chain.keys[2].address.clone();
+    let cancel = any(&pb::MsgCancelProposal {
+        proposal_id: id,
+        proposer: proposer.to_string(),
+    });
+    ok(&mut chain, 2, vec![cancel]);
+    // half the 10 AGR deposit (the cancel ratio) funds the pool, besides the block's fee tax
+    let gained = pool(&mut chain) - before;
+    assert!((5 * AGR..5 * AGR + 1_000).contains(&gained), "{gained}");
+    assert_eq!(supply(&mut chain), supply_before, "nothing is burned");
 }

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use agora_core::{Address, Context, Dec, DecCoins, Result, StoreKey};
+use agora_core::{Address, Coins, Context, Dec, DecCoins, Result, StoreKey};
 use agora_staking::{StakingCode, Validator};
 use cosmwasm_std::Order;
 
@@ -14,7 +14,7 @@ use crate::state::{
     CURRENT, HISTORICAL, OUTSTANDING, PARAMS, PREVIOUS_PROPOSER, SLASH_EVENTS, STARTING_INFO,
     WITHDRAW_ADDRESSES,
 };
-use crate::Params;
+use crate::{Params, DISTRIBUTION_MODULE};
 
 /// The distribution keeper.
 pub struct Keeper {
@@ -75,6 +75,19 @@ impl Keeper {
         }
         let pool = self.community_pool(ctx)?.checked_add(coins)?;
         self.set_community_pool(ctx, &pool)
+    }
+
+    /// Moves `amount` from `depositor` into the community pool (the SDK's
+    /// `FundCommunityPool`): what `MsgFundCommunityPool` and gov's cancellation charges do.
+    pub fn fund_community_pool(
+        &self,
+        ctx: &mut Context,
+        depositor: &Address,
+        amount: &Coins,
+    ) -> Result<()> {
+        self.bank
+            .send_coins_from_account_to_module(ctx, depositor, DISTRIBUTION_MODULE, amount)?;
+        self.add_to_community_pool(ctx, &DecCoins::from_coins(amount)?)
     }
 
     /// The previous block's proposer (consensus address bytes), empty before the first block.

@@ -213,13 +213,7 @@ pub fn handle(keeper: &Keeper, ctx: &mut Context, msg: &DecodedMsg) -> Result<Ve
             .encode_to_vec())
         }
         FundCommunityPool { depositor, amount } => {
-            keeper.bank.send_coins_from_account_to_module(
-                ctx,
-                depositor,
-                DISTRIBUTION_MODULE,
-                amount,
-            )?;
-            keeper.add_to_community_pool(ctx, &DecCoins::from_coins(amount)?)?;
+            keeper.fund_community_pool(ctx, depositor, amount)?;
             Ok(pb::MsgFundCommunityPoolResponse {}.encode_to_vec())
         }
         CommunityPoolSpend {

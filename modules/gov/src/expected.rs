@@ -64,6 +64,35 @@ impl BankKeeper for agora_bank::Keeper {
     }
 }
 
+/// The community pool, where cancellation charges go when `proposal_cancel_dest` is the
+/// distribution module account.
+pub trait DistributionKeeper: Send + Sync {
+    /// The distribution module account's address.
+    fn module_address(&self) -> Address;
+    /// Moves `amount` from `depositor` into the community pool.
+    fn fund_community_pool(
+        &self,
+        ctx: &mut Context,
+        depositor: &Address,
+        amount: &Coins,
+    ) -> Result<()>;
+}
+
+impl DistributionKeeper for agora_distribution::Keeper {
+    fn module_address(&self) -> Address {
+        Address::module(agora_distribution::DISTRIBUTION_MODULE)
+    }
+
+    fn fund_community_pool(
+        &self,
+        ctx: &mut Context,
+        depositor: &Address,
+        amount: &Coins,
+    ) -> Result<()> {
+        agora_distribution::Keeper::fund_community_pool(self, ctx, depositor, amount)
+    }
+}
+
 /// Stake, as the tally weighs votes.
 pub trait StakingKeeper: Send + Sync {
     /// The bonded validators, by operator address.

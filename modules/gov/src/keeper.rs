@@ -10,7 +10,7 @@ use cw_storage_plus::Map;
 use prost::Message;
 
 use crate::errors::GovCode;
-use crate::expected::{AccountKeeper, BankKeeper, StakingKeeper};
+use crate::expected::{AccountKeeper, BankKeeper, DistributionKeeper, StakingKeeper};
 use crate::state::{
     ACTIVE_QUEUE, CONSTITUTION, DEPOSITS, INACTIVE_QUEUE, NEXT_PROPOSAL_ID, PARAMS, PROPOSALS,
     VOTES,
@@ -44,6 +44,7 @@ pub struct Keeper {
     pub(crate) accounts: Arc<dyn AccountKeeper>,
     pub(crate) bank: Arc<dyn BankKeeper>,
     pub(crate) staking: Arc<dyn StakingKeeper>,
+    pub(crate) distribution: Arc<dyn DistributionKeeper>,
 }
 
 /// A time in ns since the Unix epoch, as the queues order by it.
@@ -67,13 +68,15 @@ fn decode<M: Message + Default>(bytes: &Binary, what: &str) -> Result<M> {
 
 impl Keeper {
     /// A keeper over `key`, changed by `authority`, escrowing deposits with `bank`, checking
-    /// voters with `accounts` and weighing votes with `staking`.
+    /// voters with `accounts`, weighing votes with `staking` and funding the community pool
+    /// with `distribution`.
     pub fn new(
         key: StoreKey,
         authority: Address,
         accounts: Arc<dyn AccountKeeper>,
         bank: Arc<dyn BankKeeper>,
         staking: Arc<dyn StakingKeeper>,
+        distribution: Arc<dyn DistributionKeeper>,
     ) -> Self {
         Self {
             key,
@@ -82,6 +85,7 @@ impl Keeper {
             accounts,
             bank,
             staking,
+            distribution,
         }
     }
 

@@ -199,8 +199,9 @@ impl Keeper {
         self.delete_proposal(ctx, &proposal)
     }
 
-    /// Takes `ratio` of each deposit on `id` (burned, or sent to `dest` if it is set) and
-    /// refunds the rest; deletes the deposits.
+    /// Takes `ratio` of each deposit on `id` (burned; or sent to `dest` if it is set, into
+    /// the community pool if `dest` is the distribution module account) and refunds the rest;
+    /// deletes the deposits.
     fn charge_deposits(&self, ctx: &mut Context, id: u64, ratio: Dec, dest: &str) -> Result<()> {
         let mut charged = Coins::empty();
         for deposit in self.deposits(ctx, id)? {
@@ -219,12 +220,19 @@ impl Keeper {
             charged = charged.checked_add(&charge)?;
         }
         if !charged.is_empty() {
-            if dest.is_empty() {
-                self.bank.burn_coins(ctx, MODULE, &charged)?;
-            } else {
-                let dest = Address::from_bech32(dest)?;
-                self.bank
-                    .send_coins_from_module_to_account(ctx, MODULE, &dest, &charged)?;
+            let pool = self.distribution.module_address();
+            match dest {
+                "" => self.bank.burn_coins(ctx, MODULE, &charged)?,
+                dest if dest == pool.to_string() => self.distribution.fund_community_pool(
+                    ctx,
+                    &Address::module(MODULE),
+                    &charged,
+                )?,
+                dest => {
+                    let dest = Address::from_bech32(dest)?;
+                    self.bank
+                        .send_coins_from_module_to_account(ctx, MODULE, &dest, &charged)?;
+                }
             }
         }
         self.delete_deposits(ctx, id)
