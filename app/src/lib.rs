@@ -13,7 +13,6 @@ pub mod config;
 pub mod genesis;
 mod gentx;
 pub mod modules;
-pub mod protojson;
 mod query;
 mod results;
 mod runner;

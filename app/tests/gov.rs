@@ -529,3 +529,35 @@ fn cancellation_charges_go_to_the_community_pool_when_params_say_so() {
     assert!((5 * AGR..5 * AGR + 1_000).contains(&gained), "{gained}");
     assert_eq!(supply(&mut chain), supply_before, "nothing is burned");
 }
+
+#[test]
+fn an_export_with_open_deposits_reimports_only_if_the_gov_account_holds_them() {
+    let (mut chain, _, _) = chain();
+    submitted(&mut chain, vec![text()], 3 * AGR, false);
+    let exported = chain.app.export_app_state().unwrap();
+    let import = |state: &serde_json::Value| {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = agora_app::App::open(dir.path(), Default::default()).unwrap();
+        app.init_chain(agora_app::testing::init_chain_request(
+            common::CHAIN_ID,
+            state,
+        ))
+        .map(|_| ())
+    };
+    import(&exported).unwrap();
+    let mut tampered = exported.clone();
+    tampered["gov"]["deposits"][0]["amount"][0]["amount"] = "2000000".into();
+    let err = import(&tampered).unwrap_err();
+    assert_eq!(
+        (err.codespace.as_ref(), err.code),
+        ("gov", 8),
+        "{}",
+        err.msg
+    );
+    assert!(
+        err.msg
+            .contains("holds 3000000uagr but the deposits total 2000000uagr"),
+        "{}",
+        err.msg
+    );
+}

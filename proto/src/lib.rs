@@ -6,6 +6,7 @@
 //! - [`cosmos_consensus`]: `cosmos.consensus.v1`, which cosmos-sdk-proto does not export.
 //! - [`agora`]: Agora's own messages, generated at build time from `proto/agora/**/*.proto`
 //!   with prost, parsed by protox (no `protoc` needed).
+//! - [`json`]: messages as the Cosmos SDK's JSON, both ways, through the descriptors.
 //! - [`descriptors`]: the descriptors of every message and service the node serves (the Cosmos
 //!   SDK's own `.proto` files in `proto/third_party`, and Agora's), for what is generic over
 //!   messages: gRPC reflection, the REST gateway and its JSON.
@@ -16,6 +17,7 @@ pub use prost;
 pub use tendermint_proto as tendermint;
 
 pub mod cosmos_consensus;
+pub mod json;
 
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/agora.rs"));

@@ -12,9 +12,9 @@ pub fn print<T: Serialize>(value: &T, json: bool) -> Result<()> {
     Ok(())
 }
 
-/// A protobuf message as the SDK's JSON (`agora_app::protojson`).
+/// A protobuf message as the SDK's JSON (`agora_proto::json`).
 pub fn message_json<M: prost::Message + prost::Name>(message: &M) -> Result<Value> {
-    agora_app::protojson::message_json(&M::full_name(), &message.encode_to_vec())
+    agora_proto::json::message_json(&M::full_name(), &message.encode_to_vec())
         .map_err(|e| anyhow::anyhow!("{e}"))
 }
 

@@ -15,7 +15,7 @@ use agora_proto::cosmos::staking::v1beta1::{
     MsgCreateValidator, MsgDelegate, MsgEditValidator, MsgUndelegate,
 };
 use agora_proto::Any;
-use anyhow::{anyhow, bail, Result};
+use anyhow::{anyhow, Result};
 use prost::Message;
 use serde::{Deserialize, Serialize};
 
@@ -189,7 +189,7 @@ struct CommissionJson {
 }
 
 /// A message in a tx's JSON: one of the forms above, or any other Msg the chain knows as
-/// the descriptor codec ([`crate::protojson`]) writes it.
+/// the descriptor codec ([`agora_proto::json`]) writes it.
 #[derive(Serialize, Deserialize)]
 #[serde(untagged)]
 pub(super) enum MessageJson {
@@ -204,7 +204,7 @@ pub(super) fn msgs_from_proto(msgs: &[Any]) -> Result<Vec<MessageJson>> {
     msgs.iter()
         .map(|any| match msg_json(any)? {
             Some(known) => Ok(MessageJson::Known(known)),
-            None => crate::protojson::any_json(any)
+            None => agora_proto::json::any_json(any)
                 .map(MessageJson::Other)
                 .map_err(|e| anyhow!("message {}: {e}", any.type_url)),
         })
@@ -217,7 +217,7 @@ pub(super) fn msgs_proto(msgs: Vec<MessageJson>) -> Result<Vec<Any>> {
         .map(|m| match m {
             MessageJson::Known(known) => msg_any(known),
             MessageJson::Other(json) => {
-                crate::protojson::any_from_json(&json).map_err(|e| anyhow!("{e}"))
+                agora_proto::json::any_from_json(&json).map_err(|e| anyhow!("{e}"))
             }
         })
         .collect()
@@ -489,31 +489,15 @@ fn msg_any(msg: MsgJson) -> Result<Any> {
     })
 }
 
-/// Fractional digits of the SDK's `LegacyDec`.
-const DEC_PLACES: usize = 18;
-
 /// A `LegacyDec` as protobuf carries it (the integer of 10^-18 units, `"100000000000000000"`)
 /// to its JSON form (`"0.100000000000000000"`).
 pub fn dec_json(units: &str) -> Result<String> {
-    if units.is_empty() || !units.bytes().all(|b| b.is_ascii_digit()) {
-        bail!("{units:?} is not an encoded decimal");
-    }
-    let padded = format!("{units:0>width$}", width = DEC_PLACES + 1);
-    let (int, frac) = padded.split_at(padded.len() - DEC_PLACES);
-    let int = int.trim_start_matches('0');
-    Ok(format!("{}.{frac}", if int.is_empty() { "0" } else { int }))
+    agora_proto::json::legacy_dec_text(units).map_err(|e| anyhow!(e))
 }
 
 /// A decimal in JSON (`"0.1"` or `"0.100000000000000000"`) to its protobuf form.
 pub fn dec_proto(dec: &str) -> Result<String> {
-    let (int, frac) = dec.split_once('.').unwrap_or((dec, ""));
-    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if int.is_empty() || !digits(int) || !digits(frac) || frac.len() > DEC_PLACES {
-        bail!("{dec:?} is not a decimal with at most 18 places");
-    }
-    let units = format!("{int}{frac:0<DEC_PLACES$}");
-    let units = units.trim_start_matches('0');
-    Ok(if units.is_empty() { "0" } else { units }.to_string())
+    agora_proto::json::legacy_dec_atomics(dec).map_err(|e| anyhow!(e))
 }
 
 #[cfg(test)]

@@ -36,6 +36,8 @@ pub trait BankKeeper: Send + Sync {
     ) -> Result<()>;
     /// Destroys coins a module account holds.
     fn burn_coins(&self, ctx: &mut Context, module: &str, amount: &Coins) -> Result<()>;
+    /// Every coin `addr` holds.
+    fn all_balances(&self, ctx: &mut Context, addr: &Address) -> Result<Coins>;
 }
 
 impl BankKeeper for agora_bank::Keeper {
@@ -61,6 +63,10 @@ impl BankKeeper for agora_bank::Keeper {
 
     fn burn_coins(&self, ctx: &mut Context, module: &str, amount: &Coins) -> Result<()> {
         agora_bank::Keeper::burn_coins(self, ctx, module, amount)
+    }
+
+    fn all_balances(&self, ctx: &mut Context, addr: &Address) -> Result<Coins> {
+        agora_bank::Keeper::all_balances(self, ctx, addr)
     }
 }
 

@@ -1,14 +1,15 @@
-//! Gov genesis in the SDK's JSON (`cosmos.gov.v1.GenesisState` as protobuf JSON with proto
-//! field names: proposals carry their Msgs as `Any` with `@type`), read and written through
-//! the descriptors so every Msg type the chain knows round-trips.
+//! Gov genesis in the SDK's JSON (`cosmos.gov.v1.GenesisState` as `agora_proto::json` writes
+//! it: proto field names, proposals carrying their Msgs as `Any` with `@type`), read and
+//! written through the descriptors so every Msg type the chain knows round-trips.
 
-use agora_core::{Address, Context, Error, Result};
+use agora_core::{Address, Coins, Context, Error, Result};
 use agora_proto::cosmos::gov::v1::{self as pb, ProposalStatus};
-use agora_proto::prost_reflect::{DynamicMessage, SerializeOptions};
+use agora_proto::json;
 
 use crate::errors::GovCode;
 use crate::keeper::{nanos, Keeper};
-use crate::Params;
+use crate::proposals::coins_of;
+use crate::{Params, MODULE};
 
 const GENESIS_MESSAGE: &str = "cosmos.gov.v1.GenesisState";
 
@@ -26,12 +27,6 @@ fn invalid(detail: impl std::fmt::Display) -> Error {
     GovCode::InvalidGenesis.err(format!("app_state.gov: {detail}"))
 }
 
-fn descriptor() -> agora_proto::prost_reflect::MessageDescriptor {
-    agora_proto::descriptors()
-        .get_message_by_name(GENESIS_MESSAGE)
-        .expect("the descriptor set holds cosmos.gov.v1")
-}
-
 /// The default genesis: the SDK's params, proposals from 1.
 pub(crate) fn default_json() -> serde_json::Value {
     to_json(&pb::GenesisState {
@@ -43,23 +38,14 @@ pub(crate) fn default_json() -> serde_json::Value {
 }
 
 fn to_json(state: &pb::GenesisState) -> Result<serde_json::Value> {
-    let message = DynamicMessage::decode(
-        descriptor(),
-        prost::Message::encode_to_vec(state).as_slice(),
-    )
-    .map_err(|e| Error::internal(format!("gov genesis: {e}")))?;
-    let options = SerializeOptions::new()
-        .use_proto_field_name(true)
-        .skip_default_fields(false);
-    message
-        .serialize_with_options(serde_json::value::Serializer, &options)
+    json::message_json(GENESIS_MESSAGE, &prost::Message::encode_to_vec(state))
         .map_err(|e| Error::internal(format!("gov genesis: {e}")))
 }
 
 /// Reads and checks a gov genesis state.
 pub(crate) fn parse(genesis: &serde_json::Value) -> Result<GenesisState> {
-    let message = DynamicMessage::deserialize(descriptor(), genesis).map_err(invalid)?;
-    let state: pb::GenesisState = message.transcode_to().map_err(invalid)?;
+    let bytes = json::from_json(GENESIS_MESSAGE, genesis).map_err(invalid)?;
+    let state = <pb::GenesisState as prost::Message>::decode(bytes.as_slice()).map_err(invalid)?;
     let params = state
         .params
         .as_ref()
@@ -131,11 +117,21 @@ pub(crate) fn init(keeper: &Keeper, ctx: &mut Context, state: &GenesisState) -> 
             _ => {}
         }
     }
+    let mut deposited = Coins::empty();
     for d in &state.deposits {
         keeper.set_deposit(ctx, d)?;
+        deposited = deposited.checked_add(&coins_of(&d.amount)?)?;
     }
     for v in &state.votes {
         keeper.set_vote(ctx, &Address::from_bech32(&v.voter)?, v)?;
+    }
+    // The gov account escrows exactly the deposits, as the SDK's InitGenesis requires.
+    let held = keeper.bank.all_balances(ctx, &Address::module(MODULE))?;
+    if held != deposited {
+        return Err(GovCode::InvalidGenesis.err(format!(
+            "app_state.gov: the gov module account holds {held} but the deposits total {deposited}: app_state.bank's balance of {} must equal the sum of app_state.gov.deposits",
+            Address::module(MODULE)
+        )));
     }
     Ok(())
 }

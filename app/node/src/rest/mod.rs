@@ -4,7 +4,7 @@
 //! Routes are the served gRPC methods' `google.api.http` rules, read from the descriptor set
 //! ([`routes`]); a request becomes the method's request message ([`request`]), is answered by
 //! the same code as gRPC (`grpc::services::call`, committed snapshots), and the answer is
-//! written as the SDK's gateway writes JSON (`agora_app::protojson`). `x-cosmos-block-height` reads an
+//! written as the SDK's gateway writes JSON (`agora_proto::json`). `x-cosmos-block-height` reads an
 //! earlier height, and the response names the height read (as `x-cosmos-block-height` and the
 //! gateway's `grpc-metadata-x-cosmos-block-height`). Errors are `{code, message, details}`
 //! with the gRPC code and the gateway's HTTP status. `GET /openapi.json` describes every route.
@@ -27,7 +27,7 @@ use tonic::Code;
 
 use crate::grpc::{requested_height, services, GrpcSettings, Server, HEIGHT_HEADER};
 use crate::Node;
-use agora_app::protojson;
+use agora_proto::json as protojson;
 use routes::{Found, Routes};
 
 /// The settings of app.toml `[api]`.

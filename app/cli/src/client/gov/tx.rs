@@ -216,7 +216,7 @@ impl GovTx {
                     .iter()
                     .enumerate()
                     .map(|(i, m)| {
-                        agora_app::protojson::any_from_json(m)
+                        agora_proto::json::any_from_json(m)
                             .map_err(|e| anyhow!("{}: messages[{i}]: {e}", file.display()))
                     })
                     .collect::<Result<Vec<_>>>()?;

@@ -6,7 +6,7 @@
 //! 64-bit integers as strings, enums by name, `@type` in `Any`, RFC 3339 timestamps,
 //! durations as `"1.5s"`, and `LegacyDec` fields as decimals (`"0.100000000000000000"`).
 
-use agora_proto::prost_reflect::{
+use crate::prost_reflect::{
     DynamicMessage, ExtensionDescriptor, FieldDescriptor, Kind, MapKey, ReflectMessage, Value,
 };
 use base64::engine::general_purpose::STANDARD as B64;
@@ -145,7 +145,7 @@ fn any(message: &DynamicMessage) -> Result<Json, String> {
         _ => Default::default(),
     };
     let name = url.rsplit('/').next().unwrap_or_default();
-    let desc = agora_proto::descriptors()
+    let desc = crate::descriptors()
         .get_message_by_name(name)
         .ok_or_else(|| format!("unable to resolve type URL {url}"))?;
     let inner = DynamicMessage::decode(desc, bytes)
@@ -206,15 +206,42 @@ fn decimal(units: &str) -> String {
         None => ("", units),
     };
     let digits = if digits.is_empty() { "0" } else { digits };
-    match crate::txjson::dec_json(digits) {
+    match legacy_dec_text(digits) {
         Ok(text) => format!("{sign}{text}"),
         Err(_) => units.to_string(),
     }
 }
 
+/// Fractional digits of the SDK's `LegacyDec`.
+const DEC_PLACES: usize = 18;
+
+/// A `LegacyDec` as protobuf carries it (the integer of 10^-18 units, `"100000000000000000"`)
+/// as its text (`"0.100000000000000000"`).
+pub fn legacy_dec_text(units: &str) -> Result<String, String> {
+    if units.is_empty() || !units.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("{units:?} is not an encoded decimal"));
+    }
+    let padded = format!("{units:0>width$}", width = DEC_PLACES + 1);
+    let (int, frac) = padded.split_at(padded.len() - DEC_PLACES);
+    let int = int.trim_start_matches('0');
+    Ok(format!("{}.{frac}", if int.is_empty() { "0" } else { int }))
+}
+
+/// A decimal's text (`"0.1"` or `"0.100000000000000000"`) as `LegacyDec`'s protobuf form.
+pub fn legacy_dec_atomics(dec: &str) -> Result<String, String> {
+    let (int, frac) = dec.split_once('.').unwrap_or((dec, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if int.is_empty() || !digits(int) || !digits(frac) || frac.len() > DEC_PLACES {
+        return Err(format!("{dec:?} is not a decimal with at most 18 places"));
+    }
+    let units = format!("{int}{frac:0<DEC_PLACES$}");
+    let units = units.trim_start_matches('0');
+    Ok(if units.is_empty() { "0" } else { units }.to_string())
+}
+
 /// A gogoproto option of `field` (`gogoproto.nullable`, `gogoproto.customtype`, ...).
 fn gogo_option(field: &FieldDescriptor, name: &str) -> Option<Value> {
-    let ext: ExtensionDescriptor = agora_proto::descriptors().get_extension_by_name(name)?;
+    let ext: ExtensionDescriptor = crate::descriptors().get_extension_by_name(name)?;
     let options = field.options();
     options
         .has_extension(&ext)
@@ -240,7 +267,7 @@ fn is_dec(field: &FieldDescriptor) -> bool {
 /// The protobuf `bytes` of message `type_name` (e.g. `cosmos.gov.v1.QueryProposalResponse`)
 /// as the SDK's JSON.
 pub fn message_json(type_name: &str, bytes: &[u8]) -> Result<Json, String> {
-    let desc = agora_proto::descriptors()
+    let desc = crate::descriptors()
         .get_message_by_name(type_name)
         .ok_or_else(|| format!("unknown message type {type_name}"))?;
     let message = DynamicMessage::decode(desc, bytes)
@@ -249,7 +276,7 @@ pub fn message_json(type_name: &str, bytes: &[u8]) -> Result<Json, String> {
 }
 
 /// An `Any` as the SDK's JSON: the message's fields with its `@type` first.
-pub fn any_json(any: &agora_proto::Any) -> Result<Json, String> {
+pub fn any_json(any: &crate::Any) -> Result<Json, String> {
     let fields = message_json(any.type_url.trim_start_matches('/'), &any.value)?;
     let mut out = Map::new();
     out.insert("@type".into(), Json::String(any.type_url.clone()));
@@ -261,12 +288,12 @@ pub fn any_json(any: &agora_proto::Any) -> Result<Json, String> {
 
 /// The `Any` of a message written as JSON with its `@type` (as in a proposal file or the
 /// gateway's output: proto or JSON field names, `LegacyDec` fields as decimals).
-pub fn any_from_json(json: &Json) -> Result<agora_proto::Any, String> {
+pub fn any_from_json(json: &Json) -> Result<crate::Any, String> {
     let type_url = json
         .get("@type")
         .and_then(|t| t.as_str())
         .ok_or("a message needs its \"@type\", e.g. \"/cosmos.bank.v1beta1.MsgSend\"")?;
-    Ok(agora_proto::Any {
+    Ok(crate::Any {
         type_url: type_url.to_string(),
         value: from_json(type_url, json)?,
     })
@@ -277,7 +304,7 @@ pub fn any_from_json(json: &Json) -> Result<agora_proto::Any, String> {
 /// `LegacyDec` fields as decimals).
 pub fn from_json(type_url: &str, json: &Json) -> Result<Vec<u8>, String> {
     let name = type_url.trim_start_matches('/');
-    let desc = agora_proto::descriptors()
+    let desc = crate::descriptors()
         .get_message_by_name(name)
         .ok_or_else(|| format!("unknown message type {type_url}"))?;
     let mut json = json.clone();
@@ -292,7 +319,7 @@ pub fn from_json(type_url: &str, json: &Json) -> Result<Vec<u8>, String> {
 /// Rewrites the decimals of `LegacyDec` fields in `json` (a message of `desc`) into their
 /// protobuf form: atomics as a string, or base64 of the atomics' text for bytes fields.
 fn decimals_to_proto(
-    desc: &agora_proto::prost_reflect::MessageDescriptor,
+    desc: &crate::prost_reflect::MessageDescriptor,
     json: &mut Json,
 ) -> Result<(), String> {
     let Some(object) = json.as_object_mut() else {
@@ -303,7 +330,7 @@ fn decimals_to_proto(
             return Ok(());
         };
         if let Some(inner) =
-            agora_proto::descriptors().get_message_by_name(type_url.trim_start_matches('/'))
+            crate::descriptors().get_message_by_name(type_url.trim_start_matches('/'))
         {
             return decimals_to_proto(&inner, json);
         }
@@ -327,8 +354,8 @@ fn decimals_to_proto(
                 decimals_to_proto(&inner, item)?;
             } else if is_dec(&field) {
                 if let Json::String(text) = item {
-                    let atomics = crate::txjson::dec_proto(text)
-                        .map_err(|e| format!("{}: {e}", field.name()))?;
+                    let atomics =
+                        legacy_dec_atomics(text).map_err(|e| format!("{}: {e}", field.name()))?;
                     *text = match field.kind() {
                         Kind::Bytes => B64.encode(atomics),
                         _ => atomics,
@@ -343,13 +370,13 @@ fn decimals_to_proto(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use agora_proto::cosmos::bank::v1beta1::QueryAllBalancesResponse;
-    use agora_proto::cosmos::base::query::v1beta1::PageResponse;
-    use agora_proto::cosmos::base::v1beta1::Coin;
+    use crate::cosmos::bank::v1beta1::QueryAllBalancesResponse;
+    use crate::cosmos::base::query::v1beta1::PageResponse;
+    use crate::cosmos::base::v1beta1::Coin;
     use prost::{Message, Name};
 
     fn json_of<T: Message + Name>(value: &T) -> Json {
-        let desc = agora_proto::descriptors()
+        let desc = crate::descriptors()
             .get_message_by_name(&T::full_name())
             .unwrap();
         to_json(&DynamicMessage::decode(desc, value.encode_to_vec().as_slice()).unwrap()).unwrap()
@@ -357,13 +384,13 @@ mod tests {
 
     #[test]
     fn msgs_read_back_from_their_json_decimals_included() {
-        use agora_proto::cosmos::slashing::v1beta1 as slashing;
+        use crate::cosmos::slashing::v1beta1 as slashing;
         let msg = slashing::MsgUpdateParams {
             authority: "agora1authority".into(),
             params: Some(slashing::Params {
                 signed_blocks_window: 100,
                 min_signed_per_window: b"500000000000000000".to_vec(),
-                downtime_jail_duration: Some(agora_proto::tendermint::google::protobuf::Duration {
+                downtime_jail_duration: Some(crate::tendermint::google::protobuf::Duration {
                     seconds: 600,
                     nanos: 0,
                 }),
@@ -371,7 +398,7 @@ mod tests {
                 slash_fraction_downtime: b"10000000000000000".to_vec(),
             }),
         };
-        let any = agora_proto::Any {
+        let any = crate::Any {
             type_url: "/cosmos.slashing.v1beta1.MsgUpdateParams".into(),
             value: prost::Message::encode_to_vec(&msg),
         };
@@ -419,13 +446,12 @@ mod tests {
 
     #[test]
     fn decimals_enums_times_and_anys_follow_gogoproto() {
-        use agora_proto::cosmos::staking::v1beta1::{Commission, CommissionRates, Validator};
+        use crate::cosmos::staking::v1beta1::{Commission, CommissionRates, Validator};
         let validator = Validator {
             operator_address: "agoravaloper1x".into(),
-            consensus_pubkey: Some(agora_proto::Any {
+            consensus_pubkey: Some(crate::Any {
                 type_url: "/cosmos.crypto.ed25519.PubKey".into(),
-                value: agora_proto::cosmos::crypto::ed25519::PubKey { key: vec![1; 32] }
-                    .encode_to_vec(),
+                value: crate::cosmos::crypto::ed25519::PubKey { key: vec![1; 32] }.encode_to_vec(),
             }),
             status: 3,
             tokens: "5".into(),
@@ -435,7 +461,7 @@ mod tests {
                     max_rate: "1000000000000000000".into(),
                     max_change_rate: "10000000000000000".into(),
                 }),
-                update_time: Some(agora_proto::tendermint::google::protobuf::Timestamp {
+                update_time: Some(crate::tendermint::google::protobuf::Timestamp {
                     seconds: 1_700_000_000,
                     nanos: 120_000_000,
                 }),
