@@ -287,6 +287,20 @@ fn bad_proposals_deposits_and_votes_get_the_sdks_errors() {
         "gov",
         2,
     );
+    // no coins at all, in either version
+    refused(
+        &mut chain,
+        2,
+        vec![deposit(&proposer, id, vec![])],
+        "sdk",
+        10,
+    );
+    let empty = any(&v1beta1::MsgDeposit {
+        proposal_id: id,
+        depositor: proposer.to_string(),
+        amount: vec![],
+    });
+    refused(&mut chain, 2, vec![empty], "sdk", 10);
     // a Msg gov cannot sign, and one no module handles
     let send = bank_send(&proposer, &v1, 1);
     refused(

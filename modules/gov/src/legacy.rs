@@ -4,15 +4,14 @@
 //! tally params as `LegacyDec` atomics on the wire).
 
 use agora_core::authority::gov_authority;
-use agora_core::{decode_any, Address, Coins, Context, Dec, Error, Result, SdkCode};
+use agora_core::{decode_any, Address, Context, Dec, Error, Result, SdkCode};
 use agora_proto::cosmos::gov::{v1, v1beta1 as pb};
 use agora_proto::Any;
 use prost::{Message, Name};
 
 use crate::errors::GovCode;
-use crate::msgs::{execute_legacy_content, GovMsg};
+use crate::msgs::{deposit_msg, execute_legacy_content, single, vote_msg, GovMsg};
 use crate::proposals::{coins_of, Submission};
-use crate::votes::check_options;
 use crate::Keeper;
 
 /// Type URL of v1beta1 `MsgSubmitProposal`.
@@ -64,33 +63,15 @@ pub(crate) fn decode(msg: &Any) -> Result<(Address, GovMsg)> {
         }
         MSG_DEPOSIT_TYPE_URL => {
             let m: pb::MsgDeposit = decode_any(msg, &msg.type_url)?;
-            let depositor = Address::from_bech32(&m.depositor)?;
-            let amount = Coins::from_msg(&m.amount)?;
-            let deposit = GovMsg::Deposit {
-                id: m.proposal_id,
-                depositor: depositor.clone(),
-                amount,
-            };
-            (depositor, deposit)
+            deposit_msg(m.proposal_id, &m.depositor, &m.amount)?
         }
         MSG_VOTE_TYPE_URL => {
             let m: pb::MsgVote = decode_any(msg, &msg.type_url)?;
-            let voter = Address::from_bech32(&m.voter)?;
-            let options = check_options(&[v1::WeightedVoteOption {
-                option: m.option,
-                weight: "1".into(),
-            }])?;
-            let vote = GovMsg::Vote {
-                id: m.proposal_id,
-                voter: voter.clone(),
-                options,
-                metadata: String::new(),
-            };
-            (voter, vote)
+            vote_msg(m.proposal_id, &m.voter, &[single(m.option)], String::new())?
         }
         MSG_VOTE_WEIGHTED_TYPE_URL => {
             let m: pb::MsgVoteWeighted = decode_any(msg, &msg.type_url)?;
-            let voter = Address::from_bech32(&m.voter)?;
+            // v1beta1 weights travel as LegacyDec atomics, v1's as decimals
             let mut options = Vec::with_capacity(m.options.len());
             for o in &m.options {
                 let weight = Dec::from_atomics_str(&o.weight).map_err(|_| {
@@ -101,13 +82,7 @@ pub(crate) fn decode(msg: &Any) -> Result<(Address, GovMsg)> {
                     weight: weight.to_string(),
                 });
             }
-            let vote = GovMsg::Vote {
-                id: m.proposal_id,
-                voter: voter.clone(),
-                options: check_options(&options)?,
-                metadata: String::new(),
-            };
-            (voter, vote)
+            vote_msg(m.proposal_id, &m.voter, &options, String::new())?
         }
         other => {
             return Err(Error::sdk(

@@ -108,48 +108,15 @@ pub fn decode(msg: &Any) -> Result<DecodedMsg> {
         }
         MSG_DEPOSIT_TYPE_URL => {
             let m: pb::MsgDeposit = decode_any(msg, &msg.type_url)?;
-            let depositor = Address::from_bech32(&m.depositor)?;
-            let amount = Coins::from_msg(&m.amount)?;
-            if amount.is_empty() {
-                return Err(Error::sdk(
-                    SdkCode::InvalidCoins,
-                    "deposit amount cannot be empty",
-                ));
-            }
-            (
-                depositor.clone(),
-                GovMsg::Deposit {
-                    id: m.proposal_id,
-                    depositor,
-                    amount,
-                },
-            )
+            deposit_msg(m.proposal_id, &m.depositor, &m.amount)?
         }
         MSG_VOTE_TYPE_URL => {
             let m: pb::MsgVote = decode_any(msg, &msg.type_url)?;
-            let voter = Address::from_bech32(&m.voter)?;
-            let options = check_options(&[pb::WeightedVoteOption {
-                option: m.option,
-                weight: "1".into(),
-            }])?;
-            let vote = GovMsg::Vote {
-                id: m.proposal_id,
-                voter: voter.clone(),
-                options,
-                metadata: m.metadata,
-            };
-            (voter, vote)
+            vote_msg(m.proposal_id, &m.voter, &[single(m.option)], m.metadata)?
         }
         MSG_VOTE_WEIGHTED_TYPE_URL => {
             let m: pb::MsgVoteWeighted = decode_any(msg, &msg.type_url)?;
-            let voter = Address::from_bech32(&m.voter)?;
-            let vote = GovMsg::Vote {
-                id: m.proposal_id,
-                voter: voter.clone(),
-                options: check_options(&m.options)?,
-                metadata: m.metadata,
-            };
-            (voter, vote)
+            vote_msg(m.proposal_id, &m.voter, &m.options, m.metadata)?
         }
         MSG_CANCEL_PROPOSAL_TYPE_URL => {
             let m: pb::MsgCancelProposal = decode_any(msg, &msg.type_url)?;
@@ -198,6 +165,54 @@ pub fn decode(msg: &Any) -> Result<DecodedMsg> {
         vec![signer],
         checked,
     ))
+}
+
+/// A deposit of either version: its depositor and a non-empty amount (the SDK's
+/// `validateDeposit`).
+pub(crate) fn deposit_msg(
+    id: u64,
+    depositor: &str,
+    amount: &[agora_proto::cosmos::base::v1beta1::Coin],
+) -> Result<(Address, GovMsg)> {
+    let depositor = Address::from_bech32(depositor)?;
+    let amount = Coins::from_msg(amount)?;
+    if amount.is_empty() {
+        return Err(Error::sdk(
+            SdkCode::InvalidCoins,
+            "deposit amount cannot be empty",
+        ));
+    }
+    let deposit = GovMsg::Deposit {
+        id,
+        depositor: depositor.clone(),
+        amount,
+    };
+    Ok((depositor, deposit))
+}
+
+/// A vote of either version: its voter and options that are valid and sum to 1.
+pub(crate) fn vote_msg(
+    id: u64,
+    voter: &str,
+    options: &[pb::WeightedVoteOption],
+    metadata: String,
+) -> Result<(Address, GovMsg)> {
+    let voter = Address::from_bech32(voter)?;
+    let vote = GovMsg::Vote {
+        id,
+        voter: voter.clone(),
+        options: check_options(options)?,
+        metadata,
+    };
+    Ok((voter, vote))
+}
+
+/// A plain vote's one option, of weight 1.
+pub(crate) fn single(option: i32) -> pb::WeightedVoteOption {
+    pb::WeightedVoteOption {
+        option,
+        weight: "1".into(),
+    }
 }
 
 /// Executes a decoded gov Msg; returns the encoded response.
