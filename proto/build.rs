@@ -43,13 +43,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         compiler.encode_file_descriptor_set(),
     )?;
 
-    if agora.is_empty() {
-        // No Agora messages yet: an empty `agora` module.
-        std::fs::write(out.join("agora.rs"), "pub mod agora {}\n")?;
-        return Ok(());
-    }
-    let descriptors = protox::compile(&agora, [&third_party, &root])?;
+    let mut descriptors = protox::compile(&agora, [&third_party, &root])?;
+    // Imported Cosmos and well-known types are the ones the rest of the tree uses (extern
+    // paths); the imports that only define options (amino, gogoproto, cosmos_proto,
+    // google.api) get no Rust.
+    const OPTIONS_ONLY: &[&str] = &["amino", "gogoproto", "cosmos_proto", "google.api"];
+    descriptors
+        .file
+        .retain(|f| !OPTIONS_ONLY.contains(&f.package()));
     prost_build::Config::new()
+        .compile_well_known_types()
+        .extern_path(".cosmos", "::cosmrs::proto::cosmos")
+        .extern_path(".google.protobuf", "::tendermint_proto::google::protobuf")
         .enable_type_names()
         .include_file("agora.rs")
         .compile_fds(descriptors)?;

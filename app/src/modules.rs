@@ -16,6 +16,7 @@ use agora_distribution::{Distribution, DISTRIBUTION_MODULE};
 use agora_evidence::Evidence;
 use agora_genutil::Genutil;
 use agora_gov::Gov;
+use agora_market::{Market, MARKET_MODULE};
 use agora_mint::{Mint, MINT_MODULE};
 use agora_proto::Any;
 use agora_slashing::Slashing;
@@ -31,6 +32,7 @@ pub const MODULE_ACCOUNTS: &[(&str, &[&str])] = &[
     (BONDED_POOL, &[BURNER, STAKING]),
     (NOT_BONDED_POOL, &[BURNER, STAKING]),
     (GOV_MODULE, &[BURNER]),
+    (MARKET_MODULE, &[]),
 ];
 
 /// The order modules' genesis runs in (and is exported in): accounts before balances,
@@ -47,6 +49,7 @@ const GENESIS_ORDER: &[&str] = &[
     agora_evidence::MODULE,
     agora_consensus::MODULE,
     agora_upgrade::MODULE,
+    agora_market::MODULE,
     agora_genutil::MODULE,
 ];
 /// The order of BeginBlock: inflation is minted, then allocated with the fees to the last
@@ -62,6 +65,7 @@ const BEGIN_BLOCK_ORDER: &[&str] = &[
     agora_gov::MODULE,
     agora_consensus::MODULE,
     agora_upgrade::MODULE,
+    agora_market::MODULE,
     agora_genutil::MODULE,
 ];
 /// The order of EndBlock: proposals end (and passed ones execute) before staking computes
@@ -77,6 +81,7 @@ const END_BLOCK_ORDER: &[&str] = &[
     agora_evidence::MODULE,
     agora_consensus::MODULE,
     agora_upgrade::MODULE,
+    agora_market::MODULE,
     agora_genutil::MODULE,
 ];
 
@@ -102,6 +107,8 @@ pub struct Keepers {
     pub gov: Arc<agora_gov::Keeper>,
     /// Upgrade plans, applied upgrades and module versions; its PreBlock runs first.
     pub upgrade: Arc<agora_upgrade::Keeper>,
+    /// Compute providers and their bonds.
+    pub market: Arc<agora_market::Keeper>,
 }
 
 impl Keepers {
@@ -153,6 +160,11 @@ impl Keepers {
             authority.clone(),
             upgrades,
         ));
+        let market = Arc::new(agora_market::Keeper::new(
+            StoreKey::new(agora_market::MODULE),
+            authority.clone(),
+            bank.clone(),
+        ));
         let gov = Arc::new(agora_gov::Keeper::new(
             StoreKey::new(agora_gov::MODULE),
             authority,
@@ -183,6 +195,7 @@ impl Keepers {
             evidence,
             gov,
             upgrade,
+            market,
         }
     }
 
@@ -199,6 +212,7 @@ impl Keepers {
             Box::new(Gov::new(self.gov.clone())),
             Box::new(Consensus::new(self.consensus.clone())),
             Box::new(Upgrade::new(self.upgrade.clone())),
+            Box::new(Market::new(self.market.clone())),
             Box::new(Genutil::new(self.staking.clone())),
         ]
     }
